@@ -1,0 +1,43 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PART_OF } from "../k8s";
+import { replicaSplit, ReplicaSplit } from "./plan";
+import { CanaryServiceSpec, RouteEndpoint, TrafficRouter, VersionServices } from "./router";
+
+/** The Service over both versions: `<service>-clusterip-service`, as the seed app names it. */
+export function sharedServiceName(service: string): string {
+    return `${service}-clusterip-service`;
+}
+
+/**
+ * The `replicas` router: one ClusterIP Service selects the pods of both versions by their `app`
+ * label, so kube-proxy spreads requests by pod count and the weight becomes a replica split (4/0,
+ * 3/1, 2/2, 1/3, 0/4 for 0..100 % on 4 pods). Needs no controller; the split is only as fine as
+ * the pod count, and every step restarts no pod but scales both Deployments.
+ */
+export class ReplicasRouter implements TrafficRouter {
+    readonly kind = "replicas";
+
+    constructor(private readonly k8sProvider: k8s.Provider) {}
+
+    replicas(spec: CanaryServiceSpec): ReplicaSplit {
+        return spec.hasCanary ? replicaSplit(spec.weight, spec.replicas) : { stable: spec.replicas, canary: 0 };
+    }
+
+    route(spec: CanaryServiceSpec, _versions: VersionServices, parent: pulumi.Resource): RouteEndpoint {
+        const service = new k8s.core.v1.Service(
+            `${spec.name}-shared`,
+            {
+                metadata: { name: sharedServiceName(spec.name), namespace: spec.namespace, labels: { app: spec.name, ...PART_OF } },
+                spec: {
+                    type: "ClusterIP",
+                    // `app` only: the pods of v1 and v2 alike.
+                    selector: { app: spec.name },
+                    ports: [{ name: "http", port: spec.port, targetPort: "http", protocol: "TCP" }],
+                },
+            },
+            { parent, provider: this.k8sProvider },
+        );
+        return { host: service.metadata.name, port: spec.port };
+    }
+}

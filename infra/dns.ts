@@ -1,0 +1,88 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { OidcProvider, partitionOf, PolicyDocument, ServiceAccountRole } from "./iam";
+import { ROLE_ARN_ANNOTATION } from "./k8s";
+
+/** ExternalDNS chart (https://kubernetes-sigs.github.io/external-dns/), app v0.21.0. */
+export const EXTERNAL_DNS_CHART = { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" };
+export const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
+
+/**
+ * What ExternalDNS needs in Route53 (its AWS tutorial's policy), with record changes narrowed to
+ * one hosted zone. Listing zones cannot be scoped to a zone; the controller is also told to look
+ * at this zone only.
+ */
+export function externalDnsPolicy(region: string, hostedZoneId: string): PolicyDocument {
+    const zoneArn = `arn:${partitionOf(region)}:route53:::hostedzone/${hostedZoneId}`;
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "ChangeRecordsOfTheZone", Effect: "Allow", Action: "route53:ChangeResourceRecordSets", Resource: zoneArn },
+            { Sid: "ReadTheZone", Effect: "Allow", Action: ["route53:ListResourceRecordSets", "route53:ListTagsForResource"], Resource: zoneArn },
+            { Sid: "FindTheZone", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
+        ],
+    };
+}
+
+export interface ExternalDnsArgs {
+    region: string;
+    hostedZoneId: string;
+    /** The domain it may write records in (the app's host name). */
+    domain: string;
+    /** Owner ID of its TXT ownership records: two stacks sharing a zone must differ. */
+    ownerId: string;
+    oidcProvider: OidcProvider;
+    k8sProvider: k8s.Provider;
+    tags?: Record<string, string>;
+}
+
+/** ExternalDNS (Helm) writing the Ingress host names into one Route53 hosted zone. */
+export class ExternalDns extends pulumi.ComponentResource {
+    public readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-canary:dns:ExternalDns", name, {}, opts);
+        const namespace = "kube-system";
+        const role = new ServiceAccountRole(
+            `${name}-irsa`,
+            {
+                oidcProvider: args.oidcProvider,
+                namespace,
+                serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT,
+                policy: externalDnsPolicy(args.region, args.hostedZoneId),
+                ...(args.tags === undefined ? {} : { tags: args.tags }),
+            },
+            { parent: this },
+        );
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: "external-dns",
+                chart: EXTERNAL_DNS_CHART.chart,
+                version: EXTERNAL_DNS_CHART.version,
+                repositoryOpts: { repo: EXTERNAL_DNS_CHART.repo },
+                namespace,
+                atomic: true,
+                values: {
+                    provider: { name: "aws" },
+                    sources: ["ingress", "service"],
+                    domainFilters: [args.domain],
+                    // sync: records of deleted Ingresses are removed too (only records it owns).
+                    policy: "sync",
+                    registry: "txt",
+                    txtOwnerId: args.ownerId,
+                    extraArgs: [`--zone-id-filter=${args.hostedZoneId}`, "--aws-zone-type=public"],
+                    env: [{ name: "AWS_DEFAULT_REGION", value: args.region }],
+                    serviceAccount: {
+                        create: true,
+                        name: EXTERNAL_DNS_SERVICE_ACCOUNT,
+                        annotations: { [ROLE_ARN_ANNOTATION]: role.roleArn },
+                    },
+                    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+                },
+            },
+            { parent: this, provider: args.k8sProvider },
+        );
+        this.registerOutputs({});
+    }
+}

@@ -1,0 +1,170 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import loadBalancerControllerPolicy from "./policies/aws-load-balancer-controller.json";
+import { OidcProvider, PolicyDocument, ServiceAccountRole } from "./iam";
+import { PART_OF, ROLE_ARN_ANNOTATION } from "./k8s";
+
+/**
+ * The AWS Load Balancer Controller chart (https://aws.github.io/eks-charts). The IAM policy in
+ * ./policies is upstream's docs/install/iam_policy.json of the same release line; upgrade both
+ * together.
+ */
+export const LOAD_BALANCER_CONTROLLER_CHART = { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "1.12.0" };
+export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
+export const INGRESS_CLASS = "alb";
+/** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for ALB HTTPS listeners. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+export interface LoadBalancerControllerArgs {
+    clusterName: pulumi.Input<string>;
+    region: string;
+    vpcId: pulumi.Input<string>;
+    oidcProvider: OidcProvider;
+    k8sProvider: k8s.Provider;
+    tags?: Record<string, string>;
+}
+
+/**
+ * The AWS Load Balancer Controller (Helm, in kube-system) with its IRSA role, and the IngressClass
+ * `alb` that hands Ingresses to it.
+ */
+export class LoadBalancerController extends pulumi.ComponentResource {
+    public readonly ingressClassName: pulumi.Output<string>;
+    public readonly release: k8s.helm.v3.Release;
+
+    constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-canary:ingress:LoadBalancerController", name, {}, opts);
+        const namespace = "kube-system";
+        const role = new ServiceAccountRole(
+            `${name}-irsa`,
+            {
+                oidcProvider: args.oidcProvider,
+                namespace,
+                serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+                policy: loadBalancerControllerPolicy as PolicyDocument,
+                ...(args.tags === undefined ? {} : { tags: args.tags }),
+            },
+            { parent: this },
+        );
+
+        this.release = new k8s.helm.v3.Release(
+            name,
+            {
+                name: "aws-load-balancer-controller",
+                chart: LOAD_BALANCER_CONTROLLER_CHART.chart,
+                version: LOAD_BALANCER_CONTROLLER_CHART.version,
+                repositoryOpts: { repo: LOAD_BALANCER_CONTROLLER_CHART.repo },
+                namespace,
+                atomic: true,
+                values: {
+                    clusterName: args.clusterName,
+                    // Pods cannot read instance metadata (hop limit 1), so region and VPC are given.
+                    region: args.region,
+                    vpcId: args.vpcId,
+                    replicaCount: 2,
+                    serviceAccount: {
+                        create: true,
+                        name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
+                        annotations: { [ROLE_ARN_ANNOTATION]: role.roleArn },
+                    },
+                    // The IngressClass is declared below, where the program can see and test it.
+                    createIngressClassResource: false,
+                    podDisruptionBudget: { maxUnavailable: 1 },
+                    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                },
+            },
+            { parent: this, provider: args.k8sProvider },
+        );
+
+        const ingressClass = new k8s.networking.v1.IngressClass(
+            `${name}-class`,
+            {
+                metadata: { name: INGRESS_CLASS, labels: PART_OF },
+                spec: { controller: "ingress.k8s.aws/alb" },
+            },
+            { parent: this, provider: args.k8sProvider, dependsOn: [this.release] },
+        );
+
+        this.ingressClassName = ingressClass.metadata.name;
+        this.registerOutputs({ ingressClassName: this.ingressClassName });
+    }
+}
+
+export interface AppIngressArgs {
+    namespace: pulumi.Input<string>;
+    ingressClassName: pulumi.Input<string>;
+    /** Public host name; External DNS writes its record. */
+    hostname: string;
+    certificateArn: string;
+    /** ALB name, at most 32 characters. */
+    loadBalancerName: string;
+    backend: { serviceName: pulumi.Input<string>; port: number; healthPath: string };
+    k8sProvider: k8s.Provider;
+    dependsOn?: pulumi.Resource[];
+}
+
+/** The annotations of the app's internet-facing ALB: HTTPS with HTTP redirected, health checks, DNS. */
+export function appIngressAnnotations(args: Pick<AppIngressArgs, "hostname" | "certificateArn" | "loadBalancerName" | "backend">): Record<string, string> {
+    if (args.loadBalancerName.length > 32) {
+        throw new Error(`ALB name ${args.loadBalancerName} is longer than 32 characters`);
+    }
+    return {
+        "alb.ingress.kubernetes.io/load-balancer-name": args.loadBalancerName,
+        "alb.ingress.kubernetes.io/scheme": "internet-facing",
+        // Pods are targets directly (the VPC CNI gives them VPC addresses).
+        "alb.ingress.kubernetes.io/target-type": "ip",
+        "alb.ingress.kubernetes.io/listen-ports": JSON.stringify([{ HTTP: 80 }, { HTTPS: 443 }]),
+        "alb.ingress.kubernetes.io/certificate-arn": args.certificateArn,
+        "alb.ingress.kubernetes.io/ssl-policy": TLS_POLICY,
+        "alb.ingress.kubernetes.io/ssl-redirect": "443",
+        "alb.ingress.kubernetes.io/healthcheck-protocol": "HTTP",
+        "alb.ingress.kubernetes.io/healthcheck-port": "traffic-port",
+        "alb.ingress.kubernetes.io/healthcheck-path": args.backend.healthPath,
+        "alb.ingress.kubernetes.io/healthcheck-interval-seconds": "15",
+        "alb.ingress.kubernetes.io/healthcheck-timeout-seconds": "5",
+        "alb.ingress.kubernetes.io/success-codes": "200",
+        "alb.ingress.kubernetes.io/healthy-threshold-count": "2",
+        "alb.ingress.kubernetes.io/unhealthy-threshold-count": "2",
+        "external-dns.alpha.kubernetes.io/hostname": args.hostname,
+    };
+}
+
+/** The app's public entry: an ALB Ingress to the user-management service. */
+export class AppIngress extends pulumi.ComponentResource {
+    public readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: AppIngressArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-canary:ingress:AppIngress", name, {}, opts);
+        new k8s.networking.v1.Ingress(
+            name,
+            {
+                metadata: {
+                    name,
+                    namespace: args.namespace,
+                    labels: PART_OF,
+                    annotations: appIngressAnnotations(args),
+                },
+                spec: {
+                    ingressClassName: args.ingressClassName,
+                    rules: [
+                        {
+                            host: args.hostname,
+                            http: {
+                                paths: [
+                                    {
+                                        path: "/",
+                                        pathType: "Prefix",
+                                        backend: { service: { name: args.backend.serviceName, port: { number: args.backend.port } } },
+                                    },
+                                ],
+                            },
+                        },
+                    ],
+                },
+            },
+            { parent: this, provider: args.k8sProvider, ...(args.dependsOn === undefined ? {} : { dependsOn: args.dependsOn }) },
+        );
+        this.url = pulumi.output(`https://${args.hostname}`);
+        this.registerOutputs({ url: this.url });
+    }
+}

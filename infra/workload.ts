@@ -1,0 +1,141 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { PART_OF } from "./k8s";
+
+export type Track = "stable" | "canary";
+export type Version = "v1" | "v2";
+
+export interface WorkloadArgs {
+    namespace: pulumi.Input<string>;
+    /** The service this version belongs to, e.g. `notification`: the `app` label. */
+    app: string;
+    /** `v1` runs the stable track, `v2` the canary. */
+    version: Version;
+    image: string;
+    /** Pods of this version; 0 keeps the Deployment with no pods. */
+    replicas: number;
+    port: number;
+    /** HTTP path answering 200 when the app is ready. */
+    healthPath: string;
+    resources: { cpu: string; memory: string };
+    tracing: { name: string; daemonAddress: pulumi.Input<string> };
+    /** Environment beyond the downward-API and X-Ray variables every version gets. */
+    env?: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
+    initContainers?: pulumi.Input<k8s.types.input.core.v1.Container>[];
+    /** Name of this version's own Service; `<app>-<version>` by default. */
+    serviceName?: string;
+    /** Keep at most one pod of this version down during voluntary disruptions (node drains). */
+    disruptionBudget?: boolean;
+    k8sProvider: k8s.Provider;
+}
+
+export const TRACKS: Record<Version, Track> = { v1: "stable", v2: "canary" };
+
+/** The labels of one version's pods: `app` selects the service, `version`/`track` one version. */
+export function workloadLabels(app: string, version: Version): { app: string; version: Version; track: Track } {
+    return { app, version, track: TRACKS[version] };
+}
+
+/** A CPU limit of four times the request: bursts are allowed, a runaway pod is capped. */
+export function cpuLimit(request: string): string {
+    const millis = request.endsWith("m") ? Number(request.slice(0, -1)) : Number(request) * 1000;
+    if (!Number.isFinite(millis) || millis <= 0) {
+        throw new RangeError(`not a CPU quantity: ${request}`);
+    }
+    return `${Math.round(millis * 4)}m`;
+}
+
+/** The variables every version gets: its pod's name and namespace (downward API) and X-Ray's. */
+export function standardEnv(tracingName: string, daemonAddress: pulumi.Input<string>): k8s.types.input.core.v1.EnvVar[] {
+    return [
+        { name: "MY_POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+        { name: "MY_POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
+        { name: "AWS_XRAY_TRACING_NAME", value: tracingName },
+        { name: "AWS_XRAY_DAEMON_ADDRESS", value: daemonAddress },
+        // Log and go on when a segment has no context, rather than fail the request.
+        { name: "AWS_XRAY_CONTEXT_MISSING", value: "LOG_ERROR" },
+    ];
+}
+
+/**
+ * One version of one microservice: its Deployment (labels app/version/track), its own ClusterIP
+ * Service, probes, resources, zone spreading and the standard environment.
+ */
+export class Workload extends pulumi.ComponentResource {
+    public readonly deploymentName: pulumi.Output<string>;
+    public readonly serviceName: pulumi.Output<string>;
+    public readonly labels: { app: string; version: Version; track: Track };
+
+    constructor(name: string, args: WorkloadArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-canary:workload:Workload", name, {}, opts);
+        const k8sOpts = { parent: this, provider: args.k8sProvider };
+        this.labels = workloadLabels(args.app, args.version);
+        const podLabels = { ...this.labels, ...PART_OF };
+        const objectName = `${args.app}-${args.version}`;
+
+        const deployment = new k8s.apps.v1.Deployment(
+            `${name}-deployment`,
+            {
+                metadata: { name: objectName, namespace: args.namespace, labels: podLabels },
+                spec: {
+                    replicas: args.replicas,
+                    selector: { matchLabels: this.labels },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+                    template: {
+                        metadata: { labels: podLabels, annotations: { "eks-canary/image": args.image } },
+                        spec: {
+                            ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
+                            containers: [
+                                {
+                                    name: args.app,
+                                    image: args.image,
+                                    ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+                                    env: [...standardEnv(args.tracing.name, args.tracing.daemonAddress), ...(args.env ?? [])],
+                                    resources: {
+                                        requests: { cpu: args.resources.cpu, memory: args.resources.memory },
+                                        limits: { cpu: cpuLimit(args.resources.cpu), memory: args.resources.memory },
+                                    },
+                                    // JVM apps start slowly: the startup probe gives them 150 s, then
+                                    // readiness and liveness run at their normal pace.
+                                    startupProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 5, failureThreshold: 30 },
+                                    readinessProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+                                    livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+                                    securityContext: { allowPrivilegeEscalation: false },
+                                },
+                            ],
+                            topologySpreadConstraints: [
+                                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: this.labels } },
+                            ],
+                        },
+                    },
+                },
+            },
+            k8sOpts,
+        );
+
+        const service = new k8s.core.v1.Service(
+            `${name}-service`,
+            {
+                metadata: { name: args.serviceName ?? objectName, namespace: args.namespace, labels: podLabels },
+                spec: {
+                    type: "ClusterIP",
+                    selector: this.labels,
+                    ports: [{ name: "http", port: args.port, targetPort: "http", protocol: "TCP" }],
+                },
+            },
+            k8sOpts,
+        );
+
+        if (args.disruptionBudget === true) {
+            new k8s.policy.v1.PodDisruptionBudget(
+                `${name}-pdb`,
+                { metadata: { name: objectName, namespace: args.namespace, labels: podLabels }, spec: { maxUnavailable: 1, selector: { matchLabels: this.labels } } },
+                k8sOpts,
+            );
+        }
+
+        this.deploymentName = deployment.metadata.name;
+        this.serviceName = service.metadata.name;
+        this.registerOutputs({ deploymentName: this.deploymentName, serviceName: this.serviceName });
+    }
+}

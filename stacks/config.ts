@@ -1,0 +1,403 @@
+/**
+ * The one typed view of stack config. Pulumi hands the program raw strings (objects as JSON);
+ * `parseStackConfig` checks every key, reports every problem at once with its full key and the
+ * allowed values, and returns typed values with defaults. Nothing else reads config.
+ */
+import { replicaSplitProblem } from "../infra/canary/plan";
+import { Checker, childKey, isObject, Json, JsonObject, suggestion } from "./checks";
+
+export const PROJECT = "eks-canary";
+
+/** Traffic routers this program can declare, by the `router` key's value. */
+export const ROUTERS = ["replicas"] as const;
+export type RouterKind = (typeof ROUTERS)[number];
+
+/**
+ * Kubernetes versions in EKS standard support through at least March 2027 (EKS gives each version 14
+ * months of standard support). The stack pins one; upgrades are a config change.
+ */
+export const KUBERNETES_VERSIONS = ["1.35", "1.36"] as const;
+
+export const NAT_STRATEGIES = ["single", "onePerAz"] as const;
+export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+
+export interface NetworkConfig {
+    readonly cidrBlock: string;
+    /** Availability zones the VPC spans: one public, private and isolated subnet in each. */
+    readonly availabilityZones: number;
+    readonly natGateways: NatStrategy;
+}
+
+export interface ClusterConfig {
+    /** The EKS cluster name: `eks-canary-<stack>`. */
+    readonly name: string;
+    readonly kubernetesVersion: string;
+    readonly instanceTypes: readonly string[];
+    readonly nodes: { readonly min: number; readonly desired: number; readonly max: number };
+    readonly nodeDiskGiB: number;
+    /** CIDRs allowed to reach the public API endpoint; empty means the endpoint is private only. */
+    readonly publicAccessCidrs: readonly string[];
+}
+
+export interface DatabaseConfig {
+    readonly instanceClass: string;
+    readonly allocatedStorageGiB: number;
+    readonly maxAllocatedStorageGiB: number;
+    readonly multiAz: boolean;
+    readonly backupRetentionDays: number;
+    readonly deletionProtection: boolean;
+    /** Take a final snapshot when the instance is deleted. */
+    readonly finalSnapshot: boolean;
+}
+
+export interface ContainerResources {
+    readonly cpu: string;
+    readonly memory: string;
+}
+
+/** The user-management service: the ALB's backend, a client of the database and of `calls`. */
+export interface UserManagementConfig {
+    readonly image: string;
+    readonly replicas: number;
+    /** The canaried service it calls (the seed app calls `notification`). */
+    readonly calls: string;
+    readonly resources: ContainerResources;
+}
+
+export interface CanaryVersionConfig {
+    readonly image: string;
+    /** Percent of requests sent to the canary (v2): an integer 0..100. */
+    readonly weight: number;
+}
+
+/** A service released as a stable (v1) and an optional canary (v2) version. */
+export interface ServiceConfig {
+    readonly name: string;
+    readonly port: number;
+    /** HTTP path that answers 200 when the service is ready. */
+    readonly healthPath: string;
+    /**
+     * Pods per version for routers that weight traffic; the pods of both versions together for the
+     * `replicas` router, which splits them by weight.
+     */
+    readonly replicas: number;
+    /** Give the service the SES SMTP settings (the seed's notification service sends mail). */
+    readonly smtp: boolean;
+    /** X-Ray segment name; each version's is prefixed `V1-` / `V2-`. */
+    readonly tracingName: string;
+    readonly resources: ContainerResources;
+    readonly stable: { readonly image: string };
+    readonly canary?: CanaryVersionConfig;
+}
+
+export interface StackConfig {
+    readonly stack: string;
+    readonly region: string;
+    /** Public hostname of the app; External DNS writes it into `hostedZoneId`. */
+    readonly domain: string;
+    readonly hostedZoneId: string;
+    readonly certificateArn: string;
+    readonly router: RouterKind;
+    /** Kubernetes namespace of the app's workloads. */
+    readonly namespace: string;
+    readonly network: NetworkConfig;
+    readonly cluster: ClusterConfig;
+    readonly database: DatabaseConfig;
+    readonly mail: { readonly fromAddress: string };
+    readonly usermgmt: UserManagementConfig;
+    readonly services: readonly ServiceConfig[];
+}
+
+/** Every project key the program reads, with its shape; Pulumi.yaml declares the same keys. */
+export const CONFIG_KEYS = [
+    "domain",
+    "hostedZoneId",
+    "certificateArn",
+    "router",
+    "namespace",
+    "network",
+    "cluster",
+    "database",
+    "mail",
+    "usermgmt",
+    "services",
+] as const;
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const CERTIFICATE_ARN = /^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+/** An image reference with an explicit tag or digest: an implicit `latest` makes steps unrepeatable. */
+const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const DB_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const EMAIL = /^[^@\s]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+const CPU = /^(\d+m|\d+(\.\d+)?)$/;
+const MEMORY = /^\d+(Ki|Mi|Gi)$/;
+const STACK_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+
+const DEFAULT_SERVICE_RESOURCES: ContainerResources = { cpu: "250m", memory: "512Mi" };
+
+/**
+ * Parses raw Pulumi config (`namespace:key` → string, objects as JSON) into a StackConfig.
+ * Throws a ConfigError listing every problem.
+ */
+export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: string): StackConfig {
+    const check = new Checker();
+    const key = (name: string): string => `${PROJECT}:${name}`;
+    const values: Record<string, Json | undefined> = {};
+    for (const [fullKey, text] of Object.entries(raw)) {
+        const [namespace, name] = splitKey(fullKey);
+        if (namespace !== PROJECT) {
+            continue;
+        }
+        if (!(CONFIG_KEYS as readonly string[]).includes(name)) {
+            check.report(fullKey, `unknown key${suggestion(name, CONFIG_KEYS)}; allowed keys: ${CONFIG_KEYS.join(", ")}`);
+            continue;
+        }
+        values[name] = parseValue(text);
+    }
+
+    if (!STACK_NAME.test(stack)) {
+        check.report("stack", `${JSON.stringify(stack)} cannot name the cluster and its resources; allowed: lowercase letters, digits and '-', at most 31 characters, starting with a letter`);
+    }
+    const region = check.requiredString("aws:region", raw["aws:region"], { pattern: REGION, expected: "an AWS region such as eu-west-1" });
+    const domain = check.requiredString(key("domain"), values.domain, { pattern: DOMAIN, expected: "a lowercase fully qualified domain name such as canary.example.com" });
+    const hostedZoneId = check.requiredString(key("hostedZoneId"), values.hostedZoneId, { pattern: HOSTED_ZONE_ID, expected: "a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ" });
+    const certificateArn = check.requiredString(key("certificateArn"), values.certificateArn, {
+        pattern: CERTIFICATE_ARN,
+        expected: "an ACM certificate ARN such as arn:aws:acm:eu-west-1:111122223333:certificate/<uuid>",
+    });
+    if (certificateArn !== undefined && region !== undefined) {
+        const certificateRegion = CERTIFICATE_ARN.exec(certificateArn)?.[2];
+        if (certificateRegion !== region) {
+            check.report(key("certificateArn"), `the certificate is in ${certificateRegion} but an ALB can only use a certificate of its own region; allowed: a certificate in ${region}`);
+        }
+    }
+    const router = check.string(key("router"), values.router, { oneOf: ROUTERS }) as RouterKind | undefined;
+    const namespace = check.string(key("namespace"), values.namespace, { pattern: DNS_LABEL, expected: "a Kubernetes namespace name (lowercase letters, digits, '-')" });
+
+    const network = parseNetwork(check, key("network"), values.network);
+    const cluster = parseCluster(check, key("cluster"), values.cluster, stack);
+    const database = parseDatabase(check, key("database"), values.database);
+    const mailObject = check.object(key("mail"), values.mail, ["fromAddress"]);
+    const fromAddress = check.requiredString(childKey(key("mail"), "fromAddress"), mailObject?.fromAddress, { pattern: EMAIL, expected: "an email address verified in SES" });
+    const services = parseServices(check, key("services"), values.services, router ?? "replicas");
+    const usermgmt = parseUserManagement(check, key("usermgmt"), values.usermgmt, services);
+
+    check.throwIfAny();
+    // Every required value was checked above: reaching here means each is defined.
+    return {
+        stack,
+        region: region as string,
+        domain: domain as string,
+        hostedZoneId: hostedZoneId as string,
+        certificateArn: certificateArn as string,
+        router: router ?? "replicas",
+        namespace: namespace ?? "eks-canary",
+        network,
+        cluster,
+        database,
+        mail: { fromAddress: fromAddress as string },
+        usermgmt: usermgmt as UserManagementConfig,
+        services,
+    };
+}
+
+function splitKey(fullKey: string): [string, string] {
+    const colon = fullKey.indexOf(":");
+    return colon < 0 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
+}
+
+/** Pulumi passes structured values as JSON text and scalars as plain text. */
+function parseValue(text: string): Json {
+    const trimmed = text.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed) as Json;
+        } catch {
+            return text;
+        }
+    }
+    return text;
+}
+
+function parseNetwork(check: Checker, key: string, value: Json | undefined): NetworkConfig {
+    const raw = check.object(key, value, ["cidrBlock", "availabilityZones", "natGateways"]) ?? {};
+    const cidrBlock = check.string(childKey(key, "cidrBlock"), raw.cidrBlock, { pattern: CIDR, expected: "an IPv4 CIDR such as 10.0.0.0/16" });
+    if (cidrBlock !== undefined) {
+        const prefix = Number(cidrBlock.split("/")[1]);
+        if (prefix < 16 || prefix > 20) {
+            check.report(childKey(key, "cidrBlock"), `/${prefix} is out of range; allowed: a /16 to /20 block (AWS allows /16 at most; smaller than /20 leaves no room for pods)`);
+        }
+    }
+    return {
+        cidrBlock: cidrBlock ?? "10.0.0.0/16",
+        availabilityZones: check.integer(childKey(key, "availabilityZones"), raw.availabilityZones, { min: 2, max: 6 }) ?? 3,
+        natGateways: (check.string(childKey(key, "natGateways"), raw.natGateways, { oneOf: NAT_STRATEGIES }) as NatStrategy | undefined) ?? "onePerAz",
+    };
+}
+
+function parseCluster(check: Checker, key: string, value: Json | undefined, stack: string): ClusterConfig {
+    const raw = check.object(key, value, ["kubernetesVersion", "instanceTypes", "nodes", "nodeDiskGiB", "publicAccessCidrs"]) ?? {};
+    const versionKey = childKey(key, "kubernetesVersion");
+    const kubernetesVersion = check.requiredString(versionKey, raw.kubernetesVersion, { oneOf: KUBERNETES_VERSIONS });
+    const typesKey = childKey(key, "instanceTypes");
+    const instanceTypes = (check.array(typesKey, raw.instanceTypes, { minItems: 1, maxItems: 20 }) ?? ["t3.large"]).map((item, index) =>
+        check.string(childKey(typesKey, index), item, { pattern: INSTANCE_TYPE, expected: "an EC2 instance type such as t3.large" }),
+    );
+    const nodesKey = childKey(key, "nodes");
+    const nodes = check.object(nodesKey, raw.nodes, ["min", "desired", "max"]) ?? {};
+    const min = check.integer(childKey(nodesKey, "min"), nodes.min, { min: 1, max: 100 }) ?? 2;
+    const desired = check.integer(childKey(nodesKey, "desired"), nodes.desired, { min: 1, max: 100 }) ?? Math.max(min, 2);
+    const max = check.integer(childKey(nodesKey, "max"), nodes.max, { min: 1, max: 100 }) ?? Math.max(desired, 4);
+    if (!(min <= desired && desired <= max)) {
+        check.report(nodesKey, `min ${min}, desired ${desired}, max ${max}; allowed: min <= desired <= max`);
+    }
+    const cidrsKey = childKey(key, "publicAccessCidrs");
+    const publicAccessCidrs = (check.array(cidrsKey, raw.publicAccessCidrs, { minItems: 0, maxItems: 40 }) ?? []).map((item, index) =>
+        check.string(childKey(cidrsKey, index), item, { pattern: CIDR, expected: "an IPv4 CIDR such as 203.0.113.0/24" }),
+    );
+    return {
+        name: `${PROJECT}-${stack}`,
+        kubernetesVersion: kubernetesVersion ?? KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1],
+        instanceTypes: instanceTypes.filter(isDefined),
+        nodes: { min, desired, max },
+        nodeDiskGiB: check.integer(childKey(key, "nodeDiskGiB"), raw.nodeDiskGiB, { min: 20, max: 1000 }) ?? 30,
+        publicAccessCidrs: publicAccessCidrs.filter(isDefined),
+    };
+}
+
+function parseDatabase(check: Checker, key: string, value: Json | undefined): DatabaseConfig {
+    const raw =
+        check.object(key, value, ["instanceClass", "allocatedStorageGiB", "maxAllocatedStorageGiB", "multiAz", "backupRetentionDays", "deletionProtection", "finalSnapshot"]) ?? {};
+    const allocatedStorageGiB = check.integer(childKey(key, "allocatedStorageGiB"), raw.allocatedStorageGiB, { min: 20, max: 16384 }) ?? 20;
+    const maxAllocatedStorageGiB = check.integer(childKey(key, "maxAllocatedStorageGiB"), raw.maxAllocatedStorageGiB, { min: 20, max: 16384 }) ?? Math.max(100, allocatedStorageGiB);
+    if (maxAllocatedStorageGiB < allocatedStorageGiB) {
+        check.report(childKey(key, "maxAllocatedStorageGiB"), `${maxAllocatedStorageGiB} is below allocatedStorageGiB ${allocatedStorageGiB}; allowed: at least allocatedStorageGiB`);
+    }
+    return {
+        instanceClass: check.string(childKey(key, "instanceClass"), raw.instanceClass, { pattern: DB_INSTANCE_CLASS, expected: "an RDS instance class such as db.t4g.micro" }) ?? "db.t4g.micro",
+        allocatedStorageGiB,
+        maxAllocatedStorageGiB,
+        multiAz: check.boolean(childKey(key, "multiAz"), raw.multiAz) ?? true,
+        backupRetentionDays: check.integer(childKey(key, "backupRetentionDays"), raw.backupRetentionDays, { min: 1, max: 35 }) ?? 7,
+        deletionProtection: check.boolean(childKey(key, "deletionProtection"), raw.deletionProtection) ?? true,
+        finalSnapshot: check.boolean(childKey(key, "finalSnapshot"), raw.finalSnapshot) ?? true,
+    };
+}
+
+function parseResources(check: Checker, key: string, value: Json | undefined, defaults: ContainerResources): ContainerResources {
+    const raw = check.object(key, value, ["cpu", "memory"]) ?? {};
+    return {
+        cpu: check.string(childKey(key, "cpu"), raw.cpu, { pattern: CPU, expected: "a CPU quantity such as 250m or 1" }) ?? defaults.cpu,
+        memory: check.string(childKey(key, "memory"), raw.memory, { pattern: MEMORY, expected: "a memory quantity such as 512Mi or 1Gi" }) ?? defaults.memory,
+    };
+}
+
+const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "resources", "stable", "canary"];
+
+function parseServices(check: Checker, key: string, value: Json | undefined, router: RouterKind): ServiceConfig[] {
+    if (value === undefined) {
+        check.report(key, "missing; allowed: an object of services keyed by name, each with port, healthPath, stable.image and optionally canary.image and canary.weight");
+        return [];
+    }
+    const entries = check.map(key, value, DNS_LABEL, "a DNS label (lowercase letters, digits, '-')") ?? {};
+    if (Object.keys(entries).length === 0 && isObject(value)) {
+        check.report(key, "no services; allowed: at least one service");
+    }
+    return Object.entries(entries)
+        .map(([name, entry]) => parseService(check, childKey(key, name), name, entry, router))
+        .filter(isDefined);
+}
+
+function parseService(check: Checker, key: string, name: string, value: Json, router: RouterKind): ServiceConfig | undefined {
+    const raw = check.object(key, value, SERVICE_KEYS);
+    if (raw === undefined) {
+        return undefined;
+    }
+    const port = check.integer(childKey(key, "port"), raw.port, { min: 1, max: 65535 });
+    if (raw.port === undefined) {
+        check.report(childKey(key, "port"), "missing; allowed: the container port, an integer 1..65535");
+    }
+    const healthPath = check.requiredString(childKey(key, "healthPath"), raw.healthPath, { pattern: HTTP_PATH, expected: "an HTTP path starting with /" });
+    const replicas = check.integer(childKey(key, "replicas"), raw.replicas, { min: 1, max: 100 }) ?? 2;
+    const stableKey = childKey(key, "stable");
+    const stableRaw = check.object(stableKey, raw.stable, ["image"]);
+    if (raw.stable === undefined) {
+        check.report(stableKey, "missing; allowed: an object with the stable version's image");
+    }
+    const stableImage = check.requiredString(childKey(stableKey, "image"), stableRaw?.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
+    const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router);
+    const tracingName = check.string(childKey(key, "tracingName"), raw.tracingName, { pattern: /^[A-Za-z0-9 _.:/%&#=+@-]{1,200}$/, expected: "an X-Ray segment name" });
+    if (port === undefined || healthPath === undefined || stableImage === undefined) {
+        return undefined;
+    }
+    return {
+        name,
+        port,
+        healthPath,
+        replicas,
+        smtp: check.boolean(childKey(key, "smtp"), raw.smtp) ?? false,
+        tracingName: tracingName ?? `${titleCase(name)}-Microservice`,
+        resources: parseResources(check, childKey(key, "resources"), raw.resources, DEFAULT_SERVICE_RESOURCES),
+        stable: { image: stableImage },
+        ...(canary === undefined ? {} : { canary }),
+    };
+}
+
+function parseCanary(check: Checker, key: string, value: Json | undefined, replicas: number, router: RouterKind): CanaryVersionConfig | undefined {
+    const raw = check.object(key, value, ["image", "weight"]);
+    if (raw === undefined) {
+        return undefined;
+    }
+    const image = check.requiredString(childKey(key, "image"), raw.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
+    const weightKey = childKey(key, "weight");
+    const weight = check.integer(weightKey, raw.weight, { min: 0, max: 100 }) ?? (raw.weight === undefined ? 0 : undefined);
+    if (weight !== undefined && router === "replicas") {
+        const problem = replicaSplitProblem(weight, replicas);
+        if (problem !== undefined) {
+            check.report(weightKey, problem);
+        }
+    }
+    if (image === undefined || weight === undefined) {
+        return undefined;
+    }
+    return { image, weight };
+}
+
+function parseUserManagement(check: Checker, key: string, value: Json | undefined, services: readonly ServiceConfig[]): UserManagementConfig | undefined {
+    const raw: JsonObject | undefined = check.object(key, value, ["image", "replicas", "calls", "resources"]);
+    if (value === undefined) {
+        check.report(key, "missing; allowed: an object with image, replicas and calls");
+    }
+    const image = check.requiredString(childKey(key, "image"), raw?.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
+    const names = services.map((service) => service.name);
+    const calls = check.string(childKey(key, "calls"), raw?.calls ?? "notification", { pattern: DNS_LABEL, expected: "the name of a configured service" });
+    if (calls !== undefined && names.length > 0 && !names.includes(calls)) {
+        check.report(childKey(key, "calls"), `${JSON.stringify(calls)} is not a configured service; allowed: ${names.join(", ")}`);
+    }
+    if (image === undefined || calls === undefined) {
+        return undefined;
+    }
+    return {
+        image,
+        replicas: check.integer(childKey(key, "replicas"), raw?.replicas, { min: 1, max: 100 }) ?? 2,
+        calls,
+        resources: parseResources(check, childKey(key, "resources"), raw?.resources, { cpu: "250m", memory: "768Mi" }),
+    };
+}
+
+function titleCase(name: string): string {
+    return name
+        .split("-")
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+        .join("-");
+}
+
+function isDefined<T>(value: T | undefined): value is T {
+    return value !== undefined;
+}

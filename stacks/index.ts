@@ -1,0 +1,27 @@
+/**
+ * The Pulumi program: read and validate the stack's config, declare the stack, export outputs.
+ * Bad config stops here, before any resource is declared, with every problem listed.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./checks";
+import { parseStackConfig, StackConfig } from "./config";
+import { declareStack } from "./program";
+
+function loadConfig(): StackConfig {
+    try {
+        return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+    } catch (error) {
+        // A RunError prints its message without a stack trace: the config is wrong, not the program.
+        throw error instanceof ConfigError ? new pulumi.RunError(error.message) : error;
+    }
+}
+
+const outputs = declareStack(loadConfig());
+
+export const url = outputs.url;
+export const clusterName = outputs.clusterName;
+export const kubeconfig = outputs.kubeconfig;
+export const databaseEndpoint = outputs.databaseEndpoint;
+export const namespace = outputs.namespace;
+export const router = outputs.router;
+export const canary = outputs.canary;

@@ -1,0 +1,195 @@
+/**
+ * The composition: which components one stack declares and how their outputs wire them together.
+ * It takes a validated StackConfig and reads nothing else.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ReplicasRouter } from "../infra/canary/replicas";
+import { TrafficRouter } from "../infra/canary/router";
+import { CanaryService, CanarySplit } from "../infra/canary/service";
+import { Cluster } from "../infra/cluster";
+import { Database, DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY } from "../infra/database";
+import { ExternalDns } from "../infra/dns";
+import { AppIngress, LoadBalancerController } from "../infra/ingress";
+import { PART_OF } from "../infra/k8s";
+import { Mail } from "../infra/mail";
+import { Network } from "../infra/network";
+import { Tracing } from "../infra/tracing";
+import { Workload } from "../infra/workload";
+import { RouterKind, StackConfig } from "./config";
+
+/** The seed's user-management service: its port, health path and X-Ray name. */
+export const USERMGMT = { name: "usermgmt", port: 8095, healthPath: "/usermgmt/health-status", tracingName: "User-Management-Microservice", serviceName: "usermgmt-service" };
+/** Small image with `nc`, for the init container that waits for the database. */
+export const WAIT_IMAGE = "busybox:1.37.0";
+
+export interface StackOutputs {
+    url: pulumi.Output<string>;
+    clusterName: pulumi.Output<string>;
+    kubeconfig: pulumi.Output<string>;
+    databaseEndpoint: pulumi.Output<string>;
+    namespace: pulumi.Output<string>;
+    router: RouterKind;
+    /** The current split of every canaried service, by service name. */
+    canary: Record<string, CanarySplit>;
+}
+
+export function createRouter(kind: RouterKind, k8sProvider: k8s.Provider): TrafficRouter {
+    switch (kind) {
+        case "replicas":
+            return new ReplicasRouter(k8sProvider);
+    }
+}
+
+export function declareStack(config: StackConfig): StackOutputs {
+    const tags = { project: "eks-canary", stack: config.stack };
+    const network = new Network("network", {
+        cidrBlock: config.network.cidrBlock,
+        availabilityZones: config.network.availabilityZones,
+        natGateways: config.network.natGateways,
+        clusterName: config.cluster.name,
+        tags,
+    });
+
+    const cluster = new Cluster("cluster", {
+        clusterName: config.cluster.name,
+        kubernetesVersion: config.cluster.kubernetesVersion,
+        region: config.region,
+        vpcId: network.vpcId,
+        publicSubnetIds: network.publicSubnetIds,
+        privateSubnetIds: network.privateSubnetIds,
+        instanceTypes: config.cluster.instanceTypes,
+        nodes: config.cluster.nodes,
+        nodeDiskGiB: config.cluster.nodeDiskGiB,
+        publicAccessCidrs: config.cluster.publicAccessCidrs,
+        tags,
+    });
+    const k8sProvider = cluster.provider;
+
+    const namespace = new k8s.core.v1.Namespace("apps", { metadata: { name: config.namespace, labels: PART_OF } }, { provider: k8sProvider });
+    const namespaceName = namespace.metadata.name;
+
+    const database = new Database("database", {
+        identifier: `${config.cluster.name}-usermgmt`,
+        vpcId: network.vpcId,
+        subnetIds: network.isolatedSubnetIds,
+        clientSecurityGroupId: cluster.nodeSecurityGroupId,
+        ...config.database,
+        namespace: namespaceName,
+        k8sProvider,
+        tags,
+    });
+
+    const loadBalancers = new LoadBalancerController("aws-load-balancer-controller", {
+        clusterName: cluster.clusterName,
+        region: config.region,
+        vpcId: network.vpcId,
+        oidcProvider: cluster.oidcProvider,
+        k8sProvider,
+        tags,
+    });
+
+    new ExternalDns("external-dns", {
+        region: config.region,
+        hostedZoneId: config.hostedZoneId,
+        domain: config.domain,
+        ownerId: config.cluster.name,
+        oidcProvider: cluster.oidcProvider,
+        k8sProvider,
+        tags,
+    });
+
+    const tracing = new Tracing("xray", {
+        namespace: namespaceName,
+        namespaceName: config.namespace,
+        region: config.region,
+        oidcProvider: cluster.oidcProvider,
+        k8sProvider,
+        tags,
+    });
+
+    const needsMail = config.services.some((service) => service.smtp);
+    const mail = needsMail ? new Mail("mail", { region: config.region, fromAddress: config.mail.fromAddress, namespace: namespaceName, k8sProvider, tags }) : undefined;
+
+    const router = createRouter(config.router, k8sProvider);
+    const services = new Map<string, CanaryService>();
+    for (const service of config.services) {
+        services.set(
+            service.name,
+            new CanaryService(service.name, {
+                name: service.name,
+                namespace: namespaceName,
+                port: service.port,
+                healthPath: service.healthPath,
+                replicas: service.replicas,
+                resources: service.resources,
+                tracingName: service.tracingName,
+                xrayDaemonAddress: tracing.daemonAddress,
+                stable: service.stable,
+                ...(service.canary === undefined ? {} : { canary: service.canary }),
+                ...(service.smtp && mail !== undefined ? { env: mail.env() } : {}),
+                router,
+                k8sProvider,
+            }),
+        );
+    }
+
+    // parseStackConfig guarantees that `calls` names a configured service.
+    const callee = services.get(config.usermgmt.calls) as CanaryService;
+    const usermgmt = new Workload(USERMGMT.name, {
+        namespace: namespaceName,
+        app: USERMGMT.name,
+        version: "v1",
+        image: config.usermgmt.image,
+        replicas: config.usermgmt.replicas,
+        port: USERMGMT.port,
+        healthPath: USERMGMT.healthPath,
+        resources: config.usermgmt.resources,
+        serviceName: USERMGMT.serviceName,
+        disruptionBudget: true,
+        tracing: { name: USERMGMT.tracingName, daemonAddress: tracing.daemonAddress },
+        initContainers: [
+            {
+                name: "wait-for-database",
+                image: WAIT_IMAGE,
+                command: ["sh", "-c", pulumi.interpolate`until nc -z ${database.serviceName} ${MYSQL_PORT}; do echo waiting for the database; sleep 2; done`],
+                resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
+            },
+        ],
+        env: [
+            { name: "DB_HOSTNAME", value: database.serviceName },
+            { name: "DB_PORT", value: String(MYSQL_PORT) },
+            { name: "DB_NAME", value: DATABASE_NAME },
+            { name: "DB_USERNAME", value: DATABASE_USER },
+            { name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: database.passwordSecretName, key: PASSWORD_SECRET_KEY } } },
+            { name: "NOTIFICATION_SERVICE_HOST", value: callee.host },
+            { name: "NOTIFICATION_SERVICE_PORT", value: String(callee.port) },
+        ],
+        k8sProvider,
+    });
+
+    const ingress = new AppIngress(
+        "app-ingress",
+        {
+            namespace: namespaceName,
+            ingressClassName: loadBalancers.ingressClassName,
+            hostname: config.domain,
+            certificateArn: config.certificateArn,
+            loadBalancerName: config.cluster.name.slice(0, 32),
+            backend: { serviceName: usermgmt.serviceName, port: USERMGMT.port, healthPath: USERMGMT.healthPath },
+            k8sProvider,
+            // The controller's webhook must be up before it is asked to admit an Ingress.
+            dependsOn: [loadBalancers],
+        },
+    );
+
+    return {
+        url: ingress.url,
+        clusterName: cluster.clusterName,
+        kubeconfig: cluster.kubeconfig,
+        databaseEndpoint: database.endpoint,
+        namespace: namespaceName,
+        router: config.router,
+        canary: Object.fromEntries([...services].map(([name, service]) => [name, service.split])),
+    };
+}

@@ -1,0 +1,172 @@
+/**
+ * Runs the program under Pulumi's mocks, with no cloud and no Pulumi CLI, and records what it
+ * declares: every resource with its type, name, parent and inputs, and the stack outputs. The
+ * offline plan and the tests share it.
+ *
+ * Values that only AWS or Kubernetes know after a deploy (IDs, ARNs, endpoints) come back from
+ * the mocks as `(known after deploy: <resource>.<property>)`, so the plan shows where each one
+ * flows. Secret values are recorded as `[secret]`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig, PROJECT } from "../stacks/config";
+import { declareStack, StackOutputs } from "../stacks/program";
+
+export const SECRET = "[secret]";
+
+export interface DeclaredResource {
+    readonly type: string;
+    readonly name: string;
+    /** Name of the parent resource; undefined for the stack's direct children. */
+    readonly parent: string | undefined;
+    readonly urn: string;
+    /** Custom resources are real cloud or Kubernetes objects; the others are components. */
+    readonly custom: boolean;
+    /** `protect`: Pulumi refuses to delete or replace it. */
+    readonly protect: boolean;
+    readonly inputs: Record<string, unknown>;
+}
+
+export interface OfflinePlan {
+    readonly stack: string;
+    readonly resources: DeclaredResource[];
+    readonly outputs: Record<string, unknown>;
+}
+
+export function afterDeploy(resourceName: string, property: string): string {
+    return `(known after deploy: ${resourceName}.${property})`;
+}
+
+export function isAfterDeploy(value: unknown): boolean {
+    return typeof value === "string" && value.includes("(known after deploy: ");
+}
+
+/** What the providers would return for the outputs the program reads, per resource type. */
+export function mockOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    const unknown = (property: string): string => afterDeploy(name, property);
+    const perZone = (property: string): string[] =>
+        Array.from({ length: Number(inputs.numberOfAvailabilityZones ?? 3) }, (_, zone) => afterDeploy(name, `${property}[${zone}]`));
+    switch (type) {
+        case "awsx:ec2:Vpc":
+            return { vpcId: unknown("vpcId"), publicSubnetIds: perZone("publicSubnetIds"), privateSubnetIds: perZone("privateSubnetIds"), isolatedSubnetIds: perZone("isolatedSubnetIds") };
+        case "eks:index:Cluster":
+            return {
+                kubeconfigJson: unknown("kubeconfigJson"),
+                oidcProviderArn: unknown("oidcProviderArn"),
+                oidcIssuer: unknown("oidcIssuer"),
+                nodeSecurityGroupId: unknown("nodeSecurityGroupId"),
+                clusterSecurityGroupId: unknown("clusterSecurityGroupId"),
+            };
+        case "aws:rds/instance:Instance":
+            return { address: unknown("address"), endpoint: unknown("endpoint") };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { latestVersion: 1 };
+        case "aws:iam/accessKey:AccessKey":
+            return { sesSmtpPasswordV4: unknown("sesSmtpPasswordV4") };
+        case "random:index/randomPassword:RandomPassword":
+            return { result: unknown("result") };
+        default:
+            return {};
+    }
+}
+
+const offlineMocks: pulumi.runtime.Mocks = {
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+        const outputs = mockOutputs(args.type, args.name, args.inputs);
+        const generic: Record<string, unknown> = {};
+        if (args.type.startsWith("aws:")) {
+            generic.arn = afterDeploy(args.name, "arn");
+            if (args.inputs.name === undefined) {
+                generic.name = afterDeploy(args.name, "name");
+            }
+        }
+        return { id: afterDeploy(args.name, "id"), state: { ...args.inputs, ...generic, ...outputs } };
+    },
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        throw new Error(`the program called ${args.token}; the offline plan has no answer for it (declare data explicitly instead)`);
+    },
+};
+
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getParent(): string;
+    getCustom(): boolean;
+    getProtect(): boolean;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+interface RegisterResponse {
+    getUrn(): string;
+}
+type RegisterCallback = (error: Error | null, response: RegisterResponse | undefined) => void;
+interface MonitorWithRegister {
+    registerResource(request: RegisterRequest, callback: RegisterCallback): void;
+}
+
+/** Decodes Pulumi's wire form of inputs: secrets become `[secret]`, references their URN. */
+export function decodeWireValue(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(decodeWireValue);
+    }
+    if (typeof value === "object" && value !== null) {
+        const record = value as Record<string, unknown>;
+        const signature = record[pulumi.runtime.specialSigKey];
+        if (signature === pulumi.runtime.specialSecretSig) {
+            return SECRET;
+        }
+        if (signature === pulumi.runtime.specialResourceSig) {
+            return record.urn;
+        }
+        return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, decodeWireValue(item)]));
+    }
+    return value === pulumi.runtime.unknownValue ? "(unknown)" : value;
+}
+
+function nameOfUrn(urn: string): string | undefined {
+    return urn === "" ? undefined : urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+/** Resolves an output to its value, or `[secret]` when it is secret. */
+async function resolveOutput(value: unknown): Promise<unknown> {
+    const output: pulumi.Output<unknown> = pulumi.output(value as pulumi.Input<unknown>);
+    const plain = await new Promise<unknown>((resolve) => output.apply((resolved) => resolve(resolved)));
+    return (await pulumi.isSecret(output)) ? SECRET : plain;
+}
+
+/**
+ * Declares the stack `stack` with raw Pulumi config (`namespace:key` → string, objects as JSON)
+ * under mocks and returns what it declared. Throws the ConfigError of bad config, before any
+ * resource is declared.
+ */
+export async function planOffline(stack: string, rawConfig: Readonly<Record<string, string>>): Promise<OfflinePlan> {
+    const config = parseStackConfig(rawConfig, stack);
+    await pulumi.runtime.setMocks(offlineMocks, PROJECT, stack, false);
+    pulumi.runtime.setAllConfig({ ...rawConfig });
+
+    const resources: DeclaredResource[] = [];
+    const monitor = pulumi.runtime.getMonitor() as unknown as MonitorWithRegister;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (request, callback) =>
+        register(request, (error, response) => {
+            if (error === null && response !== undefined) {
+                resources.push({
+                    type: request.getType(),
+                    name: request.getName(),
+                    parent: nameOfUrn(request.getParent()),
+                    urn: response.getUrn(),
+                    custom: request.getCustom(),
+                    protect: request.getProtect(),
+                    inputs: decodeWireValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                });
+            }
+            callback(error, response);
+        });
+
+    const declared: StackOutputs = declareStack(config);
+    const outputs: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(declared)) {
+        outputs[key] = await resolveOutput(value);
+    }
+    // Resources that no output depends on may still be registering.
+    await pulumi.runtime.disconnect();
+    return { stack, resources, outputs };
+}
