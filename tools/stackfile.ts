@@ -1,0 +1,160 @@
+/**
+ * Reads a stack's `Pulumi.<stack>.yaml` into the raw form Pulumi hands a program (`namespace:key`
+ * → string, structured values as JSON), and applies `--set key=value` overrides the way
+ * `pulumi config set --path` does.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { PROJECT } from "../stacks/config";
+
+export const REPO_ROOT = path.resolve(__dirname, "..");
+
+export interface StackFile {
+    /** `namespace:key` → value as Pulumi passes it to the program. */
+    readonly config: Record<string, string>;
+    /** Keys set with `pulumi config set --secret`: encrypted in the file, unknown offline. */
+    readonly secretKeys: string[];
+}
+
+type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
+
+export class StackFileError extends Error {}
+
+export function stackFilePath(stack: string, dir = REPO_ROOT): string {
+    return path.join(dir, `Pulumi.${stack}.yaml`);
+}
+
+/** Lists the stacks that have a `Pulumi.<stack>.yaml` in `dir`. */
+export function listStacks(dir = REPO_ROOT): string[] {
+    return fs
+        .readdirSync(dir)
+        .map((file) => /^Pulumi\.([^.]+)\.yaml$/.exec(file)?.[1])
+        .filter((stack): stack is string => stack !== undefined)
+        .sort();
+}
+
+function toWire(value: Value): string {
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function isSecure(value: Value): boolean {
+    return typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 1 && "secure" in value;
+}
+
+/** Reads a stack file, then applies `overrides` (`key=value`, path keys allowed). */
+export function readStackFile(stack: string, overrides: readonly string[] = [], dir = REPO_ROOT): StackFile {
+    const file = stackFilePath(stack, dir);
+    if (!fs.existsSync(file)) {
+        const known = listStacks(dir);
+        throw new StackFileError(`no stack file ${path.basename(file)}; stacks here: ${known.length > 0 ? known.join(", ") : "none"}`);
+    }
+    const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, Value> };
+    const values: Record<string, Value> = { ...(document.config ?? {}) };
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(values)) {
+        if (isSecure(value)) {
+            // Encrypted with the stack's secrets provider: only `pulumi` can read it.
+            secretKeys.push(key);
+            values[key] = "[secret]";
+        }
+    }
+    for (const override of overrides) {
+        applyOverride(values, override);
+    }
+    return { config: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, toWire(value)])), secretKeys };
+}
+
+/** One segment of a config path: a property name or a list index. */
+type Segment = string | number;
+
+/**
+ * Splits `services.notification.canary.weight`, `a["b.c"]` or `list[0]` into segments, as
+ * `pulumi config set --path` reads them.
+ */
+export function parsePath(text: string): Segment[] {
+    const segments: Segment[] = [];
+    const pattern = /([^.[\]]+)|\[(\d+)\]|\["([^"]+)"\]|(\.)/gy;
+    let match: RegExpExecArray | null;
+    let expectName = true;
+    while (pattern.lastIndex < text.length && (match = pattern.exec(text)) !== null) {
+        if (match[4] !== undefined) {
+            expectName = true;
+            continue;
+        }
+        if (match[1] !== undefined) {
+            if (!expectName) {
+                break;
+            }
+            segments.push(match[1]);
+        } else if (match[2] !== undefined) {
+            segments.push(Number(match[2]));
+        } else if (match[3] !== undefined) {
+            segments.push(match[3]);
+        }
+        expectName = false;
+    }
+    if (pattern.lastIndex !== text.length || segments.length === 0 || text.endsWith(".")) {
+        throw new StackFileError(`cannot read the config path ${JSON.stringify(text)}; write it as in \`pulumi config set --path\`, e.g. services.notification.canary.weight`);
+    }
+    return segments;
+}
+
+/** Like `pulumi config set --path`, `true`/`false` and integers set booleans and numbers. */
+export function parseScalar(text: string): Value {
+    if (text === "true" || text === "false") {
+        return text === "true";
+    }
+    if (/^-?\d+$/.test(text) && Number.isSafeInteger(Number(text))) {
+        return Number(text);
+    }
+    return text;
+}
+
+function applyOverride(values: Record<string, Value>, override: string): void {
+    const equals = override.indexOf("=");
+    if (equals <= 0) {
+        throw new StackFileError(`--set takes key=value, got ${JSON.stringify(override)}`);
+    }
+    const keyText = override.slice(0, equals);
+    const valueText = override.slice(equals + 1);
+    // Keys without a namespace belong to the project, as with `pulumi config set`.
+    const colon = keyText.indexOf(":");
+    const namespaced = colon > 0 && !keyText.slice(0, colon).includes(".") ? keyText : `${PROJECT}:${keyText}`;
+    const split = namespaced.indexOf(":");
+    const namespace = namespaced.slice(0, split);
+    const [first, ...rest] = parsePath(namespaced.slice(split + 1));
+    const topKey = `${namespace}:${String(first)}`;
+    if (rest.length === 0) {
+        values[topKey] = parseScalar(valueText);
+        return;
+    }
+    const existing = values[topKey];
+    let root: Value = typeof existing === "string" ? tryJson(existing) : (existing ?? (typeof rest[0] === "number" ? [] : {}));
+    root = structuredClone(root);
+    values[topKey] = root;
+    let node: Value = root;
+    for (const [index, segment] of rest.entries()) {
+        const last = index === rest.length - 1;
+        const container = node as Record<string | number, Value>;
+        if (typeof node !== "object" || node === null) {
+            throw new StackFileError(`cannot set ${keyText}: ${rest.slice(0, index).join(".") || String(first)} is not an object or list`);
+        }
+        if (last) {
+            container[segment] = parseScalar(valueText);
+        } else {
+            if (container[segment] === undefined || container[segment] === null) {
+                container[segment] = typeof rest[index + 1] === "number" ? [] : {};
+            }
+            node = container[segment];
+        }
+    }
+}
+
+function tryJson(text: string): Value {
+    try {
+        return JSON.parse(text) as Value;
+    } catch {
+        return text;
+    }
+}
