@@ -8,7 +8,10 @@ export const XRAY_PORT = 2000;
 export const XRAY_SERVICE_NAME = "xray-service";
 export const XRAY_NAME = "xray-daemon";
 
-/** The daemon's config file: listen on all addresses (pods reach it through the Service). */
+/**
+ * The daemon's config file: listen on all addresses (pods reach it through the Service); the
+ * region is given and local mode skips EC2 instance metadata, which pods cannot reach here.
+ */
 export function xrayDaemonConfig(region: string): string {
     return [
         "TotalBufferSizeMB: 24",
@@ -16,6 +19,7 @@ export function xrayDaemonConfig(region: string): string {
         `  UDPAddress: "0.0.0.0:${XRAY_PORT}"`,
         `  TCPAddress: "0.0.0.0:${XRAY_PORT}"`,
         `Region: "${region}"`,
+        "LocalMode: true",
         "Version: 2",
         "",
     ].join("\n");
