@@ -1,0 +1,514 @@
+/**
+ * The offline plan: `npm run plan -- --stack <name> [--set key=value ...] [--json]`.
+ *
+ * Runs the program under mocks (no cloud, no Pulumi CLI, no credentials) with a stack's config
+ * plus `--set` overrides, and prints what it would declare: the resources as a tree of
+ * components, the canary split of every service and the stack outputs. `--json` prints the same
+ * as one JSON document, for scripts.
+ */
+import type { CanarySplit } from "../infra/canary/service";
+import { ConfigError } from "../stacks/checks";
+import { PROJECT } from "../stacks/config";
+import { DeclaredResource, OfflinePlan, planOffline } from "./offline";
+import { listStacks, readStackFile, StackFileError } from "./stackfile";
+
+export interface PlanIo {
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+}
+
+export const USAGE = [
+    "usage: npm run plan -- --stack <name> [--set key=value ...] [--json]",
+    "",
+    "Declares the stack under mocks, with no cloud calls, and prints what it would create.",
+    "",
+    "  --stack <name>     the stack whose Pulumi.<name>.yaml to read (required)",
+    "  --set key=value    override a config value, as `pulumi config set --path` does;",
+    "                     keys without a namespace belong to the project, e.g.",
+    "                     --set services.notification.canary.weight=25",
+    "  --json             print one JSON document instead of text",
+    "  --help             print this help",
+].join("\n");
+
+interface PlanArgs {
+    readonly stack: string | undefined;
+    readonly sets: string[];
+    readonly json: boolean;
+    readonly help: boolean;
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[]): PlanArgs {
+    let stack: string | undefined;
+    const sets: string[] = [];
+    let json = false;
+    let help = false;
+    for (let index = 0; index < argv.length; index++) {
+        const arg = argv[index];
+        const equals = arg.indexOf("=");
+        const flag = arg.startsWith("--") && equals > 0 ? arg.slice(0, equals) : arg;
+        const inline = flag === arg ? undefined : arg.slice(equals + 1);
+        const value = (): string => {
+            if (inline !== undefined) {
+                return inline;
+            }
+            const next = argv[index + 1];
+            if (next === undefined || next.startsWith("--")) {
+                throw new UsageError(`${flag} needs a value`);
+            }
+            index++;
+            return next;
+        };
+        switch (flag) {
+            case "--stack":
+                if (stack !== undefined) {
+                    throw new UsageError("--stack given twice");
+                }
+                stack = value();
+                break;
+            case "--set":
+                sets.push(value());
+                break;
+            case "--json":
+            case "--help":
+            case "-h":
+                if (inline !== undefined) {
+                    throw new UsageError(`${flag} takes no value`);
+                }
+                if (flag === "--json") {
+                    json = true;
+                } else {
+                    help = true;
+                }
+                break;
+            default:
+                throw new UsageError(arg.startsWith("-") ? `unknown option ${arg}` : `unexpected argument ${JSON.stringify(arg)}`);
+        }
+    }
+    return { stack, sets, json, help };
+}
+
+/** Runs the plan command; returns the exit code (0 ok, 1 bad config, 2 bad usage). */
+export async function main(argv: string[], io: PlanIo): Promise<number> {
+    let args: PlanArgs;
+    try {
+        args = parseArgs(argv);
+    } catch (error) {
+        if (error instanceof UsageError) {
+            io.err(`${error.message}\n${USAGE}`);
+            return 2;
+        }
+        throw error;
+    }
+    if (args.help) {
+        io.out(USAGE);
+        return 0;
+    }
+    if (args.stack === undefined || args.stack === "") {
+        const stacks = listStacks();
+        io.err(`--stack is required; stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"}\n${USAGE}`);
+        return 2;
+    }
+
+    let plan: OfflinePlan;
+    let region: string | undefined;
+    try {
+        const { config } = readStackFile(args.stack, args.sets);
+        region = config["aws:region"];
+        plan = await planOffline(args.stack, config);
+    } catch (error) {
+        if (error instanceof StackFileError) {
+            io.err(error.message);
+            return 2;
+        }
+        if (error instanceof ConfigError) {
+            io.err([`config errors in stack ${args.stack}:`, ...error.issues.map((issue) => `  ${issue.key}: ${issue.message}`)].join("\n"));
+            return 1;
+        }
+        throw error;
+    }
+    io.out(args.json ? renderJson(plan) : renderText(plan, region));
+    return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The resource tree
+
+export interface PlanNode {
+    readonly resource: DeclaredResource;
+    readonly children: PlanNode[];
+}
+
+/** The types in a URN, `urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>`. */
+function urnTypes(urn: string): string[] {
+    const nameAt = urn.lastIndexOf("::");
+    const typeAt = urn.lastIndexOf("::", nameAt - 1);
+    return urn.slice(typeAt + 2, nameAt).split("$");
+}
+
+/** A key that tells apart resources of one name: their type and name. */
+function nodeKey(type: string, name: string): string {
+    return `${type}::${name}`;
+}
+
+function compareResources(a: DeclaredResource, b: DeclaredResource): number {
+    return a.name < b.name ? -1 : a.name > b.name ? 1 : a.type < b.type ? -1 : a.type > b.type ? 1 : 0;
+}
+
+/**
+ * The resources as a tree under their parents, siblings sorted by name then type. A parent is
+ * found by its name and its type, which the child's URN holds just before the child's own type:
+ * names alone repeat (a component and its Helm release share one).
+ */
+export function resourceTree(resources: readonly DeclaredResource[]): PlanNode[] {
+    const nodes = new Map<string, PlanNode>();
+    for (const resource of resources) {
+        nodes.set(nodeKey(resource.type, resource.name), { resource, children: [] });
+    }
+    const roots: PlanNode[] = [];
+    for (const node of nodes.values()) {
+        const { resource } = node;
+        const types = urnTypes(resource.urn);
+        const parentType = types.length < 2 ? undefined : types[types.length - 2];
+        const parent = resource.parent === undefined || parentType === undefined ? undefined : nodes.get(nodeKey(parentType, resource.parent));
+        (parent?.children ?? roots).push(node);
+    }
+    const sort = (list: PlanNode[]): void => {
+        list.sort((a, b) => compareResources(a.resource, b.resource));
+        list.forEach((node) => sort(node.children));
+    };
+    sort(roots);
+    return roots;
+}
+
+function flatten(nodes: readonly PlanNode[]): DeclaredResource[] {
+    return nodes.flatMap((node) => [node.resource, ...flatten(node.children)]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+/** Objects with sorted keys, so that two runs print identical documents. */
+function sortKeys(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(sortKeys);
+    }
+    if (typeof value === "object" && value !== null) {
+        const record = value as Record<string, unknown>;
+        return Object.fromEntries(
+            Object.keys(record)
+                .sort()
+                .map((key) => [key, sortKeys(record[key])]),
+        );
+    }
+    return value;
+}
+
+export function renderJson(plan: OfflinePlan): string {
+    const resources = flatten(resourceTree(plan.resources)).map((resource) => ({
+        type: resource.type,
+        name: resource.name,
+        parent: resource.parent ?? null,
+        ...(resource.protect ? { protect: true } : {}),
+        inputs: sortKeys(resource.inputs),
+    }));
+    return JSON.stringify({ stack: plan.stack, resources, outputs: sortKeys(plan.outputs) }, null, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+/** A short, readable type: `aws rds.Instance`, `k8s apps/v1 Deployment`, `helm Release`. */
+export function shortType(type: string): string {
+    const [pkg, module = "", kind = ""] = type.split(":");
+    if (pkg === "pulumi" && module === "providers") {
+        return `provider ${kind}`;
+    }
+    if (pkg === "kubernetes") {
+        if (module.startsWith("helm.sh/")) {
+            return `helm ${kind}`;
+        }
+        return `k8s ${module.startsWith("core/") ? module.slice("core/".length) : module} ${kind}`;
+    }
+    const group = module.split("/")[0];
+    return group === "index" || group === "" ? `${pkg} ${kind}` : `${pkg} ${group}.${kind}`;
+}
+
+function at(value: unknown, path: string): unknown {
+    let node: unknown = value;
+    for (const segment of path.split(".")) {
+        if (typeof node !== "object" || node === null) {
+            return undefined;
+        }
+        node = (node as Record<string, unknown>)[segment];
+    }
+    return node;
+}
+
+/** An annotation of a Kubernetes object (their keys hold dots, so `at` cannot reach them). */
+function annotation(inputs: Record<string, unknown>, key: string): unknown {
+    const annotations = at(inputs, "metadata.annotations");
+    return typeof annotations === "object" && annotations !== null ? (annotations as Record<string, unknown>)[key] : undefined;
+}
+
+function text(value: unknown): string {
+    if (value === undefined || value === null) {
+        return "-";
+    }
+    return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function list(value: unknown): unknown[] {
+    return Array.isArray(value) ? value : [];
+}
+
+function labels(value: unknown): string {
+    return typeof value === "object" && value !== null
+        ? Object.entries(value as Record<string, unknown>)
+              .map(([key, item]) => `${key}=${text(item)}`)
+              .join(",")
+        : text(value);
+}
+
+function jsonPolicy(value: unknown): { Statement?: unknown } | undefined {
+    if (typeof value !== "string") {
+        return undefined;
+    }
+    try {
+        return JSON.parse(value) as { Statement?: unknown };
+    } catch {
+        return undefined;
+    }
+}
+
+/** Who may assume a role: the OIDC service account `sub`, or the AWS service principals. */
+function trust(policyText: unknown): string {
+    const policy = jsonPolicy(policyText);
+    const parts = list(policy?.Statement).map((statement) => {
+        const condition = at(statement, "Condition.StringEquals");
+        const sub =
+            typeof condition === "object" && condition !== null ? Object.entries(condition).find(([key]) => key.endsWith(":sub"))?.[1] : undefined;
+        if (sub !== undefined) {
+            return `OIDC sub ${text(sub)}`;
+        }
+        const service = at(statement, "Principal.Service");
+        return service !== undefined ? `service ${Array.isArray(service) ? service.join(", ") : text(service)}` : text(at(statement, "Principal"));
+    });
+    return `trust: ${parts.length > 0 ? parts.join("; ") : "-"}`;
+}
+
+function policySummary(policyText: unknown): string {
+    const statements = list(jsonPolicy(policyText)?.Statement);
+    const actions = statements.flatMap((statement) => {
+        const action = at(statement, "Action");
+        return Array.isArray(action) ? action : [action];
+    });
+    const shown = actions.slice(0, 3).map(text).join(", ");
+    return `${statements.length} statement${statements.length === 1 ? "" : "s"}, ${actions.length} action${actions.length === 1 ? "" : "s"}: ${shown}${actions.length > 3 ? ", ..." : ""}`;
+}
+
+/** `namespace/name` of a Kubernetes object. */
+function objectName(inputs: Record<string, unknown>): string {
+    const name = text(at(inputs, "metadata.name"));
+    const namespace = at(inputs, "metadata.namespace");
+    return namespace === undefined ? name : `${text(namespace)}/${name}`;
+}
+
+function containers(inputs: Record<string, unknown>): string {
+    return list(at(inputs, "spec.template.spec.containers"))
+        .map((container) => text(at(container, "image")))
+        .join(", ");
+}
+
+/** The few inputs that matter for a resource of this type, as short lines. */
+export function details(resource: DeclaredResource): string[] {
+    const inputs = resource.inputs;
+    const get = (path: string): string => text(at(inputs, path));
+    switch (resource.type) {
+        case "awsx:ec2:Vpc": {
+            const subnets = list(inputs.subnetSpecs)
+                .map((spec) => `${text(at(spec, "name"))}/${text(at(spec, "cidrMask"))}`)
+                .join(" ");
+            return [`${get("cidrBlock")}  ${get("numberOfAvailabilityZones")} AZs  NAT ${get("natGateways.strategy")}  subnets ${subnets}`];
+        }
+        case "eks:index:Cluster": {
+            const access = [inputs.endpointPublicAccess === true ? `public from ${list(inputs.publicAccessCidrs).map(text).join(",")}` : undefined, inputs.endpointPrivateAccess === true ? "private" : undefined]
+                .filter((part) => part !== undefined)
+                .join(" + ");
+            return [`${get("name")}  version ${get("version")}  API endpoint ${access || "-"}  auth ${get("authenticationMode")}`];
+        }
+        case "aws:eks/nodeGroup:NodeGroup":
+            return [
+                `${list(inputs.instanceTypes).map(text).join(",")} ${get("capacityType")} ${get("amiType")}  nodes min ${get("scalingConfig.minSize")} desired ${get("scalingConfig.desiredSize")} max ${get("scalingConfig.maxSize")}`,
+            ];
+        case "aws:ec2/launchTemplate:LaunchTemplate": {
+            const disk = list(inputs.blockDeviceMappings)[0];
+            return [`root ${text(at(disk, "ebs.volumeSize"))} GiB ${text(at(disk, "ebs.volumeType"))} encrypted=${text(at(disk, "ebs.encrypted"))}  IMDS tokens ${get("metadataOptions.httpTokens")} hop limit ${get("metadataOptions.httpPutResponseHopLimit")}`];
+        }
+        case "aws:rds/instance:Instance":
+            return [
+                `${get("engine")} ${get("engineVersion")}  ${get("instanceClass")}  multiAz=${get("multiAz")}  deletionProtection=${get("deletionProtection")}  finalSnapshot=${inputs.skipFinalSnapshot === true ? "skip" : "take"}`,
+                `storage ${get("allocatedStorage")}..${get("maxAllocatedStorage")} GiB ${get("storageType")} encrypted=${get("storageEncrypted")}  backups ${get("backupRetentionPeriod")} days  public=${get("publiclyAccessible")}  user ${get("username")} password ${get("password")}`,
+            ];
+        case "aws:rds/subnetGroup:SubnetGroup":
+            return [`${list(inputs.subnetIds).length} subnets`];
+        case "aws:ec2/securityGroup:SecurityGroup":
+            return [get("description")];
+        case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+            return [`${get("ipProtocol")} ${get("fromPort") === get("toPort") ? get("fromPort") : `${get("fromPort")}-${get("toPort")}`} from ${text(inputs.referencedSecurityGroupId ?? inputs.cidrIpv4)}`];
+        case "aws:iam/role:Role":
+            return [trust(inputs.assumeRolePolicy)];
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return [get("policyArn").replace(/^arn:aws:iam::aws:policy\//, "")];
+        case "aws:iam/rolePolicy:RolePolicy":
+        case "aws:iam/userPolicy:UserPolicy":
+            return [policySummary(inputs.policy)];
+        case "random:index/randomPassword:RandomPassword":
+            return [`length ${get("length")}`];
+        case "pulumi:providers:kubernetes":
+            return [`kubeconfig ${get("kubeconfig")}  server-side apply ${get("enableServerSideApply")}`];
+        case "kubernetes:helm.sh/v3:Release":
+            return [`${get("chart")}@${get("version")}  from ${get("repositoryOpts.repo")}  into ${get("namespace")}`];
+        case "kubernetes:apps/v1:Deployment":
+            return [`${objectName(inputs)}  replicas=${get("spec.replicas")} image=${containers(inputs)}`];
+        case "kubernetes:apps/v1:DaemonSet":
+            return [`${objectName(inputs)}  on every node  image=${containers(inputs)}  serviceAccount ${get("spec.template.spec.serviceAccountName")}`];
+        case "kubernetes:core/v1:Service": {
+            const type = text(at(inputs, "spec.type") ?? "ClusterIP");
+            if (type === "ExternalName") {
+                return [`${objectName(inputs)}  ExternalName → ${get("spec.externalName")}`];
+            }
+            const ports = list(at(inputs, "spec.ports"))
+                .map((port) => `${text(at(port, "port"))}/${text(at(port, "protocol"))}`)
+                .join(",");
+            const headless = at(inputs, "spec.clusterIP") === "None" ? " (headless)" : "";
+            return [`${objectName(inputs)}  ${type}${headless}  selector ${labels(at(inputs, "spec.selector"))}  ports ${ports}`];
+        }
+        case "kubernetes:networking.k8s.io/v1:Ingress": {
+            const alb = (key: string): string => text(annotation(inputs, `alb.ingress.kubernetes.io/${key}`));
+            const rules = list(at(inputs, "spec.rules")).flatMap((rule) =>
+                list(at(rule, "http.paths")).map(
+                    (path) => `${text(at(rule, "host"))}${text(at(path, "path"))} → ${text(at(path, "backend.service.name"))}:${text(at(path, "backend.service.port.number"))}`,
+                ),
+            );
+            return [
+                `${objectName(inputs)}  class ${get("spec.ingressClassName")}  ${alb("scheme")}  ${rules.join("  ")}`,
+                `listen ${alb("listen-ports")}  ssl-redirect ${alb("ssl-redirect")}  ssl-policy ${alb("ssl-policy")}`,
+                `certificate ${alb("certificate-arn")}`,
+            ];
+        }
+        case "kubernetes:networking.k8s.io/v1:IngressClass":
+            return [`${objectName(inputs)}  controller ${get("spec.controller")}`];
+        case "kubernetes:policy/v1:PodDisruptionBudget": {
+            const limit = at(inputs, "spec.maxUnavailable") !== undefined ? `maxUnavailable ${get("spec.maxUnavailable")}` : `minAvailable ${get("spec.minAvailable")}`;
+            return [`${objectName(inputs)}  ${limit}  selector ${labels(at(inputs, "spec.selector.matchLabels"))}`];
+        }
+        case "kubernetes:core/v1:Secret":
+            return [`${objectName(inputs)}  ${get("type")}  stringData ${get("stringData")}`];
+        case "kubernetes:core/v1:ConfigMap":
+            return [`${objectName(inputs)}  keys ${Object.keys((inputs.data as Record<string, unknown> | undefined) ?? {}).join(", ")}`];
+        case "kubernetes:core/v1:ServiceAccount":
+            return [`${objectName(inputs)}  role ${text(annotation(inputs, "eks.amazonaws.com/role-arn"))}`];
+        case "kubernetes:core/v1:Namespace":
+            return [get("metadata.name")];
+        default:
+            return [];
+    }
+}
+
+function renderTree(nodes: readonly PlanNode[], indent: string, lines: string[]): void {
+    nodes.forEach((node, index) => {
+        const last = index === nodes.length - 1;
+        const { resource } = node;
+        const project = !resource.custom && resource.type.startsWith(`${PROJECT}:`);
+        const label = project ? resource.type : shortType(resource.type);
+        const flags = [resource.protect ? "[protected]" : "", !resource.custom && !project ? "(package component)" : ""].filter((flag) => flag !== "");
+        lines.push(`${indent}${last ? "└─ " : "├─ "}${label}  ${resource.name}${flags.length > 0 ? "  " + flags.join(" ") : ""}`);
+        const inner = indent + (last ? "   " : "│  ");
+        for (const line of details(resource)) {
+            lines.push(`${inner}${node.children.length > 0 ? "│  " : "   "}${line}`);
+        }
+        renderTree(node.children, inner, lines);
+    });
+}
+
+const BAR_CELLS = 20;
+
+export function bar(percent: number): string {
+    const filled = Math.max(0, Math.min(BAR_CELLS, Math.round((percent / 100) * BAR_CELLS)));
+    return "█".repeat(filled) + "░".repeat(BAR_CELLS - filled);
+}
+
+function pods(count: number): string {
+    return `${count} pod${count === 1 ? "" : "s"}`.padEnd(6);
+}
+
+function isSplit(value: unknown): value is CanarySplit {
+    return typeof value === "object" && value !== null && typeof at(value, "traffic.stable") === "number" && typeof at(value, "replicas.stable") === "number";
+}
+
+function renderCanary(canary: unknown, lines: string[]): void {
+    const services = typeof canary === "object" && canary !== null ? Object.entries(canary as Record<string, unknown>) : [];
+    lines.push("Canary split");
+    if (services.length === 0) {
+        lines.push("  (no canaried services)");
+    }
+    for (const [name, split] of services) {
+        if (!isSplit(split)) {
+            lines.push(`  ${name}  ${text(split)}`);
+            continue;
+        }
+        lines.push(`  ${name}  (router: ${split.router}, weight ${split.weight})`);
+        const row = (label: string, percent: number, count: number, image: string): string =>
+            `    ${label}  ${bar(percent)}  ${`${percent}%`.padStart(4)}  ${pods(count)}  ${image}`;
+        lines.push(row("v1 stable", split.traffic.stable, split.replicas.stable, split.images.stable));
+        if (split.images.canary !== undefined) {
+            lines.push(row("v2 canary", split.traffic.canary, split.replicas.canary, split.images.canary));
+        } else {
+            lines.push(`    v2 canary  (none configured)`);
+        }
+    }
+}
+
+/** The plan for a person; `region` is the stack's `aws:region`. */
+export function renderText(plan: OfflinePlan, region: string | undefined): string {
+    const { resources, outputs } = plan;
+    const custom = resources.filter((resource) => resource.custom && !resource.type.startsWith("pulumi:providers:"));
+    const providers = resources.filter((resource) => resource.type.startsWith("pulumi:providers:"));
+    const components = resources.filter((resource) => !resource.custom);
+    const packaged = components.filter((resource) => !resource.type.startsWith(`${PROJECT}:`));
+
+    const lines: string[] = [];
+    lines.push(`Offline plan of stack ${plan.stack} (under mocks: nothing is read from or sent to AWS or Kubernetes)`);
+    lines.push(`  region     ${region ?? "-"}`);
+    lines.push(`  router     ${text(outputs.router)}`);
+    lines.push(
+        `  declares   ${custom.length} resources, ${providers.length} provider${providers.length === 1 ? "" : "s"}, ${components.length} components` +
+            (packaged.length > 0 ? ` (${packaged.map((resource) => shortType(resource.type)).join(", ")} add their own resources on deploy)` : ""),
+    );
+    lines.push("");
+    lines.push("Resources");
+    renderTree(resourceTree(resources), "", lines);
+    lines.push("");
+    renderCanary(outputs.canary, lines);
+    lines.push("");
+    lines.push("Outputs");
+    const width = Math.max(0, ...Object.keys(outputs).map((key) => key.length));
+    for (const [key, value] of Object.entries(outputs)) {
+        lines.push(`  ${key.padEnd(width)}  ${text(value)}`);
+    }
+    return lines.join("\n");
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (error: unknown) => {
+            console.error(error);
+            process.exitCode = 1;
+        },
+    );
+}
