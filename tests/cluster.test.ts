@@ -1,0 +1,174 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { CONTROL_PLANE_LOG_TYPES } from "../infra/cluster";
+import { at, byName, childrenOf, editJson, OfflinePlan, planOffline, planStack, policyOf, readStackFile, resourcesOfType, TYPES } from "./helpers";
+
+let dev: OfflinePlan;
+let prod: OfflinePlan;
+let privateOnly: OfflinePlan;
+/** dev with the cluster settings changed by `--set`. */
+let tuned: OfflinePlan;
+
+beforeAll(async () => {
+    dev = await planStack("dev");
+    prod = await planStack("prod");
+    // `--set` cannot set an empty list: edit the raw config.
+    tuned = await planStack("dev", ["cluster.kubernetesVersion=1.36", "cluster.nodes.desired=3", "cluster.nodes.max=5", "cluster.nodeDiskGiB=80", "namespace=apps"]);
+    privateOnly = await planOffline(
+        "dev",
+        editJson(readStackFile("dev").config, "eks-canary:cluster", (cluster) => (cluster.publicAccessCidrs = [])),
+    );
+});
+
+describe("Cluster: the EKS control plane", () => {
+    it("is parented by the Cluster component and named after the stack", () => {
+        const eks = byName(dev, "cluster-eks");
+        expect(eks.type).toBe(TYPES.eksCluster);
+        expect(eks.parent).toBe("cluster");
+        expect(eks.inputs.name).toBe("eks-canary-dev");
+        expect(byName(prod, "cluster-eks").inputs.name).toBe("eks-canary-prod");
+    });
+
+    it("runs the Kubernetes version from config", () => {
+        expect(byName(dev, "cluster-eks").inputs.version).toBe("1.35");
+        expect(byName(tuned, "cluster-eks").inputs.version).toBe("1.36");
+    });
+
+    it("has an OIDC provider, no default node group, API authentication", () => {
+        const inputs = byName(dev, "cluster-eks").inputs;
+        expect(inputs.createOidcProvider).toBe(true);
+        expect(inputs.skipDefaultNodeGroup).toBe(true);
+        expect(inputs.skipDefaultSecurityGroups).toBe(true);
+        expect(inputs.authenticationMode).toBe("API");
+        expect(inputs.nodeAssociatePublicIpAddress).toBe(false);
+    });
+
+    it("sends all five control plane log types", () => {
+        expect(byName(dev, "cluster-eks").inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+        expect(CONTROL_PLANE_LOG_TYPES).toHaveLength(5);
+    });
+
+    it("has a private endpoint, and a public one only for the configured CIDRs", () => {
+        const inputs = byName(dev, "cluster-eks").inputs;
+        expect(inputs.endpointPrivateAccess).toBe(true);
+        expect(inputs.endpointPublicAccess).toBe(true);
+        expect(inputs.publicAccessCidrs).toEqual(["0.0.0.0/0"]);
+    });
+
+    it("is private only when no public CIDR is configured", () => {
+        const inputs = byName(privateOnly, "cluster-eks").inputs;
+        expect(inputs.endpointPrivateAccess).toBe(true);
+        expect(inputs.endpointPublicAccess).toBe(false);
+        expect(inputs).not.toHaveProperty("publicAccessCidrs");
+    });
+
+    it("gives the in-cluster resources a Kubernetes provider with the secret kubeconfig", () => {
+        const provider = byName(dev, "cluster-k8s");
+        expect(provider.type).toBe("pulumi:providers:kubernetes");
+        expect(provider.parent).toBe("cluster");
+        expect(provider.inputs.kubeconfig).toBe("[secret]");
+        expect(provider.inputs.enableServerSideApply).toBe("true");
+    });
+});
+
+describe("Cluster: the managed node group", () => {
+    it.each([
+        ["dev", ["t3.large"], { minSize: 2, desiredSize: 2, maxSize: 4 }],
+        ["prod", ["m6i.large"], { minSize: 3, desiredSize: 3, maxSize: 6 }],
+    ])("%s: runs the config's instance types and scaling in the private subnets", (stack, instanceTypes, scaling) => {
+        const plan = stack === "dev" ? dev : prod;
+        const groups = resourcesOfType(plan, TYPES.nodeGroup);
+        expect(groups).toHaveLength(1);
+        const inputs = groups[0].inputs;
+        expect(groups[0].parent).toBe("cluster");
+        expect(inputs.clusterName).toBe(`eks-canary-${stack}`);
+        expect(inputs.instanceTypes).toEqual(instanceTypes);
+        expect(inputs.scalingConfig).toEqual(scaling);
+        const zones = stack === "dev" ? 2 : 3;
+        expect(inputs.subnetIds).toEqual(Array.from({ length: zones }, (_, zone) => `(known after deploy: network-vpc.privateSubnetIds[${zone}])`));
+        expect(inputs.capacityType).toBe("ON_DEMAND");
+        expect(inputs.amiType).toBe("AL2023_x86_64_STANDARD");
+    });
+
+    it("uses the node role and the launch template's latest version", () => {
+        const inputs = byName(dev, "cluster-nodes").inputs;
+        expect(inputs.nodeRoleArn).toBe("(known after deploy: cluster-node.arn)");
+        expect(inputs.launchTemplate).toEqual({ id: "(known after deploy: cluster-node.id)", version: "1" });
+    });
+
+    it("follows a --set override of the node counts", () => {
+        expect(byName(tuned, "cluster-nodes").inputs.scalingConfig).toEqual({ minSize: 2, desiredSize: 3, maxSize: 5 });
+    });
+});
+
+describe("Cluster: the node launch template", () => {
+    it("requires IMDSv2 with a hop limit of 1", () => {
+        const template = byName(dev, "cluster-node", TYPES.launchTemplate);
+        expect(template.inputs.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+    });
+
+    it("gives nodes an encrypted gp3 root volume of the configured size", () => {
+        const mappings = byName(dev, "cluster-node", TYPES.launchTemplate).inputs.blockDeviceMappings as { deviceName: string; ebs: Record<string, unknown> }[];
+        expect(mappings).toHaveLength(1);
+        expect(mappings[0].deviceName).toBe("/dev/xvda");
+        expect(mappings[0].ebs).toMatchObject({ volumeType: "gp3", encrypted: "true", volumeSize: 30 });
+    });
+
+    it("follows nodeDiskGiB", () => {
+        expect(at(byName(tuned, "cluster-node", TYPES.launchTemplate).inputs, "blockDeviceMappings", 0, "ebs", "volumeSize")).toBe(80);
+    });
+});
+
+describe("Cluster: the node role", () => {
+    it("is assumable by EC2 only", () => {
+        const trust = policyOf(byName(dev, "cluster-node", TYPES.role).inputs.assumeRolePolicy);
+        expect(trust.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    });
+
+    it("has exactly the worker, CNI and registry pull managed policies", () => {
+        const attachments = childrenOf(dev, "cluster").filter((resource) => resource.type === TYPES.rolePolicyAttachment);
+        expect(attachments.map((attachment) => attachment.inputs.policyArn).sort()).toEqual(
+            ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"].map((name) => `arn:aws:iam::aws:policy/${name}`),
+        );
+        for (const attachment of attachments) {
+            expect(attachment.inputs.role).toBe("(known after deploy: cluster-node.name)");
+        }
+    });
+});
+
+describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
+    const expected: Record<string, string> = {
+        "aws-load-balancer-controller-irsa": "system:serviceaccount:kube-system:aws-load-balancer-controller",
+        "external-dns-irsa": "system:serviceaccount:kube-system:external-dns",
+        "xray-irsa": "system:serviceaccount:eks-canary:xray-daemon",
+    };
+
+    it("every ServiceAccountRole declares one IAM role, and no other role trusts the OIDC provider", () => {
+        const components = resourcesOfType(dev, TYPES.serviceAccountRole).map((component) => component.name);
+        expect(components.sort()).toEqual(Object.keys(expected).sort());
+        const irsaRoles = resourcesOfType(dev, TYPES.role).filter((role) => policyOf(role.inputs.assumeRolePolicy).Statement.some((statement) => statement.Principal?.Federated !== undefined));
+        expect(irsaRoles.map((role) => role.name).sort()).toEqual(Object.keys(expected).sort());
+        for (const name of components) {
+            expect(childrenOf(dev, name).filter((child) => child.type === TYPES.role).map((role) => role.name)).toEqual([name]);
+        }
+    });
+
+    it.each(Object.entries(expected))("%s binds the token subject to %s and the STS audience", (name, subject) => {
+        const role = byName(dev, name, TYPES.role);
+        expect(role.parent).toBe(name);
+        const trust = policyOf(role.inputs.assumeRolePolicy);
+        expect(trust.Version).toBe("2012-10-17");
+        expect(trust.Statement).toHaveLength(1);
+        const [statement] = trust.Statement;
+        expect(statement.Effect).toBe("Allow");
+        expect(statement.Action).toBe("sts:AssumeRoleWithWebIdentity");
+        expect(statement.Principal).toEqual({ Federated: "(known after deploy: cluster-eks.oidcProviderArn)" });
+        // The issuer is only known after deploy: the condition keys are `<issuer>:sub` and `<issuer>:aud`.
+        const issuer = "(known after deploy: cluster-eks.oidcIssuer)";
+        expect(statement.Condition).toEqual({ StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: "sts.amazonaws.com" } });
+    });
+
+    it("follows the configured namespace for the app's service accounts", () => {
+        const trust = policyOf(byName(tuned, "xray-irsa", TYPES.role).inputs.assumeRolePolicy);
+        expect(Object.values(trust.Statement[0].Condition?.StringEquals ?? {})).toContain("system:serviceaccount:apps:xray-daemon");
+    });
+});

@@ -1,0 +1,211 @@
+/**
+ * Shared helpers of the suites that run the program under mocks: plan a stack once, then find the
+ * declared resources by type, name and parent and read their inputs.
+ */
+import { DeclaredResource, OfflinePlan, planOffline } from "../tools/offline";
+import { readStackFile } from "../tools/stackfile";
+
+export { planOffline, readStackFile };
+
+export type { DeclaredResource, OfflinePlan };
+
+/** Resource types the suites look up. */
+export const TYPES = {
+    vpc: "awsx:ec2:Vpc",
+    eksCluster: "eks:index:Cluster",
+    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
+    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    serviceAccountRole: "eks-canary:iam:ServiceAccountRole",
+    rdsInstance: "aws:rds/instance:Instance",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    helmRelease: "kubernetes:helm.sh/v3:Release",
+    namespace: "kubernetes:core/v1:Namespace",
+    service: "kubernetes:core/v1:Service",
+    secret: "kubernetes:core/v1:Secret",
+    configMap: "kubernetes:core/v1:ConfigMap",
+    serviceAccount: "kubernetes:core/v1:ServiceAccount",
+    deployment: "kubernetes:apps/v1:Deployment",
+    daemonSet: "kubernetes:apps/v1:DaemonSet",
+    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
+    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
+    ingressClass: "kubernetes:networking.k8s.io/v1:IngressClass",
+} as const;
+
+/** Plans the stack from its `Pulumi.<stack>.yaml` with `--set`-style overrides. */
+export function planStack(stack: string, overrides: readonly string[] = []): Promise<OfflinePlan> {
+    return planOffline(stack, readStackFile(stack, overrides).config);
+}
+
+export function resourcesOfType(plan: OfflinePlan, type: string): DeclaredResource[] {
+    return plan.resources.filter((resource) => resource.type === type);
+}
+
+/**
+ * The one resource named `name` (of `type`, when several types share the name). Throws when there
+ * is none or more than one, so a test never reads the wrong resource.
+ */
+export function byName(plan: OfflinePlan, name: string, type?: string): DeclaredResource {
+    const found = plan.resources.filter((resource) => resource.name === name && (type === undefined || resource.type === type));
+    if (found.length !== 1) {
+        const types = found.map((resource) => resource.type).join(", ");
+        throw new Error(`expected one resource named ${name}${type === undefined ? "" : ` of type ${type}`}, found ${found.length}${types === "" ? "" : ` (${types})`}`);
+    }
+    return found[0];
+}
+
+/** Direct children of the resource named `parentName`. */
+export function childrenOf(plan: OfflinePlan, parentName: string): DeclaredResource[] {
+    return plan.resources.filter((resource) => resource.parent === parentName);
+}
+
+/** The Kubernetes object of the given type whose `metadata.name` is `objectName`. */
+export function k8sObject(plan: OfflinePlan, type: string, objectName: string): DeclaredResource {
+    const found = resourcesOfType(plan, type).filter((resource) => metadata(resource).name === objectName);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} with metadata.name ${objectName}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+/** Reads a nested input by path, e.g. `at(r.inputs, "spec", "template", "spec")`; throws on a missing step. */
+export function at(value: unknown, ...path: (string | number)[]): unknown {
+    let node = value;
+    for (const [index, segment] of path.entries()) {
+        if (typeof node !== "object" || node === null || !(segment in node)) {
+            throw new Error(`no ${path.slice(0, index + 1).join(".")} in ${JSON.stringify(value).slice(0, 200)}`);
+        }
+        node = (node as Record<string | number, unknown>)[segment];
+    }
+    return node;
+}
+
+export interface Metadata {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+}
+
+export function metadata(resource: DeclaredResource): Metadata {
+    return (resource.inputs.metadata ?? {}) as Metadata;
+}
+
+export interface EnvVar {
+    name: string;
+    value?: string;
+    valueFrom?: {
+        fieldRef?: { fieldPath: string };
+        secretKeyRef?: { name: string; key: string };
+    };
+}
+
+export interface Probe {
+    httpGet?: { path: string; port: string | number };
+    tcpSocket?: { port: string | number };
+    periodSeconds?: number;
+    failureThreshold?: number;
+}
+
+export interface Container {
+    name: string;
+    image: string;
+    command?: string[];
+    ports?: { name?: string; containerPort: number; hostPort?: number; protocol?: string }[];
+    env?: EnvVar[];
+    resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+    startupProbe?: Probe;
+    readinessProbe?: Probe;
+    livenessProbe?: Probe;
+    volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+}
+
+export interface PodSpec {
+    containers: Container[];
+    initContainers?: Container[];
+    volumes?: { name: string; configMap?: { name: string } }[];
+    serviceAccountName?: string;
+}
+
+export interface WorkloadSpec {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: Metadata; spec: PodSpec };
+}
+
+/** The spec of a Deployment or DaemonSet. */
+export function workloadSpec(resource: DeclaredResource): WorkloadSpec {
+    return at(resource.inputs, "spec") as WorkloadSpec;
+}
+
+/** The only (app) container of a Deployment or DaemonSet. */
+export function mainContainer(resource: DeclaredResource): Container {
+    const containers = workloadSpec(resource).template.spec.containers;
+    if (containers.length !== 1) {
+        throw new Error(`${resource.name} has ${containers.length} containers, expected 1`);
+    }
+    return containers[0];
+}
+
+/** A container's environment by variable name; throws on duplicates. */
+export function envOf(container: Container): Record<string, EnvVar> {
+    const env: Record<string, EnvVar> = {};
+    for (const variable of container.env ?? []) {
+        if (variable.name in env) {
+            throw new Error(`${container.name} sets ${variable.name} twice`);
+        }
+        env[variable.name] = variable;
+    }
+    return env;
+}
+
+export interface ServiceSpec {
+    type?: string;
+    clusterIP?: string;
+    externalName?: string;
+    selector?: Record<string, string>;
+    ports?: { name?: string; port: number; targetPort?: string | number; protocol?: string }[];
+}
+
+export function serviceSpec(resource: DeclaredResource): ServiceSpec {
+    return at(resource.inputs, "spec") as ServiceSpec;
+}
+
+export interface PolicyStatement {
+    Sid?: string;
+    Effect: string;
+    Action: string | string[];
+    Resource?: string | string[];
+    Principal?: Record<string, string>;
+    Condition?: Record<string, Record<string, string>>;
+}
+
+export interface PolicyDocumentJson {
+    Version: string;
+    Statement: PolicyStatement[];
+}
+
+/** Parses a policy input (a JSON string). */
+export function policyOf(value: unknown): PolicyDocumentJson {
+    if (typeof value !== "string") {
+        throw new Error(`policy is not a JSON string: ${JSON.stringify(value)}`);
+    }
+    return JSON.parse(value) as PolicyDocumentJson;
+}
+
+/**
+ * Raw config with the JSON object at `key` (e.g. `eks-canary:services`) edited in place: for edits
+ * `--set` cannot express, such as removing a block or setting an empty list.
+ */
+export function editJson(
+    config: Readonly<Record<string, string>>,
+    key: string,
+    edit: (value: Record<string, unknown>) => void,
+): Record<string, string> {
+    const value = JSON.parse(config[key]) as Record<string, unknown>;
+    edit(value);
+    return { ...config, [key]: JSON.stringify(value) };
+}

@@ -1,0 +1,128 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { REPO_ROOT } from "../tools/stackfile";
+import { at, byName, childrenOf, metadata, OfflinePlan, planStack, policyOf, resourcesOfType, TYPES } from "./helpers";
+
+let dev: OfflinePlan;
+let prod: OfflinePlan;
+
+beforeAll(async () => {
+    dev = await planStack("dev");
+    prod = await planStack("prod");
+});
+
+function release(plan: OfflinePlan): Record<string, unknown> {
+    const found = byName(plan, "aws-load-balancer-controller", TYPES.helmRelease);
+    expect(found.parent).toBe("aws-load-balancer-controller");
+    return found.inputs;
+}
+
+describe("LoadBalancerController: the Helm release", () => {
+    it("installs the pinned chart from the eks-charts repository into kube-system", () => {
+        const inputs = release(dev);
+        expect(inputs.chart).toBe("aws-load-balancer-controller");
+        expect(inputs.version).toBe("1.12.0");
+        expect(inputs.repositoryOpts).toEqual({ repo: "https://aws.github.io/eks-charts" });
+        expect(inputs.namespace).toBe("kube-system");
+        expect(inputs.atomic).toBe(true);
+    });
+
+    it.each(["dev", "prod"])("%s: is told the cluster, region and VPC", (stack) => {
+        const values = release(stack === "dev" ? dev : prod).values as Record<string, unknown>;
+        expect(values.clusterName).toBe(`eks-canary-${stack}`);
+        expect(values.region).toBe("eu-west-1");
+        expect(values.vpcId).toBe("(known after deploy: network-vpc.vpcId)");
+        expect(values.createIngressClassResource).toBe(false);
+    });
+
+    it("its service account carries the IRSA role ARN", () => {
+        expect(at(release(dev), "values", "serviceAccount")).toEqual({
+            create: true,
+            name: "aws-load-balancer-controller",
+            annotations: { "eks.amazonaws.com/role-arn": "(known after deploy: aws-load-balancer-controller-irsa.arn)" },
+        });
+    });
+
+    it("the IRSA role's inline policy is upstream's policy file, unchanged", () => {
+        const file = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "infra/policies/aws-load-balancer-controller.json"), "utf8")) as unknown;
+        const rolePolicy = byName(dev, "aws-load-balancer-controller-irsa", TYPES.rolePolicy);
+        expect(rolePolicy.parent).toBe("aws-load-balancer-controller-irsa");
+        expect(rolePolicy.inputs.role).toBe("(known after deploy: aws-load-balancer-controller-irsa.name)");
+        expect(policyOf(rolePolicy.inputs.policy)).toEqual(file);
+        expect(childrenOf(dev, "aws-load-balancer-controller-irsa").filter((child) => child.type === TYPES.rolePolicyAttachment)).toEqual([]);
+    });
+});
+
+describe("LoadBalancerController: the IngressClass", () => {
+    it("alb, handled by the load balancer controller", () => {
+        const classes = resourcesOfType(dev, TYPES.ingressClass);
+        expect(classes).toHaveLength(1);
+        expect(classes[0].parent).toBe("aws-load-balancer-controller");
+        expect(metadata(classes[0]).name).toBe("alb");
+        expect(classes[0].inputs.spec).toEqual({ controller: "ingress.k8s.aws/alb" });
+    });
+});
+
+describe("AppIngress: the app's ALB", () => {
+    function ingressOf(plan: OfflinePlan): { annotations: Record<string, string>; spec: Record<string, unknown> } {
+        const ingresses = resourcesOfType(plan, TYPES.ingress);
+        expect(ingresses).toHaveLength(1);
+        expect(ingresses[0].parent).toBe("app-ingress");
+        expect(metadata(ingresses[0]).namespace).toBe("eks-canary");
+        return { annotations: metadata(ingresses[0]).annotations ?? {}, spec: ingresses[0].inputs.spec as Record<string, unknown> };
+    }
+
+    it.each([
+        ["dev", "canary.dev.example.com"],
+        ["prod", "canary.example.com"],
+    ])("%s: serves the config's domain through the alb class", (stack, domain) => {
+        const { annotations, spec } = ingressOf(stack === "dev" ? dev : prod);
+        expect(spec.ingressClassName).toBe("alb");
+        expect(at(spec, "rules", 0, "host")).toBe(domain);
+        expect(annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(domain);
+    });
+
+    it("is internet-facing, on 80 and 443, redirecting HTTP to HTTPS with a TLS 1.2+ policy", () => {
+        const { annotations } = ingressOf(dev);
+        expect(annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internet-facing");
+        expect(JSON.parse(annotations["alb.ingress.kubernetes.io/listen-ports"])).toEqual([{ HTTP: 80 }, { HTTPS: 443 }]);
+        expect(annotations["alb.ingress.kubernetes.io/ssl-redirect"]).toBe("443");
+        expect(annotations["alb.ingress.kubernetes.io/ssl-policy"]).toBe("ELBSecurityPolicy-TLS13-1-2-2021-06");
+        expect(annotations["alb.ingress.kubernetes.io/target-type"]).toBe("ip");
+    });
+
+    it.each([
+        ["dev", "arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-4987-8654-3210fedcba98"],
+        ["prod", "arn:aws:acm:eu-west-1:111122223333:certificate/9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"],
+    ])("%s: uses the config's certificate", (stack, arn) => {
+        expect(ingressOf(stack === "dev" ? dev : prod).annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBe(arn);
+    });
+
+    it("health-checks the user-management service's health path", () => {
+        const { annotations } = ingressOf(dev);
+        expect(annotations["alb.ingress.kubernetes.io/healthcheck-path"]).toBe("/usermgmt/health-status");
+        expect(annotations["alb.ingress.kubernetes.io/healthcheck-port"]).toBe("traffic-port");
+        expect(annotations["alb.ingress.kubernetes.io/success-codes"]).toBe("200");
+    });
+
+    it("names the ALB after the cluster", () => {
+        expect(ingressOf(prod).annotations["alb.ingress.kubernetes.io/load-balancer-name"]).toBe("eks-canary-prod");
+    });
+
+    it("sends every path to usermgmt-service:8095", () => {
+        const { spec } = ingressOf(dev);
+        expect(at(spec, "rules", 0, "http", "paths")).toEqual([{ path: "/", pathType: "Prefix", backend: { service: { name: "usermgmt-service", port: { number: 8095 } } } }]);
+        expect(spec.rules).toHaveLength(1);
+    });
+
+    it("the backend Service exists with that name and port", () => {
+        const service = byName(dev, "usermgmt-service", TYPES.service);
+        expect(metadata(service).name).toBe("usermgmt-service");
+        expect(at(service.inputs, "spec", "ports", 0, "port")).toBe(8095);
+    });
+
+    it("the stack's url is https on the domain", () => {
+        expect(dev.outputs.url).toBe("https://canary.dev.example.com");
+    });
+});

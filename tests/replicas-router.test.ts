@@ -1,0 +1,158 @@
+import { isDeepStrictEqual } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CanarySplit } from "../infra/canary/service";
+import {
+    byName,
+    childrenOf,
+    editJson,
+    k8sObject,
+    metadata,
+    OfflinePlan,
+    planOffline,
+    planStack,
+    readStackFile,
+    resourcesOfType,
+    serviceSpec,
+    TYPES,
+    workloadSpec,
+} from "./helpers";
+
+const WEIGHTS = [0, 25, 50, 75, 100] as const;
+const SEED_TABLE: Record<number, { stable: number; canary: number }> = {
+    0: { stable: 4, canary: 0 },
+    25: { stable: 3, canary: 1 },
+    50: { stable: 2, canary: 2 },
+    75: { stable: 1, canary: 3 },
+    100: { stable: 0, canary: 4 },
+};
+
+const byWeight = new Map<number, OfflinePlan>();
+let noCanary: OfflinePlan;
+
+beforeAll(async () => {
+    for (const weight of WEIGHTS) {
+        byWeight.set(weight, await planStack("dev", [`services.notification.canary.weight=${weight}`]));
+    }
+    noCanary = await planOffline(
+        "dev",
+        editJson(readStackFile("dev").config, "eks-canary:services", (services) => {
+            delete (services.notification as Record<string, unknown>).canary;
+        }),
+    );
+});
+
+function planAt(weight: number): OfflinePlan {
+    const plan = byWeight.get(weight);
+    if (plan === undefined) {
+        throw new Error(`no plan for weight ${weight}`);
+    }
+    return plan;
+}
+
+function replicasOf(plan: OfflinePlan, resource: string): number | undefined {
+    return workloadSpec(byName(plan, resource, TYPES.deployment)).replicas;
+}
+
+function splitOf(plan: OfflinePlan): CanarySplit {
+    return (plan.outputs.canary as Record<string, CanarySplit>).notification;
+}
+
+describe("ReplicasRouter: one Service over both versions", () => {
+    it("notification-clusterip-service selects every notification pod by app alone", () => {
+        const plan = planAt(50);
+        const shared = k8sObject(plan, TYPES.service, "notification-clusterip-service");
+        expect(shared.parent).toBe("notification");
+        const spec = serviceSpec(shared);
+        expect(spec.type).toBe("ClusterIP");
+        expect(spec.selector).toEqual({ app: "notification" });
+        expect(spec.ports).toEqual([{ name: "http", port: 8096, targetPort: "http", protocol: "TCP" }]);
+    });
+
+    it("both versions' pods carry the selected label and the port name the Service targets", () => {
+        for (const resource of ["notification-v1-deployment", "notification-v2-deployment"]) {
+            const spec = workloadSpec(byName(planAt(50), resource, TYPES.deployment));
+            expect(spec.template.metadata.labels?.app).toBe("notification");
+            expect(spec.template.spec.containers[0].ports?.[0].name).toBe("http");
+        }
+    });
+
+    it("it is the only Service selecting both versions", () => {
+        const plan = planAt(50);
+        const overBoth = resourcesOfType(plan, TYPES.service).filter((service) => {
+            const selector = serviceSpec(service).selector;
+            return selector?.app === "notification" && selector.version === undefined;
+        });
+        expect(overBoth.map((service) => metadata(service).name)).toEqual(["notification-clusterip-service"]);
+    });
+});
+
+describe("ReplicasRouter: the weight becomes a replica split of 4 pods", () => {
+    it.each(WEIGHTS)("weight %i", (weight) => {
+        const plan = planAt(weight);
+        const expected = SEED_TABLE[weight];
+        expect(replicasOf(plan, "notification-v1-deployment")).toBe(expected.stable);
+        expect(replicasOf(plan, "notification-v2-deployment")).toBe(expected.canary);
+        expect(splitOf(plan)).toEqual({
+            router: "replicas",
+            weight,
+            traffic: { stable: 100 - weight, canary: weight },
+            replicas: expected,
+            images: {
+                stable: "stacksimplify/kube-notifications-microservice:3.0.0-AWS-XRay",
+                canary: "stacksimplify/kube-notifications-microservice:4.0.0-AWS-XRay",
+            },
+        });
+    });
+
+    it("a weight the pods cannot express is refused before anything is declared", async () => {
+        await expect(planStack("dev", ["services.notification.canary.weight=30"])).rejects.toThrow(/multiples of 10/);
+    });
+});
+
+describe("ReplicasRouter: moving the weight from 25 to 50", () => {
+    it("changes only the two Deployments' inputs", () => {
+        const key = (resource: { type: string; name: string }): string => `${resource.type}::${resource.name}`;
+        const before = new Map(planAt(25).resources.map((resource) => [key(resource), resource]));
+        const after = new Map(planAt(50).resources.map((resource) => [key(resource), resource]));
+        expect(before.size).toBe(planAt(25).resources.length);
+        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+
+        const changed = [...before.entries()].filter(([name, resource]) => !isDeepStrictEqual(resource.inputs, after.get(name)?.inputs)).map(([name]) => name);
+        expect(changed.sort()).toEqual([`${TYPES.deployment}::notification-v1-deployment`, `${TYPES.deployment}::notification-v2-deployment`]);
+    });
+
+    it("and in those, only spec.replicas", () => {
+        for (const name of ["notification-v1-deployment", "notification-v2-deployment"]) {
+            const before = structuredClone(byName(planAt(25), name, TYPES.deployment).inputs) as { spec: { replicas?: number } };
+            const after = structuredClone(byName(planAt(50), name, TYPES.deployment).inputs) as { spec: { replicas?: number } };
+            expect(before.spec.replicas).not.toBe(after.spec.replicas);
+            delete before.spec.replicas;
+            delete after.spec.replicas;
+            expect(after).toEqual(before);
+        }
+    });
+});
+
+describe("ReplicasRouter: a service without a canary block", () => {
+    it("runs v1 only, with all its replicas", () => {
+        const names = resourcesOfType(noCanary, TYPES.deployment).map((resource) => metadata(resource).name).sort();
+        expect(names).toEqual(["notification-v1", "usermgmt-v1"]);
+        expect(replicasOf(noCanary, "notification-v1-deployment")).toBe(4);
+        expect(childrenOf(noCanary, "notification").map((child) => child.name).sort()).toEqual(["notification-shared", "notification-v1"]);
+        expect(noCanary.resources.some((resource) => resource.name.startsWith("notification-v2"))).toBe(false);
+    });
+
+    it("reports a 100/0 split and no canary image", () => {
+        expect(splitOf(noCanary)).toEqual({
+            router: "replicas",
+            weight: 0,
+            traffic: { stable: 100, canary: 0 },
+            replicas: { stable: 4, canary: 0 },
+            images: { stable: "stacksimplify/kube-notifications-microservice:3.0.0-AWS-XRay" },
+        });
+    });
+
+    it("still routes through the shared Service", () => {
+        expect(serviceSpec(k8sObject(noCanary, TYPES.service, "notification-clusterip-service")).selector).toEqual({ app: "notification" });
+    });
+});
