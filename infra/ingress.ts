@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import loadBalancerControllerPolicy from "./policies/aws-load-balancer-controller.json";
@@ -90,6 +91,21 @@ export class LoadBalancerController extends pulumi.ComponentResource {
     }
 }
 
+/** AWS limits load balancer names to 32 characters: letters, digits and inner hyphens. */
+export const MAX_LOAD_BALANCER_NAME = 32;
+
+/**
+ * A load balancer name for `base`: itself when it fits, else a prefix and a hash of the whole, so
+ * that two long names sharing a prefix still differ and no name ends with a hyphen.
+ */
+export function loadBalancerName(base: string): string {
+    if (base.length <= MAX_LOAD_BALANCER_NAME) {
+        return base;
+    }
+    const hash = createHash("sha256").update(base).digest("hex").slice(0, 6);
+    return `${base.slice(0, MAX_LOAD_BALANCER_NAME - hash.length - 1).replace(/-+$/, "")}-${hash}`;
+}
+
 export interface AppIngressArgs {
     namespace: pulumi.Input<string>;
     ingressClassName: pulumi.Input<string>;
@@ -105,8 +121,8 @@ export interface AppIngressArgs {
 
 /** The annotations of the app's internet-facing ALB: HTTPS with HTTP redirected, health checks, DNS. */
 export function appIngressAnnotations(args: Pick<AppIngressArgs, "hostname" | "certificateArn" | "loadBalancerName" | "backend">): Record<string, string> {
-    if (args.loadBalancerName.length > 32) {
-        throw new Error(`ALB name ${args.loadBalancerName} is longer than 32 characters`);
+    if (args.loadBalancerName.length > MAX_LOAD_BALANCER_NAME || !/^[A-Za-z0-9](-?[A-Za-z0-9])*$/.test(args.loadBalancerName)) {
+        throw new Error(`ALB name ${args.loadBalancerName} is not a load balancer name (at most 32 letters, digits and inner hyphens)`);
     }
     return {
         "alb.ingress.kubernetes.io/load-balancer-name": args.loadBalancerName,

@@ -298,6 +298,9 @@ function parseResources(check: Checker, key: string, value: Json | undefined, de
     };
 }
 
+/** Names the program gives its own workloads: a canaried service may not take them. */
+export const RESERVED_SERVICE_NAMES = ["usermgmt"] as const;
+
 const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "resources", "stable", "canary"];
 
 function parseServices(check: Checker, key: string, value: Json | undefined, router: RouterKind): ServiceConfig[] {
@@ -308,6 +311,12 @@ function parseServices(check: Checker, key: string, value: Json | undefined, rou
     const entries = check.map(key, value, DNS_LABEL, "a DNS label (lowercase letters, digits, '-')") ?? {};
     if (Object.keys(entries).length === 0 && isObject(value)) {
         check.report(key, "no services; allowed: at least one service");
+    }
+    for (const name of Object.keys(entries)) {
+        if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(name)) {
+            check.report(childKey(key, name), `${JSON.stringify(name)} is the name of the user-management app (configured under usermgmt); allowed: any other name`);
+            delete entries[name];
+        }
     }
     return Object.entries(entries)
         .map(([name, entry]) => parseService(check, childKey(key, name), name, entry, router))
@@ -324,7 +333,9 @@ function parseService(check: Checker, key: string, name: string, value: Json, ro
         check.report(childKey(key, "port"), "missing; allowed: the container port, an integer 1..65535");
     }
     const healthPath = check.requiredString(childKey(key, "healthPath"), raw.healthPath, { pattern: HTTP_PATH, expected: "an HTTP path starting with /" });
-    const replicas = check.integer(childKey(key, "replicas"), raw.replicas, { min: 1, max: 100 }) ?? 2;
+    const replicasSetting = check.integer(childKey(key, "replicas"), raw.replicas, { min: 1, max: 100 });
+    // An invalid replica count is reported once; the weight is then not checked against a guess.
+    const replicas = replicasSetting ?? (raw.replicas === undefined ? 2 : undefined);
     const stableKey = childKey(key, "stable");
     const stableRaw = check.object(stableKey, raw.stable, ["image"]);
     if (raw.stable === undefined) {
@@ -333,7 +344,7 @@ function parseService(check: Checker, key: string, name: string, value: Json, ro
     const stableImage = check.requiredString(childKey(stableKey, "image"), stableRaw?.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
     const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router);
     const tracingName = check.string(childKey(key, "tracingName"), raw.tracingName, { pattern: /^[A-Za-z0-9 _.:/%&#=+@-]{1,200}$/, expected: "an X-Ray segment name" });
-    if (port === undefined || healthPath === undefined || stableImage === undefined) {
+    if (port === undefined || healthPath === undefined || stableImage === undefined || replicas === undefined) {
         return undefined;
     }
     return {
@@ -349,7 +360,7 @@ function parseService(check: Checker, key: string, name: string, value: Json, ro
     };
 }
 
-function parseCanary(check: Checker, key: string, value: Json | undefined, replicas: number, router: RouterKind): CanaryVersionConfig | undefined {
+function parseCanary(check: Checker, key: string, value: Json | undefined, replicas: number | undefined, router: RouterKind): CanaryVersionConfig | undefined {
     const raw = check.object(key, value, ["image", "weight"]);
     if (raw === undefined) {
         return undefined;
@@ -357,7 +368,7 @@ function parseCanary(check: Checker, key: string, value: Json | undefined, repli
     const image = check.requiredString(childKey(key, "image"), raw.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
     const weightKey = childKey(key, "weight");
     const weight = check.integer(weightKey, raw.weight, { min: 0, max: 100 }) ?? (raw.weight === undefined ? 0 : undefined);
-    if (weight !== undefined && router === "replicas") {
+    if (weight !== undefined && replicas !== undefined && router === "replicas") {
         const problem = replicaSplitProblem(weight, replicas);
         if (problem !== undefined) {
             check.report(weightKey, problem);

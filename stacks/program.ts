@@ -10,7 +10,7 @@ import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
 import { Database, DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY } from "../infra/database";
 import { ExternalDns } from "../infra/dns";
-import { AppIngress, LoadBalancerController } from "../infra/ingress";
+import { AppIngress, LoadBalancerController, loadBalancerName } from "../infra/ingress";
 import { PART_OF } from "../infra/k8s";
 import { Mail } from "../infra/mail";
 import { Network } from "../infra/network";
@@ -175,7 +175,7 @@ export function declareStack(config: StackConfig): StackOutputs {
             ingressClassName: loadBalancers.ingressClassName,
             hostname: config.domain,
             certificateArn: config.certificateArn,
-            loadBalancerName: config.cluster.name.slice(0, 32),
+            loadBalancerName: loadBalancerName(config.cluster.name),
             backend: { serviceName: usermgmt.serviceName, port: USERMGMT.port, healthPath: USERMGMT.healthPath },
             k8sProvider,
             // The controller's webhook must be up before it is asked to admit an Ingress.

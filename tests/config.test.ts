@@ -363,6 +363,23 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         expect(issueAt(issues, "eks-canary:usermgmt.calls").message).toBe('"payments" is not a configured service; allowed: notification');
     });
 
+    it("a service named like the user-management app", () => {
+        const raw = minimalRaw();
+        const services = JSON.parse(raw["eks-canary:services"]) as Record<string, unknown>;
+        services.usermgmt = { port: 9000, healthPath: "/health", stable: { image: "example/other:1.0.0" } };
+        const issues = issuesOf({ ...raw, "eks-canary:services": JSON.stringify(services) });
+        expect(issues).toHaveLength(1);
+        expect(issueAt(issues, "eks-canary:services.usermgmt").message).toContain("user-management app");
+    });
+
+    it("an invalid replica count is reported once, without a second message about the weight", () => {
+        const issues = issuesOf(withNotification((service) => {
+            service.replicas = 0;
+            service.canary = { image: "example/notification:2.0.0", weight: 25 };
+        }));
+        expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:services.notification.replicas"]);
+    });
+
     it("a VPC block outside /16../20", () => {
         const issues = issuesOf({ ...minimalRaw(), "eks-canary:network": JSON.stringify({ cidrBlock: "10.0.0.0/24" }) });
         expect(issueAt(issues, "eks-canary:network.cidrBlock").message).toContain("/24 is out of range");

@@ -1,7 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT } from "../tools/stackfile";
+import { loadBalancerName } from "../infra/ingress";
+import { planOffline } from "../tools/offline";
+import { readStackFile, REPO_ROOT } from "../tools/stackfile";
 import { at, byName, childrenOf, metadata, OfflinePlan, planStack, policyOf, resourcesOfType, TYPES } from "./helpers";
 
 let dev: OfflinePlan;
@@ -124,5 +126,31 @@ describe("AppIngress: the app's ALB", () => {
 
     it("the stack's url is https on the domain", () => {
         expect(dev.outputs.url).toBe("https://canary.dev.example.com");
+    });
+});
+
+describe("loadBalancerName", () => {
+    it("keeps a name that fits", () => {
+        expect(loadBalancerName("eks-canary-dev")).toBe("eks-canary-dev");
+        expect(loadBalancerName("a".repeat(32))).toBe("a".repeat(32));
+    });
+
+    it("shortens a long name to 32 characters with no trailing hyphen, keeping long names apart", () => {
+        const first = loadBalancerName("eks-canary-aaaaaaaaaaaaaaaaaaaa-b");
+        const second = loadBalancerName("eks-canary-aaaaaaaaaaaaaaaaaaaa-c");
+        for (const name of [first, second]) {
+            expect(name.length).toBeLessThanOrEqual(32);
+            expect(name).toMatch(/^[a-z0-9](-?[a-z0-9])*$/);
+        }
+        expect(first).not.toBe(second);
+    });
+
+    it("is what the Ingress of a long stack name carries", async () => {
+        const raw = readStackFile("dev").config;
+        const plan = await planOffline("aaaaaaaaaaaaaaaaaaaa-b", raw);
+        const ingress = plan.resources.find((resource) => resource.type === "kubernetes:networking.k8s.io/v1:Ingress");
+        const annotations = (ingress?.inputs.metadata as { annotations: Record<string, string> }).annotations;
+        expect(annotations["alb.ingress.kubernetes.io/load-balancer-name"]).toBe(loadBalancerName("eks-canary-aaaaaaaaaaaaaaaaaaaa-b"));
+        expect(annotations["alb.ingress.kubernetes.io/load-balancer-name"]).not.toMatch(/-$/);
     });
 });
