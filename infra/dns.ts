@@ -26,7 +26,8 @@ export function externalDnsPolicy(region: string, hostedZoneId: string): PolicyD
 
 export interface ExternalDnsArgs {
     region: string;
-    hostedZoneId: string;
+    /** The one zone it may write; may be an output (a zone the program creates). */
+    hostedZoneId: pulumi.Input<string>;
     /** The domain it may write records in (the app's host name). */
     domain: string;
     /** Owner ID of its TXT ownership records: two stacks sharing a zone must differ. */
@@ -34,22 +35,40 @@ export interface ExternalDnsArgs {
     oidcProvider: OidcProvider;
     k8sProvider: k8s.Provider;
     tags?: Record<string, string>;
+    /** Where it reads host names; `["ingress", "service"]` by default. */
+    sources?: string[];
+    /** Route53 zone type it may write (`--aws-zone-type`); `public` by default. */
+    zoneType?: "public" | "private";
+    /** Helm release name; `external-dns` by default. A second instance in the cluster needs its own. */
+    releaseName?: string;
+    /** Its service account (and IRSA subject); `external-dns` by default. A second instance needs its own. */
+    serviceAccount?: string;
+    /** Prefix of its TXT ownership records, e.g. when its records are CNAMEs (no other record may share their name). */
+    txtPrefix?: string;
+    /** Flags beyond the zone filters, e.g. the CRD source's. */
+    extraArgs?: string[];
 }
 
-/** ExternalDNS (Helm) writing the Ingress host names into one Route53 hosted zone. */
+/**
+ * ExternalDNS (Helm) writing host names into one Route53 hosted zone: by default the Ingress and
+ * Service host names into the public zone; its optional args declare another instance (e.g. one
+ * that writes DNSEndpoint records into a private zone).
+ */
 export class ExternalDns extends pulumi.ComponentResource {
     public readonly release: k8s.helm.v3.Release;
 
     constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:dns:ExternalDns", name, {}, opts);
         const namespace = "kube-system";
+        const serviceAccount = args.serviceAccount ?? EXTERNAL_DNS_SERVICE_ACCOUNT;
+        const zoneId = args.hostedZoneId;
         const role = new ServiceAccountRole(
             `${name}-irsa`,
             {
                 oidcProvider: args.oidcProvider,
                 namespace,
-                serviceAccount: EXTERNAL_DNS_SERVICE_ACCOUNT,
-                policy: externalDnsPolicy(args.region, args.hostedZoneId),
+                serviceAccount,
+                policy: typeof zoneId === "string" ? externalDnsPolicy(args.region, zoneId) : pulumi.output(zoneId).apply((id) => externalDnsPolicy(args.region, id)),
                 ...(args.tags === undefined ? {} : { tags: args.tags }),
             },
             { parent: this },
@@ -57,7 +76,7 @@ export class ExternalDns extends pulumi.ComponentResource {
         this.release = new k8s.helm.v3.Release(
             name,
             {
-                name: "external-dns",
+                name: args.releaseName ?? "external-dns",
                 chart: EXTERNAL_DNS_CHART.chart,
                 version: EXTERNAL_DNS_CHART.version,
                 repositoryOpts: { repo: EXTERNAL_DNS_CHART.repo },
@@ -65,17 +84,22 @@ export class ExternalDns extends pulumi.ComponentResource {
                 atomic: true,
                 values: {
                     provider: { name: "aws" },
-                    sources: ["ingress", "service"],
+                    sources: args.sources ?? ["ingress", "service"],
                     domainFilters: [args.domain],
                     // sync: records of deleted Ingresses are removed too (only records it owns).
                     policy: "sync",
                     registry: "txt",
                     txtOwnerId: args.ownerId,
-                    extraArgs: [`--zone-id-filter=${args.hostedZoneId}`, "--aws-zone-type=public"],
+                    ...(args.txtPrefix === undefined ? {} : { txtPrefix: args.txtPrefix }),
+                    extraArgs: [
+                        typeof zoneId === "string" ? `--zone-id-filter=${zoneId}` : pulumi.interpolate`--zone-id-filter=${zoneId}`,
+                        `--aws-zone-type=${args.zoneType ?? "public"}`,
+                        ...(args.extraArgs ?? []),
+                    ],
                     env: [{ name: "AWS_DEFAULT_REGION", value: args.region }],
                     serviceAccount: {
                         create: true,
-                        name: EXTERNAL_DNS_SERVICE_ACCOUNT,
+                        name: serviceAccount,
                         annotations: { [ROLE_ARN_ANNOTATION]: role.roleArn },
                     },
                     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },

@@ -5,6 +5,8 @@ import { PolicyDocument } from "./iam";
 import { PART_OF } from "./k8s";
 
 export const SMTP_SERVICE_NAME = "smtp-service";
+/** SES SMTP with STARTTLS, the port the notification service uses. */
+export const SMTP_PORT = 587;
 export const SMTP_SECRET_NAME = "smtp-credentials";
 
 /** SES's SMTP endpoint of a region. */

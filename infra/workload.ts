@@ -26,6 +26,14 @@ export interface WorkloadArgs {
     serviceName?: string;
     /** Keep at most one pod of this version down during voluntary disruptions (node drains). */
     disruptionBudget?: boolean;
+    /** Service account of the pods; the namespace default when undefined. */
+    serviceAccountName?: pulumi.Input<string>;
+    /** Extra pod labels (e.g. a router's), beyond app/version/track. */
+    podLabels?: Record<string, string>;
+    /** Extra pod annotations (e.g. a router's), beyond the image. */
+    podAnnotations?: Record<string, string>;
+    /** What the Deployment must be created after (e.g. a sidecar injector that must see its pods). */
+    dependsOn?: readonly pulumi.Resource[];
     k8sProvider: k8s.Provider;
 }
 
@@ -34,6 +42,11 @@ export const TRACKS: Record<Version, Track> = { v1: "stable", v2: "canary" };
 /** The labels of one version's pods: `app` selects the service, `version`/`track` one version. */
 export function workloadLabels(app: string, version: Version): { app: string; version: Version; track: Track } {
     return { app, version, track: TRACKS[version] };
+}
+
+/** Name of one version's Deployment and Service: `<app>-<version>`. */
+export function versionObjectName(app: string, version: Version): string {
+    return `${app}-${version}`;
 }
 
 /** A CPU limit of four times the request: bursts are allowed, a runaway pod is capped. */
@@ -70,8 +83,8 @@ export class Workload extends pulumi.ComponentResource {
         super("eks-canary:workload:Workload", name, {}, opts);
         const k8sOpts = { parent: this, provider: args.k8sProvider };
         this.labels = workloadLabels(args.app, args.version);
-        const podLabels = { ...this.labels, ...PART_OF };
-        const objectName = `${args.app}-${args.version}`;
+        const podLabels = { ...args.podLabels, ...this.labels, ...PART_OF };
+        const objectName = versionObjectName(args.app, args.version);
 
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
@@ -82,8 +95,9 @@ export class Workload extends pulumi.ComponentResource {
                     selector: { matchLabels: this.labels },
                     strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
                     template: {
-                        metadata: { labels: podLabels, annotations: { "eks-canary/image": args.image } },
+                        metadata: { labels: podLabels, annotations: { ...args.podAnnotations, "eks-canary/image": args.image } },
                         spec: {
+                            ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
                             ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
                             containers: [
                                 {
@@ -110,7 +124,7 @@ export class Workload extends pulumi.ComponentResource {
                     },
                 },
             },
-            k8sOpts,
+            { ...k8sOpts, dependsOn: [...(args.dependsOn ?? [])] },
         );
 
         const service = new k8s.core.v1.Service(

@@ -3,14 +3,15 @@
  * `parseStackConfig` checks every key, reports every problem at once with its full key and the
  * allowed values, and returns typed values with defaults. Nothing else reads config.
  */
-import { replicaSplitProblem } from "../infra/canary/plan";
+import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/plan";
+import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
 import { Checker, childKey, isObject, Json, JsonObject, suggestion } from "./checks";
 
 export const PROJECT = "eks-canary";
 
 /** Traffic routers this program can declare, by the `router` key's value. */
-export const ROUTERS = ["replicas"] as const;
-export type RouterKind = (typeof ROUTERS)[number];
+export const ROUTERS = ROUTER_KINDS;
+export type { RouterKind };
 
 /**
  * Kubernetes versions in EKS standard support through at least March 2027 (EKS gives each version 14
@@ -90,6 +91,14 @@ export interface ServiceConfig {
     readonly canary?: CanaryVersionConfig;
 }
 
+export interface CanaryScheduleConfig {
+    /**
+     * The weights a canary may take, ascending (e.g. 0, 10, 25, 50, 100); empty: any weight 0..100.
+     * A step moves the weight to the next one.
+     */
+    readonly steps: readonly number[];
+}
+
 export interface StackConfig {
     readonly stack: string;
     readonly region: string;
@@ -106,6 +115,7 @@ export interface StackConfig {
     readonly mail: { readonly fromAddress: string };
     readonly usermgmt: UserManagementConfig;
     readonly services: readonly ServiceConfig[];
+    readonly canary: CanaryScheduleConfig;
 }
 
 /** Every project key the program reads, with its shape; Pulumi.yaml declares the same keys. */
@@ -121,6 +131,7 @@ export const CONFIG_KEYS = [
     "mail",
     "usermgmt",
     "services",
+    "canary",
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
@@ -185,7 +196,10 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     const database = parseDatabase(check, key("database"), values.database);
     const mailObject = check.object(key("mail"), values.mail, ["fromAddress"]);
     const fromAddress = check.requiredString(childKey(key("mail"), "fromAddress"), mailObject?.fromAddress, { pattern: EMAIL, expected: "an email address verified in SES" });
-    const services = parseServices(check, key("services"), values.services, router ?? "replicas");
+    const schedule = parseSchedule(check, key("canary"), values.canary);
+    // An invalid router is reported once: the router-specific checks of services are then skipped.
+    const routerToCheck = values.router === undefined ? "replicas" : router;
+    const services = parseServices(check, key("services"), values.services, routerToCheck, schedule);
     const usermgmt = parseUserManagement(check, key("usermgmt"), values.usermgmt, services);
 
     check.throwIfAny();
@@ -204,6 +218,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         mail: { fromAddress: fromAddress as string },
         usermgmt: usermgmt as UserManagementConfig,
         services,
+        canary: schedule,
     };
 }
 
@@ -303,7 +318,23 @@ export const RESERVED_SERVICE_NAMES = ["usermgmt"] as const;
 
 const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "resources", "stable", "canary"];
 
-function parseServices(check: Checker, key: string, value: Json | undefined, router: RouterKind): ServiceConfig[] {
+function parseSchedule(check: Checker, key: string, value: Json | undefined): CanaryScheduleConfig {
+    const raw = check.object(key, value, ["steps"]) ?? {};
+    const stepsKey = childKey(key, "steps");
+    const items = check.array(stepsKey, raw.steps, { minItems: 2, maxItems: 101 }) ?? [];
+    const steps = items.map((item, index) => check.integer(childKey(stepsKey, index), item, { min: 0, max: 100 }));
+    if (steps.some((step) => step === undefined)) {
+        return { steps: [] };
+    }
+    const valid = steps as number[];
+    if (valid.some((step, index) => index > 0 && step <= valid[index - 1])) {
+        check.report(stepsKey, `${JSON.stringify(valid)} is not strictly ascending; allowed: ascending weights 0..100 such as [0, 10, 25, 50, 100]`);
+        return { steps: [] };
+    }
+    return { steps: valid };
+}
+
+function parseServices(check: Checker, key: string, value: Json | undefined, router: RouterKind | undefined, schedule: CanaryScheduleConfig): ServiceConfig[] {
     if (value === undefined) {
         check.report(key, "missing; allowed: an object of services keyed by name, each with port, healthPath, stable.image and optionally canary.image and canary.weight");
         return [];
@@ -319,11 +350,18 @@ function parseServices(check: Checker, key: string, value: Json | undefined, rou
         }
     }
     return Object.entries(entries)
-        .map(([name, entry]) => parseService(check, childKey(key, name), name, entry, router))
+        .map(([name, entry]) => parseService(check, childKey(key, name), name, entry, router, schedule))
         .filter(isDefined);
 }
 
-function parseService(check: Checker, key: string, name: string, value: Json, router: RouterKind): ServiceConfig | undefined {
+function parseService(
+    check: Checker,
+    key: string,
+    name: string,
+    value: Json,
+    router: RouterKind | undefined,
+    schedule: CanaryScheduleConfig,
+): ServiceConfig | undefined {
     const raw = check.object(key, value, SERVICE_KEYS);
     if (raw === undefined) {
         return undefined;
@@ -342,7 +380,7 @@ function parseService(check: Checker, key: string, name: string, value: Json, ro
         check.report(stableKey, "missing; allowed: an object with the stable version's image");
     }
     const stableImage = check.requiredString(childKey(stableKey, "image"), stableRaw?.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
-    const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router);
+    const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router, schedule);
     const tracingName = check.string(childKey(key, "tracingName"), raw.tracingName, { pattern: /^[A-Za-z0-9 _.:/%&#=+@-]{1,200}$/, expected: "an X-Ray segment name" });
     if (port === undefined || healthPath === undefined || stableImage === undefined || replicas === undefined) {
         return undefined;
@@ -360,7 +398,14 @@ function parseService(check: Checker, key: string, name: string, value: Json, ro
     };
 }
 
-function parseCanary(check: Checker, key: string, value: Json | undefined, replicas: number | undefined, router: RouterKind): CanaryVersionConfig | undefined {
+function parseCanary(
+    check: Checker,
+    key: string,
+    value: Json | undefined,
+    replicas: number | undefined,
+    router: RouterKind | undefined,
+    schedule: CanaryScheduleConfig,
+): CanaryVersionConfig | undefined {
     const raw = check.object(key, value, ["image", "weight"]);
     if (raw === undefined) {
         return undefined;
@@ -368,10 +413,21 @@ function parseCanary(check: Checker, key: string, value: Json | undefined, repli
     const image = check.requiredString(childKey(key, "image"), raw.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
     const weightKey = childKey(key, "weight");
     const weight = check.integer(weightKey, raw.weight, { min: 0, max: 100 }) ?? (raw.weight === undefined ? 0 : undefined);
-    if (weight !== undefined && replicas !== undefined && router === "replicas") {
+    if (weight !== undefined && schedule.steps.length > 0 && !schedule.steps.includes(weight)) {
+        check.report(weightKey, `${weight} is not a step of the schedule (eks-canary:canary.steps); allowed: ${schedule.steps.join(", ")}`);
+    } else if (weight !== undefined && replicas !== undefined && router === "replicas") {
         const problem = replicaSplitProblem(weight, replicas);
         if (problem !== undefined) {
             check.report(weightKey, problem);
+        }
+    }
+    if (replicas !== undefined && router === "replicas") {
+        // Every step of the schedule must be reachable, not only the current one.
+        for (const step of schedule.steps) {
+            if (replicaSplitProblem(step, replicas) !== undefined) {
+                check.report(childKey(key.slice(0, key.lastIndexOf(".")), "replicas"), `${replicas} replicas cannot carry the schedule step ${step}% with the replicas router; allowed: a multiple of ${smallestTotalForSteps(schedule.steps)}`);
+                break;
+            }
         }
     }
     if (image === undefined || weight === undefined) {
@@ -400,6 +456,13 @@ function parseUserManagement(check: Checker, key: string, value: Json | undefine
         calls,
         resources: parseResources(check, childKey(key, "resources"), raw?.resources, { cpu: "250m", memory: "768Mi" }),
     };
+}
+
+/** The smallest replica total that expresses every step. */
+function smallestTotalForSteps(steps: readonly number[]): number {
+    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+    const lcm = (a: number, b: number): number => (a * b) / gcd(a, b);
+    return steps.map((step) => smallestExactTotal(step)).reduce(lcm, 1);
 }
 
 function titleCase(name: string): string {

@@ -4,15 +4,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ReplicasRouter } from "../infra/canary/replicas";
-import { TrafficRouter } from "../infra/canary/router";
+import { createRouter, namespaceLabels } from "../infra/canary/routers";
 import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
 import { Database, DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY } from "../infra/database";
 import { ExternalDns } from "../infra/dns";
 import { AppIngress, LoadBalancerController, loadBalancerName } from "../infra/ingress";
 import { PART_OF } from "../infra/k8s";
-import { Mail } from "../infra/mail";
+import { Mail, SMTP_PORT } from "../infra/mail";
 import { Network } from "../infra/network";
 import { Tracing } from "../infra/tracing";
 import { Workload } from "../infra/workload";
@@ -32,13 +31,6 @@ export interface StackOutputs {
     router: RouterKind;
     /** The current split of every canaried service, by service name. */
     canary: Record<string, CanarySplit>;
-}
-
-export function createRouter(kind: RouterKind, k8sProvider: k8s.Provider): TrafficRouter {
-    switch (kind) {
-        case "replicas":
-            return new ReplicasRouter(k8sProvider);
-    }
 }
 
 export function declareStack(config: StackConfig): StackOutputs {
@@ -66,7 +58,11 @@ export function declareStack(config: StackConfig): StackOutputs {
     });
     const k8sProvider = cluster.provider;
 
-    const namespace = new k8s.core.v1.Namespace("apps", { metadata: { name: config.namespace, labels: PART_OF } }, { provider: k8sProvider });
+    const namespace = new k8s.core.v1.Namespace(
+        "apps",
+        { metadata: { name: config.namespace, labels: { ...PART_OF, ...namespaceLabels(config.router, config.cluster.name) } } },
+        { provider: k8sProvider },
+    );
     const namespaceName = namespace.metadata.name;
 
     const database = new Database("database", {
@@ -99,9 +95,10 @@ export function declareStack(config: StackConfig): StackOutputs {
         tags,
     });
 
+    // Cluster infrastructure, like the other node agents: outside the app namespace (and any mesh).
     const tracing = new Tracing("xray", {
-        namespace: namespaceName,
-        namespaceName: config.namespace,
+        namespace: "kube-system",
+        namespaceName: "kube-system",
         region: config.region,
         oidcProvider: cluster.oidcProvider,
         k8sProvider,
@@ -111,7 +108,21 @@ export function declareStack(config: StackConfig): StackOutputs {
     const needsMail = config.services.some((service) => service.smtp);
     const mail = needsMail ? new Mail("mail", { region: config.region, fromAddress: config.mail.fromAddress, namespace: namespaceName, k8sProvider, tags }) : undefined;
 
-    const router = createRouter(config.router, k8sProvider);
+    const router = createRouter(config.router, {
+        name: config.cluster.name,
+        region: config.region,
+        clusterName: cluster.clusterName,
+        vpcId: network.vpcId,
+        vpcCidr: config.network.cidrBlock,
+        nodeSecurityGroupId: cluster.nodeSecurityGroupId,
+        oidcProvider: cluster.oidcProvider,
+        namespace: namespaceName,
+        namespaceName: config.namespace,
+        k8sProvider,
+        externalPorts: [MYSQL_PORT, SMTP_PORT],
+        loadBalancerController: loadBalancers,
+        tags,
+    });
     const services = new Map<string, CanaryService>();
     for (const service of config.services) {
         services.set(
@@ -147,6 +158,9 @@ export function declareStack(config: StackConfig): StackOutputs {
         resources: config.usermgmt.resources,
         serviceName: USERMGMT.serviceName,
         disruptionBudget: true,
+        ...(router.podServiceAccountName === undefined ? {} : { serviceAccountName: router.podServiceAccountName }),
+        podAnnotations: router.podAnnotations,
+        dependsOn: router.podDependencies,
         tracing: { name: USERMGMT.tracingName, daemonAddress: tracing.daemonAddress },
         initContainers: [
             {
@@ -167,6 +181,17 @@ export function declareStack(config: StackConfig): StackOutputs {
         ],
         k8sProvider,
     });
+    router.client(
+        {
+            name: USERMGMT.name,
+            namespace: namespaceName,
+            port: USERMGMT.port,
+            healthPath: USERMGMT.healthPath,
+            podLabels: usermgmt.labels,
+            calls: [config.usermgmt.calls],
+        },
+        usermgmt,
+    );
 
     const ingress = new AppIngress(
         "app-ingress",

@@ -4,10 +4,12 @@ import {
     isValidWeight,
     MAX_WEIGHT,
     MIN_WEIGHT,
+    podsPerVersion,
     replicaSplit,
     replicaSplitProblem,
     smallestExactTotal,
     trafficSplit,
+    versionWeights,
 } from "../infra/canary/plan";
 
 describe("replicaSplit: the seed table on 4 replicas", () => {
@@ -139,5 +141,41 @@ describe("replicaSplit, every weight 0..100 on every total 1..20", () => {
         // 80 the 4 multiples of 5; 10, 30, 70 and 90 the 2 multiples of 10; the 8 odd multiples of 5 only 20.
         expect(splits).toBe(2 * 20 + 10 + 2 * 5 + 4 * 4 + 4 * 2 + 8 * 1);
         expect(splits + rejected).toBe(101 * 20);
+    });
+});
+
+describe("versionWeights: what a traffic-weighting router declares", () => {
+    it("gives v1 100 - weight and v2 weight, keeping v2 listed at 0", () => {
+        expect(versionWeights(25, "svc-v1", "svc-v2")).toEqual([
+            { service: "svc-v1", weight: 75 },
+            { service: "svc-v2", weight: 25 },
+        ]);
+        expect(versionWeights(0, "svc-v1", "svc-v2")).toEqual([
+            { service: "svc-v1", weight: 100 },
+            { service: "svc-v2", weight: 0 },
+        ]);
+    });
+
+    it("lists v1 alone at 100 without a canary, and refuses a weight that needs one", () => {
+        expect(versionWeights(0, "svc-v1", undefined)).toEqual([{ service: "svc-v1", weight: 100 }]);
+        expect(() => versionWeights(10, "svc-v1", undefined)).toThrow(/needs a canary version/);
+    });
+
+    it("refuses weights outside 0..100", () => {
+        expect(() => versionWeights(101, "a", "b")).toThrow(RangeError);
+        expect(() => versionWeights(-1, "a", "b")).toThrow(RangeError);
+    });
+
+    it("sums to 100 for every weight", () => {
+        for (let weight = 0; weight <= 100; weight++) {
+            expect(versionWeights(weight, "a", "b").reduce((sum, version) => sum + version.weight, 0)).toBe(100);
+        }
+    });
+});
+
+describe("podsPerVersion", () => {
+    it("runs every version at full size, and no v2 without a canary", () => {
+        expect(podsPerVersion(3, true)).toEqual({ stable: 3, canary: 3 });
+        expect(podsPerVersion(3, false)).toEqual({ stable: 3, canary: 0 });
     });
 });

@@ -12,7 +12,15 @@ beforeAll(async () => {
     dev = await planStack("dev");
     prod = await planStack("prod");
     // `--set` cannot set an empty list: edit the raw config.
-    tuned = await planStack("dev", ["cluster.kubernetesVersion=1.36", "cluster.nodes.desired=3", "cluster.nodes.max=5", "cluster.nodeDiskGiB=80", "namespace=apps"]);
+    // The appmesh router pinned: its Envoy role is the one IRSA role in the app namespace.
+    tuned = await planStack("dev", [
+        "cluster.kubernetesVersion=1.36",
+        "cluster.nodes.desired=3",
+        "cluster.nodes.max=5",
+        "cluster.nodeDiskGiB=80",
+        "namespace=apps",
+        "router=appmesh",
+    ]);
     privateOnly = await planOffline(
         "dev",
         editJson(readStackFile("dev").config, "eks-canary:cluster", (cluster) => (cluster.publicAccessCidrs = [])),
@@ -136,10 +144,17 @@ describe("Cluster: the node role", () => {
 });
 
 describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
-    const expected: Record<string, string> = {
+    /** The cluster agents' roles, in every stack whatever its router. */
+    const agents: Record<string, string> = {
         "aws-load-balancer-controller-irsa": "system:serviceaccount:kube-system:aws-load-balancer-controller",
         "external-dns-irsa": "system:serviceaccount:kube-system:external-dns",
-        "xray-irsa": "system:serviceaccount:eks-canary:xray-daemon",
+        "xray-irsa": "system:serviceaccount:kube-system:xray-daemon",
+    };
+    /** dev's: the agents' and its appmesh router's (the controller's, and the Envoy sidecars'). */
+    const expected: Record<string, string> = {
+        ...agents,
+        "appmesh-controller-irsa": "system:serviceaccount:appmesh-system:appmesh-controller",
+        "appmesh-envoy-irsa": "system:serviceaccount:eks-canary:appmesh-envoy",
     };
 
     it("every ServiceAccountRole declares one IAM role, and no other role trusts the OIDC provider", () => {
@@ -167,8 +182,13 @@ describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
         expect(statement.Condition).toEqual({ StringEquals: { [`${issuer}:sub`]: subject, [`${issuer}:aud`]: "sts.amazonaws.com" } });
     });
 
-    it("follows the configured namespace for the app's service accounts", () => {
-        const trust = policyOf(byName(tuned, "xray-irsa", TYPES.role).inputs.assumeRolePolicy);
-        expect(Object.values(trust.Statement[0].Condition?.StringEquals ?? {})).toContain("system:serviceaccount:apps:xray-daemon");
+    it("prod (the alb router) has the agents' roles only", () => {
+        expect(resourcesOfType(prod, TYPES.serviceAccountRole).map((component) => component.name).sort()).toEqual(Object.keys(agents).sort());
+    });
+
+    it("follows the configured namespace for the app's service accounts, not for the cluster agents'", () => {
+        const subjects = (name: string): string[] => Object.values(policyOf(byName(tuned, name, TYPES.role).inputs.assumeRolePolicy).Statement[0].Condition?.StringEquals ?? {});
+        expect(subjects("appmesh-envoy-irsa")).toContain("system:serviceaccount:apps:appmesh-envoy");
+        expect(subjects("xray-irsa")).toContain("system:serviceaccount:kube-system:xray-daemon");
     });
 });

@@ -134,7 +134,7 @@ describe("parseStackConfig: a minimal valid config", () => {
 });
 
 describe("parseStackConfig: the stack files", () => {
-    it("dev: two zones, one NAT, a deletable single-AZ database, 50 % canary on 4 pods", () => {
+    it("dev: two zones, one NAT, a deletable single-AZ database, App Mesh at 50 % with 2 pods per version", () => {
         const config = parseStackConfig(readStackFile("dev").config, "dev");
         expect(config.cluster.name).toBe("eks-canary-dev");
         expect(config.domain).toBe("canary.dev.example.com");
@@ -144,11 +144,13 @@ describe("parseStackConfig: the stack files", () => {
         expect(config.database).toMatchObject({ multiAz: false, deletionProtection: false, finalSnapshot: false, maxAllocatedStorageGiB: 100 });
         expect(config.usermgmt.replicas).toBe(1);
         expect(config.services).toHaveLength(1);
-        expect(config.services[0]).toMatchObject({ name: "notification", port: 8096, replicas: 4, smtp: true });
+        expect(config.router).toBe("appmesh");
+        expect(config.canary.steps).toEqual([0, 25, 50, 75, 100]);
+        expect(config.services[0]).toMatchObject({ name: "notification", port: 8096, replicas: 2, smtp: true });
         expect(config.services[0].canary).toEqual({ image: "stacksimplify/kube-notifications-microservice:4.0.0-AWS-XRay", weight: 50 });
     });
 
-    it("prod: three zones, a NAT per zone, a protected multi-AZ database, 25 % canary", () => {
+    it("prod: three zones, a NAT per zone, a protected multi-AZ database, the ALB at 25 % with 3 pods per version", () => {
         const config = parseStackConfig(readStackFile("prod").config, "prod");
         expect(config.cluster.name).toBe("eks-canary-prod");
         expect(config.network).toEqual({ cidrBlock: "10.30.0.0/16", availabilityZones: 3, natGateways: "onePerAz" });
@@ -162,6 +164,9 @@ describe("parseStackConfig: the stack files", () => {
             deletionProtection: true,
             finalSnapshot: true,
         });
+        expect(config.router).toBe("alb");
+        expect(config.canary.steps).toEqual([0, 10, 25, 50, 100]);
+        expect(config.services[0]).toMatchObject({ name: "notification", replicas: 3 });
         expect(config.services[0].canary?.weight).toBe(25);
     });
 
@@ -219,8 +224,8 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
     });
 
     it("an unknown router lists the allowed routers", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:router": "appmesh" });
-        expect(issueAt(issues, "eks-canary:router").message).toMatch(/"appmesh" is not allowed; allowed: replicas$/);
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:router": "istio" });
+        expect(issueAt(issues, "eks-canary:router").message).toMatch(/"istio" is not allowed; allowed: appmesh, alb, lattice, replicas$/);
     });
 
     it("an unsupported Kubernetes version lists the supported ones", () => {
@@ -388,6 +393,57 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
     it("a stack name that cannot name the cluster", () => {
         const issues = issuesOf(minimalRaw(), "Prod_1");
         expect(issueAt(issues, "stack").message).toContain('"Prod_1" cannot name the cluster');
+    });
+});
+
+describe("parseStackConfig: the canary step schedule", () => {
+    const withSchedule = (steps: unknown, weight: number, replicas = 20, router = "appmesh"): Record<string, string> => ({
+        ...withNotification((service) => {
+            service.replicas = replicas;
+            service.canary = { image: "example/notification:2.0.0", weight };
+        }),
+        "eks-canary:router": router,
+        "eks-canary:canary": JSON.stringify({ steps }),
+    });
+
+    it("has no schedule by default: any weight 0..100", () => {
+        expect(parseStackConfig(minimalRaw(), "test").canary.steps).toEqual([]);
+    });
+
+    it("accepts a weight on the schedule", () => {
+        const config = parseStackConfig(withSchedule([0, 10, 25, 50, 100], 10), "test");
+        expect(config.canary.steps).toEqual([0, 10, 25, 50, 100]);
+        expect(config.services[0].canary?.weight).toBe(10);
+    });
+
+    it("rejects a weight off the schedule, listing the steps", () => {
+        const issues = issuesOf(withSchedule([0, 10, 25, 50, 100], 30));
+        expect(issues).toHaveLength(1);
+        expect(issueAt(issues, "eks-canary:services.notification.canary.weight").message).toBe(
+            "30 is not a step of the schedule (eks-canary:canary.steps); allowed: 0, 10, 25, 50, 100",
+        );
+    });
+
+    it("rejects steps that are not strictly ascending, or out of range", () => {
+        expect(issueAt(issuesOf(withSchedule([0, 50, 25, 100], 0)), "eks-canary:canary.steps").message).toContain("not strictly ascending");
+        expect(issueAt(issuesOf(withSchedule([0, 150], 0)), "eks-canary:canary.steps[1]").message).toContain("0..100");
+        expect(issueAt(issuesOf(withSchedule([50], 50)), "eks-canary:canary.steps").message).toContain("2..101 items");
+    });
+
+    it("with the replicas router, refuses a replica total that cannot carry every step", () => {
+        const issues = issuesOf(withSchedule([0, 10, 25, 50, 100], 50, 4, "replicas"));
+        expect(issueAt(issues, "eks-canary:services.notification.replicas").message).toBe(
+            "4 replicas cannot carry the schedule step 10% with the replicas router; allowed: a multiple of 20",
+        );
+    });
+
+    it("with the replicas router, accepts a total that carries every step", () => {
+        expect(parseStackConfig(withSchedule([0, 25, 50, 75, 100], 75, 4, "replicas"), "test").services[0].canary?.weight).toBe(75);
+    });
+
+    it("an invalid router is reported alone: the replicas router's pod-count checks are not applied in its place", () => {
+        const issues = issuesOf(withSchedule([0, 10, 25, 50, 100], 50, 4, "linkerd"));
+        expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:router"]);
     });
 });
 

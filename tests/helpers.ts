@@ -209,3 +209,18 @@ export function editJson(
     edit(value);
     return { ...config, [key]: JSON.stringify(value) };
 }
+
+/**
+ * Raw config with the canary schedule (`eks-canary:canary.steps`) set to `steps`, a list `--set`
+ * cannot set; `[]` removes the schedule (any weight 0..100), as when the key is not configured.
+ * For tests whose weights or replica counts must not depend on a stack file's schedule.
+ */
+export function withSteps(config: Readonly<Record<string, string>>, steps: readonly number[]): Record<string, string> {
+    const key = "eks-canary:canary";
+    const rest = Object.fromEntries(Object.entries(config).filter(([name]) => name !== key));
+    if (steps.length === 0) {
+        return rest;
+    }
+    const canary = key in config ? (JSON.parse(config[key]) as Record<string, unknown>) : {};
+    return { ...rest, [key]: JSON.stringify({ ...canary, steps }) };
+}

@@ -67,8 +67,9 @@ describe("LoadBalancerController: the IngressClass", () => {
 });
 
 describe("AppIngress: the app's ALB", () => {
+    /** The app's Ingress: the one its component declares (a router may declare Ingresses of its own). */
     function ingressOf(plan: OfflinePlan): { annotations: Record<string, string>; spec: Record<string, unknown> } {
-        const ingresses = resourcesOfType(plan, TYPES.ingress);
+        const ingresses = resourcesOfType(plan, TYPES.ingress).filter((ingress) => metadata(ingress).name === "app-ingress");
         expect(ingresses).toHaveLength(1);
         expect(ingresses[0].parent).toBe("app-ingress");
         expect(metadata(ingresses[0]).namespace).toBe("eks-canary");
@@ -83,6 +84,21 @@ describe("AppIngress: the app's ALB", () => {
         expect(spec.ingressClassName).toBe("alb");
         expect(at(spec, "rules", 0, "host")).toBe(domain);
         expect(annotations["external-dns.alpha.kubernetes.io/hostname"]).toBe(domain);
+    });
+
+    it.each([
+        ["dev", []],
+        ["prod", ["notification-canary"]],
+    ])("%s: is the only internet-facing Ingress; the router's (%j) are internal, with no host or certificate", (stack, routerIngresses) => {
+        const ingresses = resourcesOfType(stack === "dev" ? dev : prod, TYPES.ingress);
+        expect(ingresses.map((ingress) => metadata(ingress).name).sort()).toEqual(["app-ingress", ...routerIngresses]);
+        for (const ingress of ingresses.filter((resource) => metadata(resource).name !== "app-ingress")) {
+            const annotations = metadata(ingress).annotations ?? {};
+            expect(ingress.parent).not.toBe("app-ingress");
+            expect(annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internal");
+            expect(annotations["alb.ingress.kubernetes.io/certificate-arn"]).toBeUndefined();
+            expect(annotations["external-dns.alpha.kubernetes.io/hostname"]).toBeUndefined();
+        }
     });
 
     it("is internet-facing, on 80 and 443, redirecting HTTP to HTTPS with a TLS 1.2+ policy", () => {
@@ -148,7 +164,7 @@ describe("loadBalancerName", () => {
     it("is what the Ingress of a long stack name carries", async () => {
         const raw = readStackFile("dev").config;
         const plan = await planOffline("aaaaaaaaaaaaaaaaaaaa-b", raw);
-        const ingress = plan.resources.find((resource) => resource.type === "kubernetes:networking.k8s.io/v1:Ingress");
+        const ingress = plan.resources.find((resource) => resource.type === "kubernetes:networking.k8s.io/v1:Ingress" && resource.name === "app-ingress");
         const annotations = (ingress?.inputs.metadata as { annotations: Record<string, string> }).annotations;
         expect(annotations["alb.ingress.kubernetes.io/load-balancer-name"]).toBe(loadBalancerName("eks-canary-aaaaaaaaaaaaaaaaaaaa-b"));
         expect(annotations["alb.ingress.kubernetes.io/load-balancer-name"]).not.toMatch(/-$/);

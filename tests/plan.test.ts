@@ -86,7 +86,7 @@ describe("npm run plan -- --stack dev", () => {
 
         expect(out).toMatch(/stack dev/);
         expect(out).toMatch(/region\s+eu-west-1/);
-        expect(out).toMatch(/router\s+replicas/);
+        expect(out).toMatch(/router\s+appmesh/);
         expect(out).toMatch(/declares\s+\d+ resources, 1 provider, \d+ components/);
 
         // Component groups, with their children indented beneath.
@@ -105,7 +105,7 @@ describe("npm run plan -- --stack dev", () => {
 
         // X-Ray and the Ingress host.
         expect(out).toContain("k8s apps/v1 DaemonSet  xray-daemon");
-        expect(detailsOf(out, "k8s v1 Service", "xray-service")).toContain("eks-canary/xray-service");
+        expect(detailsOf(out, "k8s v1 Service", "xray-service")).toContain("kube-system/xray-service");
         expect(detailsOf(out, "k8s networking.k8s.io/v1 Ingress", "app-ingress")).toContain("canary.dev.example.com/ → usermgmt-service:8095");
         expect(detailsOf(out, "k8s networking.k8s.io/v1 Ingress", "app-ingress")).toContain("ssl-redirect 443");
 
@@ -115,12 +115,13 @@ describe("npm run plan -- --stack dev", () => {
         expect(detailsOf(out, "awsx ec2.Vpc", "network-vpc")).toMatch(/2 AZs\s+NAT Single/);
         expect(detailsOf(out, "eks Cluster", "cluster-eks")).toContain("version 1.35");
 
-        // dev: 4 replicas at weight 50 → 2 and 2.
+        // dev: App Mesh at weight 50, 2 pods per version; the VirtualRouter carries the weights.
         expect(detailsOf(out, "k8s apps/v1 Deployment", "notification-v1-deployment")).toMatch(/replicas=2 image=stacksimplify\/kube-notifications-microservice:3\.0\.0-AWS-XRay/);
         expect(detailsOf(out, "k8s apps/v1 Deployment", "notification-v2-deployment")).toMatch(/replicas=2 image=stacksimplify\/kube-notifications-microservice:4\.0\.0-AWS-XRay/);
+        expect(detailsOf(out, "k8s appmesh.k8s.aws/v1beta2 VirtualRouter", "notification-router")).toContain("weighted notification-v1 50% / notification-v2 50%");
 
         expect(out).toContain("Canary split");
-        expect(out).toContain("notification  (router: replicas, weight 50)");
+        expect(out).toContain("notification  (router: appmesh, weight 50)");
         expect(out).toMatch(new RegExp(`v1 stable  ${"█".repeat(10)}${"░".repeat(10)}\\s+50%  2 pods  stacksimplify/kube-notifications-microservice:3\\.0\\.0-AWS-XRay`));
         expect(out).toMatch(new RegExp(`v2 canary  ${"█".repeat(10)}${"░".repeat(10)}\\s+50%  2 pods  stacksimplify/kube-notifications-microservice:4\\.0\\.0-AWS-XRay`));
 
@@ -130,8 +131,24 @@ describe("npm run plan -- --stack dev", () => {
         expect(outputs).toMatch(/databaseEndpoint\s+\(known after deploy: database-mysql\.endpoint\)/);
     });
 
-    it("shows a --set weight in the Deployments, the chart and the JSON", async () => {
-        const text = await plan("--stack", "dev", "--set", "services.notification.canary.weight=25");
+    it("shows a --set weight in the router's own resource and the chart", async () => {
+        const appmesh = await plan("--stack", "dev", "--set", "services.notification.canary.weight=25");
+        expect(appmesh.code).toBe(0);
+        expect(detailsOf(appmesh.out, "k8s appmesh.k8s.aws/v1beta2 VirtualRouter", "notification-router")).toContain("weighted notification-v1 75% / notification-v2 25%");
+        expect(appmesh.out).toMatch(new RegExp(`v1 stable  ${"█".repeat(15)}${"░".repeat(5)}\\s+75%  2 pods  `));
+
+        const alb = await plan("--stack", "dev", "--set", "router=alb", "--set", "services.notification.canary.weight=25");
+        expect(detailsOf(alb.out, "k8s networking.k8s.io/v1 Ingress", "notification-canary")).toContain(
+            "action weighted-forward: forward notification-v1:8096 75% / notification-v2:8096 25%",
+        );
+
+        const lattice = await plan("--stack", "dev", "--set", "router=lattice", "--set", "services.notification.canary.weight=25");
+        expect(detailsOf(lattice.out, "k8s gateway.networking.k8s.io/v1 HTTPRoute", "notification")).toContain("weighted notification-v1:8096 75% / notification-v2:8096 25%");
+    });
+
+    it("shows a --set weight in the Deployments, the chart and the JSON with the replicas router", async () => {
+        const replicas = ["--set", "router=replicas", "--set", "services.notification.replicas=4"];
+        const text = await plan("--stack", "dev", ...replicas, "--set", "services.notification.canary.weight=25");
         expect(text.code).toBe(0);
         expect(detailsOf(text.out, "k8s apps/v1 Deployment", "notification-v1-deployment")).toContain("replicas=3 ");
         expect(detailsOf(text.out, "k8s apps/v1 Deployment", "notification-v2-deployment")).toContain("replicas=1 ");
@@ -139,7 +156,7 @@ describe("npm run plan -- --stack dev", () => {
         expect(text.out).toMatch(new RegExp(`v1 stable  ${"█".repeat(15)}${"░".repeat(5)}\\s+75%  3 pods  `));
         expect(text.out).toMatch(new RegExp(`v2 canary  ${"█".repeat(5)}${"░".repeat(15)}\\s+25%  1 pod   `));
 
-        const json = await plan("--stack", "dev", "--set", "services.notification.canary.weight=25", "--json");
+        const json = await plan("--stack", "dev", ...replicas, "--set", "services.notification.canary.weight=25", "--json");
         expect(json.code).toBe(0);
         const doc = JSON.parse(json.out) as JsonPlan;
         expect(at(find(doc, "kubernetes:apps/v1:Deployment", "notification-v1-deployment").inputs, "spec", "replicas")).toBe(3);
@@ -162,8 +179,26 @@ describe("bad config", () => {
         expect(err).toMatch(/^ {2}eks-canary:services\.notification\.canary\.weight: .*0\.\.100/m);
     });
 
-    it("rejects a weight the replica total cannot express, saying which totals would", async () => {
+    it("rejects a weight off the step schedule, listing the steps", async () => {
         const { code, out, err } = await plan("--stack", "dev", "--set", "services.notification.canary.weight=30");
+        expect(code).toBe(1);
+        expect(out).toBe("");
+        expect(err).toMatch(/^ {2}eks-canary:services\.notification\.canary\.weight: 30 is not a step of the schedule/m);
+    });
+
+    it("rejects a weight the replica total cannot express, saying which totals would", async () => {
+        const { code, out, err } = await plan(
+            "--stack",
+            "dev",
+            "--set",
+            "router=replicas",
+            "--set",
+            "services.notification.replicas=4",
+            "--set",
+            "canary.steps[2]=30",
+            "--set",
+            "services.notification.canary.weight=30",
+        );
         expect(code).toBe(1);
         expect(out).toBe("");
         expect(err).toContain("eks-canary:services.notification.canary.weight");
@@ -251,7 +286,8 @@ describe("npm run plan -- --stack prod", () => {
         expect(detailsOf(out, "awsx ec2.Vpc", "network-vpc")).toMatch(/3 AZs\s+NAT OnePerAz/);
         expect(line(out, "aws rds.Instance", "database-mysql")).toContain("[protected]");
         expect(detailsOf(out, "aws rds.Instance", "database-mysql")).toMatch(/multiAz=true\s+deletionProtection=true\s+finalSnapshot=take/);
-        expect(out).toContain("notification  (router: replicas, weight 25)");
+        expect(out).toContain("notification  (router: alb, weight 25)");
+        expect(out).toMatch(/v1 stable  .*75%  3 pods/);
 
         const json = JSON.parse((await plan("--stack", "prod", "--json")).out) as JsonPlan;
         const vpc = find(json, "awsx:ec2:Vpc", "network-vpc");

@@ -9,11 +9,11 @@ import {
     metadata,
     OfflinePlan,
     planOffline,
-    planStack,
     readStackFile,
     resourcesOfType,
     serviceSpec,
     TYPES,
+    withSteps,
     workloadSpec,
 } from "./helpers";
 
@@ -26,16 +26,24 @@ const SEED_TABLE: Record<number, { stable: number; canary: number }> = {
     100: { stable: 0, canary: 4 },
 };
 
+/** The router and its seed pod total, pinned whatever the stack file says. */
+const REPLICAS = ["router=replicas", "services.notification.replicas=4"];
+
+/** dev with the replicas router on 4 pods, the seed's schedule (4 pods carry each weight) and `overrides`. */
+function devConfig(overrides: readonly string[] = []): Record<string, string> {
+    return withSteps(readStackFile("dev", [...REPLICAS, ...overrides]).config, WEIGHTS);
+}
+
 const byWeight = new Map<number, OfflinePlan>();
 let noCanary: OfflinePlan;
 
 beforeAll(async () => {
     for (const weight of WEIGHTS) {
-        byWeight.set(weight, await planStack("dev", [`services.notification.canary.weight=${weight}`]));
+        byWeight.set(weight, await planOffline("dev", devConfig([`services.notification.canary.weight=${weight}`])));
     }
     noCanary = await planOffline(
         "dev",
-        editJson(readStackFile("dev").config, "eks-canary:services", (services) => {
+        editJson(devConfig(), "eks-canary:services", (services) => {
             delete (services.notification as Record<string, unknown>).canary;
         }),
     );
@@ -105,7 +113,9 @@ describe("ReplicasRouter: the weight becomes a replica split of 4 pods", () => {
     });
 
     it("a weight the pods cannot express is refused before anything is declared", async () => {
-        await expect(planStack("dev", ["services.notification.canary.weight=30"])).rejects.toThrow(/multiples of 10/);
+        // No schedule, so that only the pod count stands in the way of 30 %.
+        const raw = withSteps(readStackFile("dev", [...REPLICAS, "services.notification.canary.weight=30"]).config, []);
+        await expect(planOffline("dev", raw)).rejects.toThrow(/multiples of 10/);
     });
 });
 

@@ -2,14 +2,26 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { isAfterDeploy, SECRET } from "../tools/offline";
 import { byName, k8sObject, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "./helpers";
 
+const STACKS = ["dev", "prod"] as const;
+type Stack = (typeof STACKS)[number];
+
+/** What each stack file picks: its router, and what that router adds to the stack. */
+/** routerComponents: the router's own component, for routers that declare shared resources (controllers). */
+const EXPECTED: Record<Stack, { router: string; routerComponents: string[]; charts: string[]; ingresses: string[] }> = {
+    dev: { router: "appmesh", routerComponents: ["appmesh"], charts: ["appmesh-controller", "aws-load-balancer-controller", "external-dns"], ingresses: ["app-ingress"] },
+    prod: { router: "alb", routerComponents: [], charts: ["aws-load-balancer-controller", "external-dns"], ingresses: ["app-ingress", "notification-canary"] },
+};
+const OTHER: Record<Stack, Stack> = { dev: "prod", prod: "dev" };
+
 const plans: Record<string, OfflinePlan> = {};
 
 beforeAll(async () => {
     plans.dev = await planStack("dev");
     plans.prod = await planStack("prod");
+    // Each stack's twin: the other stack file with this stack's router.
+    plans["prod@appmesh"] = await planStack("prod", [`router=${EXPECTED.dev.router}`]);
+    plans["dev@alb"] = await planStack("dev", [`router=${EXPECTED.prod.router}`]);
 });
-
-const STACKS = ["dev", "prod"] as const;
 
 describe.each(STACKS)("the whole %s stack", (stack) => {
     const plan = (): OfflinePlan => plans[stack];
@@ -21,13 +33,17 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
         one(TYPES.nodeGroup);
         one(TYPES.rdsInstance);
         one(TYPES.daemonSet);
-        one(TYPES.ingress);
         one(TYPES.ingressClass);
+        expect(
+            resourcesOfType(plan(), TYPES.ingress)
+                .map((ingress) => metadata(ingress).name)
+                .sort(),
+        ).toEqual(EXPECTED[stack].ingresses);
         expect(
             resourcesOfType(plan(), TYPES.helmRelease)
                 .map((release) => release.inputs.chart)
                 .sort(),
-        ).toEqual(["aws-load-balancer-controller", "external-dns"]);
+        ).toEqual(EXPECTED[stack].charts);
         expect(k8sObject(plan(), TYPES.service, "xray-service").type).toBe(TYPES.service);
         expect(
             resourcesOfType(plan(), TYPES.deployment)
@@ -36,9 +52,11 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
         ).toEqual(["notification-v1", "notification-v2", "usermgmt-v1"]);
     });
 
-    it("declares the same resources in dev and prod", () => {
+    it("declares the same resources as the other stack file with this stack's router", () => {
         const names = (p: OfflinePlan): string[] => p.resources.map((resource) => `${resource.type}::${resource.name}`).sort();
-        expect(names(plan())).toEqual(names(plans.dev));
+        const twin = plans[`${OTHER[stack]}@${EXPECTED[stack].router}`];
+        expect(twin.outputs.router).toBe(EXPECTED[stack].router);
+        expect(names(plan())).toEqual(names(twin));
     });
 
     it("has no two resources with one URN", () => {
@@ -63,7 +81,20 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
             .map((resource) => resource.name)
             .sort();
         expect(top).toEqual(
-            ["apps", "app-ingress", "aws-load-balancer-controller", "cluster", "database", "external-dns", "mail", "network", "notification", "usermgmt", "xray"].sort(),
+            [
+                "apps",
+                "app-ingress",
+                "aws-load-balancer-controller",
+                "cluster",
+                "database",
+                "external-dns",
+                "mail",
+                "network",
+                "notification",
+                "usermgmt",
+                "xray",
+                ...EXPECTED[stack].routerComponents,
+            ].sort(),
         );
     });
 
@@ -76,12 +107,28 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
         }
     });
 
-    it("puts the app's Kubernetes objects in the eks-canary namespace", () => {
+    it("puts the app's Kubernetes objects in the eks-canary namespace, and only the cluster agents in kube-system", () => {
         expect(metadata(byName(plan(), "apps", TYPES.namespace)).name).toBe("eks-canary");
+        /** Objects of a router's own: the App Mesh controller's namespace, and the cluster-scoped Mesh. */
+        const elsewhere: Record<string, string | undefined> = {
+            [`${TYPES.helmRelease} appmesh-controller`]: "appmesh-system",
+            "kubernetes:appmesh.k8s.aws/v1beta2:Mesh appmesh-mesh": undefined,
+        };
+        const inKubeSystem: string[] = [];
         for (const resource of plan().resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== TYPES.namespace && r.type !== TYPES.ingressClass)) {
+            const id = `${resource.type} ${resource.name}`;
             const namespace = resource.type === TYPES.helmRelease ? resource.inputs.namespace : metadata(resource).namespace;
-            expect(namespace, `${resource.type} ${resource.name}`).toMatch(/^(eks-canary|kube-system)$/);
+            if (id in elsewhere) {
+                expect(namespace, id).toBe(elsewhere[id]);
+                continue;
+            }
+            expect(namespace, id).toMatch(/^(eks-canary|kube-system)$/);
+            if (namespace === "kube-system") {
+                inKubeSystem.push(resource.name);
+            }
         }
+        // The load balancer controller, ExternalDNS and the X-Ray daemon, outside the app namespace (and any mesh).
+        expect(inKubeSystem.sort()).toEqual(["aws-load-balancer-controller", "external-dns", "xray-config", "xray-daemon", "xray-sa", "xray-service"]);
     });
 
     it("exports the url, cluster name, secret kubeconfig and database endpoint", () => {
@@ -92,17 +139,27 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
         expect(isAfterDeploy(plan().outputs.databaseEndpoint)).toBe(true);
         expect(plan().outputs.databaseEndpoint).toBe("(known after deploy: database-mysql.endpoint)");
         expect(plan().outputs.namespace).toBe("eks-canary");
-        expect(plan().outputs.router).toBe("replicas");
+        expect(plan().outputs.router).toBe(EXPECTED[stack].router);
     });
 });
 
 describe("the canary split each stack reports", () => {
-    it("dev: 50 % on 4 pods is 2/2", () => {
-        expect(plans.dev.outputs.canary).toMatchObject({ notification: { weight: 50, traffic: { stable: 50, canary: 50 }, replicas: { stable: 2, canary: 2 } } });
+    it("dev: App Mesh at 50 %, 2 pods per version", () => {
+        expect(plans.dev.outputs.canary).toMatchObject({
+            notification: { router: "appmesh", weight: 50, traffic: { stable: 50, canary: 50 }, replicas: { stable: 2, canary: 2 } },
+        });
     });
 
-    it("prod: 25 % on 4 pods is 3/1", () => {
-        expect(plans.prod.outputs.canary).toMatchObject({ notification: { weight: 25, traffic: { stable: 75, canary: 25 }, replicas: { stable: 3, canary: 1 } } });
+    it("prod: the ALB at 25 %, 3 pods per version", () => {
+        expect(plans.prod.outputs.canary).toMatchObject({
+            notification: { router: "alb", weight: 25, traffic: { stable: 75, canary: 25 }, replicas: { stable: 3, canary: 3 } },
+        });
+    });
+
+    it.each(STACKS)("%s: the Deployments run the reported pods", (stack) => {
+        const replicas = (name: string): number | undefined => (byName(plans[stack], name, TYPES.deployment).inputs.spec as { replicas?: number }).replicas;
+        const split = (plans[stack].outputs.canary as Record<string, { replicas: { stable: number; canary: number } }>).notification.replicas;
+        expect({ stable: replicas("notification-v1-deployment"), canary: replicas("notification-v2-deployment") }).toEqual(split);
     });
 
     it("reports one split per canaried service", () => {

@@ -15,8 +15,8 @@ describe("Tracing: the X-Ray daemon DaemonSet", () => {
         return sets[0];
     }
 
-    it("runs the pinned daemon image in the app namespace", () => {
-        expect(metadata(daemonSet())).toMatchObject({ name: "xray-daemon", namespace: "eks-canary" });
+    it("runs the pinned daemon image in kube-system, outside the app namespace (and any mesh)", () => {
+        expect(metadata(daemonSet())).toMatchObject({ name: "xray-daemon", namespace: "kube-system" });
         expect(mainContainer(daemonSet()).image).toBe("public.ecr.aws/xray/aws-xray-daemon:3.3.12");
     });
 
@@ -49,6 +49,7 @@ describe("Tracing: the X-Ray daemon DaemonSet", () => {
 describe("Tracing: the daemon's config", () => {
     it("listens on 0.0.0.0:2000 for UDP and TCP, in the stack's region, without instance metadata", () => {
         const config = k8sObject(dev, TYPES.configMap, "xray-config");
+        expect(metadata(config).namespace).toBe("kube-system");
         const text = String(at(config.inputs, "data", "config.yaml"));
         expect(text).toContain('UDPAddress: "0.0.0.0:2000"');
         expect(text).toContain('TCPAddress: "0.0.0.0:2000"');
@@ -62,6 +63,7 @@ describe("Tracing: xray-service", () => {
     it("is headless, selects the daemon and serves both protocols on 2000", () => {
         const service = k8sObject(dev, TYPES.service, "xray-service");
         expect(service.parent).toBe("xray");
+        expect(metadata(service).namespace).toBe("kube-system");
         const spec = serviceSpec(service);
         expect(spec.clusterIP).toBe("None");
         expect(spec.selector).toEqual({ app: "xray-daemon" });
@@ -84,6 +86,6 @@ describe("Tracing: the IRSA role", () => {
     it("is the service account's role", () => {
         const account = k8sObject(dev, TYPES.serviceAccount, "xray-daemon");
         expect(metadata(account).annotations).toEqual({ "eks.amazonaws.com/role-arn": "(known after deploy: xray-irsa.arn)" });
-        expect(metadata(account).namespace).toBe("eks-canary");
+        expect(metadata(account).namespace).toBe("kube-system");
     });
 });

@@ -30,7 +30,25 @@ beforeAll(async () => {
     ]);
 });
 
-const XRAY_DAEMON = "xray-service.eks-canary:2000";
+/** The X-Ray daemon runs in kube-system, outside the app namespace. */
+const XRAY_DAEMON = "xray-service.kube-system:2000";
+
+/** Where usermgmt reaches notification, by router (each router's suite checks its own in depth). */
+function calleeOf(plan: OfflinePlan): { host: string; port: string } {
+    const shared = "notification-clusterip-service";
+    switch (plan.outputs.router) {
+        case "appmesh":
+            // Envoy matches the Host header against the virtual service's full name.
+            return { host: `${shared}.eks-canary.svc.cluster.local`, port: "8096" };
+        case "alb":
+        case "replicas":
+            return { host: shared, port: "8096" };
+        case "lattice":
+            return { host: `notification.eks-canary-${plan.stack}.internal`, port: "80" };
+        default:
+            throw new Error(`no callee known for router ${String(plan.outputs.router)}`);
+    }
+}
 
 const versions = [
     { resource: "notification-v1-deployment", object: "notification-v1", app: "notification", version: "v1", track: "stable", port: 8096, health: "/notification/health-status" },
@@ -152,10 +170,13 @@ describe("Workload: usermgmt's database and callee", () => {
         expect(env.DB_PASSWORD).toEqual({ name: "DB_PASSWORD", valueFrom: { secretKeyRef: { name: "mysql-db-password", key: "db-password" } } });
     });
 
-    it("calls notification through the router's shared Service", () => {
-        const env = envOf(container("usermgmt-deployment"));
-        expect(env.NOTIFICATION_SERVICE_HOST.value).toBe("notification-clusterip-service");
-        expect(env.NOTIFICATION_SERVICE_PORT.value).toBe("8096");
+    it.each(["dev", "prod"])("%s: calls notification through the router's shared name", (stack) => {
+        const plan = stack === "dev" ? dev : prod;
+        const env = envOf(container("usermgmt-deployment", plan));
+        expect(env.NOTIFICATION_SERVICE_HOST.value).toBe(calleeOf(plan).host);
+        expect(env.NOTIFICATION_SERVICE_PORT.value).toBe(calleeOf(plan).port);
+        // The shared Service the name resolves by.
+        expect(metadata(byName(plan, "notification-shared", TYPES.service)).name).toBe("notification-clusterip-service");
     });
 
     it("waits for mysql:3306 in an init container", () => {

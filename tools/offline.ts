@@ -64,8 +64,27 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
             return { sesSmtpPasswordV4: unknown("sesSmtpPasswordV4") };
         case "random:index/randomPassword:RandomPassword":
             return { result: unknown("result") };
+        case "aws:route53/zone:Zone":
+            return { zoneId: unknown("zoneId") };
+        case "kubernetes:networking.k8s.io/v1:Ingress":
+            // The Kubernetes provider waits for the load balancer's address before it reports an Ingress ready.
+            return { status: { loadBalancer: { ingress: [{ hostname: unknown("status.loadBalancer.ingress[0].hostname") }] } } };
         default:
             return {};
+    }
+}
+
+/** What the data sources the program reads would answer; any other is refused. */
+export function mockInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (token) {
+        case "aws:index/getCallerIdentity:getCallerIdentity":
+            return { accountId: afterDeploy("aws", "accountId"), arn: afterDeploy("aws", "callerArn"), userId: afterDeploy("aws", "userId"), id: afterDeploy("aws", "accountId") };
+        case "aws:ec2/getManagedPrefixList:getManagedPrefixList": {
+            const name = String(inputs.name);
+            return { id: afterDeploy(`prefix list ${name}`, "id"), name, addressFamily: name.includes(".ipv6.") ? "IPv6" : "IPv4" };
+        }
+        default:
+            throw new Error(`the program called ${token}; the offline plan has no answer for it (add one to mockInvoke in tools/offline.ts)`);
     }
 }
 
@@ -82,7 +101,7 @@ const offlineMocks: pulumi.runtime.Mocks = {
         return { id: afterDeploy(args.name, "id"), state: { ...args.inputs, ...generic, ...outputs } };
     },
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
-        throw new Error(`the program called ${args.token}; the offline plan has no answer for it (declare data explicitly instead)`);
+        return mockInvoke(args.token, args.inputs);
     },
 };
 

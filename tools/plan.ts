@@ -271,12 +271,13 @@ function labels(value: unknown): string {
         : text(value);
 }
 
-function jsonPolicy(value: unknown): { Statement?: unknown } | undefined {
+/** A JSON document given as text (policies, ALB actions), or undefined when it is not one. */
+function parseJson<T>(value: unknown): T | undefined {
     if (typeof value !== "string") {
         return undefined;
     }
     try {
-        return JSON.parse(value) as { Statement?: unknown };
+        return JSON.parse(value) as T;
     } catch {
         return undefined;
     }
@@ -284,7 +285,7 @@ function jsonPolicy(value: unknown): { Statement?: unknown } | undefined {
 
 /** Who may assume a role: the OIDC service account `sub`, or the AWS service principals. */
 function trust(policyText: unknown): string {
-    const policy = jsonPolicy(policyText);
+    const policy = parseJson<{ Statement?: unknown }>(policyText);
     const parts = list(policy?.Statement).map((statement) => {
         const condition = at(statement, "Condition.StringEquals");
         const sub =
@@ -299,7 +300,7 @@ function trust(policyText: unknown): string {
 }
 
 function policySummary(policyText: unknown): string {
-    const statements = list(jsonPolicy(policyText)?.Statement);
+    const statements = list(parseJson<{ Statement?: unknown }>(policyText)?.Statement);
     const actions = statements.flatMap((statement) => {
         const action = at(statement, "Action");
         return Array.isArray(action) ? action : [action];
@@ -356,7 +357,12 @@ export function details(resource: DeclaredResource): string[] {
         case "aws:ec2/securityGroup:SecurityGroup":
             return [get("description")];
         case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
-            return [`${get("ipProtocol")} ${get("fromPort") === get("toPort") ? get("fromPort") : `${get("fromPort")}-${get("toPort")}`} from ${text(inputs.referencedSecurityGroupId ?? inputs.cidrIpv4)}`];
+        {
+            const ports = inputs.fromPort === undefined ? "all ports" : get("fromPort") === get("toPort") ? get("fromPort") : `${get("fromPort")}-${get("toPort")}`;
+            const protocol = inputs.ipProtocol === "-1" ? "all protocols" : get("ipProtocol");
+            const source = inputs.referencedSecurityGroupId ?? inputs.cidrIpv4 ?? (inputs.prefixListId === undefined ? undefined : `prefix list ${text(inputs.prefixListId)}`);
+            return [`${protocol} ${ports} from ${text(source)}  into ${get("securityGroupId")}`];
+        }
         case "aws:iam/role:Role":
             return [trust(inputs.assumeRolePolicy)];
         case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
@@ -369,7 +375,7 @@ export function details(resource: DeclaredResource): string[] {
         case "pulumi:providers:kubernetes":
             return [`kubeconfig ${get("kubeconfig")}  server-side apply ${get("enableServerSideApply")}`];
         case "kubernetes:helm.sh/v3:Release":
-            return [`${get("chart")}@${get("version")}  from ${get("repositoryOpts.repo")}  into ${get("namespace")}`];
+            return [`${get("chart")}@${get("version")}${inputs.repositoryOpts === undefined ? "" : `  from ${get("repositoryOpts.repo")}`}  into ${get("namespace")}`];
         case "kubernetes:apps/v1:Deployment":
             return [`${objectName(inputs)}  replicas=${get("spec.replicas")} image=${containers(inputs)}`];
         case "kubernetes:apps/v1:DaemonSet":
@@ -389,13 +395,18 @@ export function details(resource: DeclaredResource): string[] {
             const alb = (key: string): string => text(annotation(inputs, `alb.ingress.kubernetes.io/${key}`));
             const rules = list(at(inputs, "spec.rules")).flatMap((rule) =>
                 list(at(rule, "http.paths")).map(
-                    (path) => `${text(at(rule, "host"))}${text(at(path, "path"))} → ${text(at(path, "backend.service.name"))}:${text(at(path, "backend.service.port.number"))}`,
+                    (path) =>
+                        `${text(at(rule, "host") ?? "*")}${text(at(path, "path"))} → ${text(at(path, "backend.service.name"))}:${text(at(path, "backend.service.port.number") ?? at(path, "backend.service.port.name"))}`,
                 ),
             );
+            const tls = annotation(inputs, "alb.ingress.kubernetes.io/certificate-arn") === undefined
+                ? []
+                : [`ssl-redirect ${alb("ssl-redirect")}  ssl-policy ${alb("ssl-policy")}  certificate ${alb("certificate-arn")}`];
             return [
                 `${objectName(inputs)}  class ${get("spec.ingressClassName")}  ${alb("scheme")}  ${rules.join("  ")}`,
-                `listen ${alb("listen-ports")}  ssl-redirect ${alb("ssl-redirect")}  ssl-policy ${alb("ssl-policy")}`,
-                `certificate ${alb("certificate-arn")}`,
+                `listen ${alb("listen-ports")}`,
+                ...tls,
+                ...forwardActions(inputs),
             ];
         }
         case "kubernetes:networking.k8s.io/v1:IngressClass":
@@ -411,10 +422,62 @@ export function details(resource: DeclaredResource): string[] {
         case "kubernetes:core/v1:ServiceAccount":
             return [`${objectName(inputs)}  role ${text(annotation(inputs, "eks.amazonaws.com/role-arn"))}`];
         case "kubernetes:core/v1:Namespace":
-            return [get("metadata.name")];
+            return [`${get("metadata.name")}  labels ${labels(at(inputs, "metadata.labels"))}`];
+        case "kubernetes:yaml/v2:ConfigFile":
+            return [get("file")];
+        case "kubernetes:appmesh.k8s.aws/v1beta2:Mesh":
+            return [`${objectName(inputs)}  namespaces ${labels(at(inputs, "spec.namespaceSelector.matchLabels"))}  egress ${get("spec.egressFilter.type")}`];
+        case "kubernetes:appmesh.k8s.aws/v1beta2:VirtualNode": {
+            const backends = list(at(inputs, "spec.backends")).map((backend) => text(at(backend, "virtualService.virtualServiceRef.name")));
+            return [
+                `${objectName(inputs)}  pods ${labels(at(inputs, "spec.podSelector.matchLabels"))}  dns ${get("spec.serviceDiscovery.dns.hostname")}${backends.length > 0 ? `  backends ${backends.join(",")}` : ""}`,
+            ];
+        }
+        case "kubernetes:appmesh.k8s.aws/v1beta2:VirtualRouter": {
+            const targets = list(at(inputs, "spec.routes")).flatMap((route) =>
+                list(at(route, "httpRoute.action.weightedTargets")).map((target) => `${text(at(target, "virtualNodeRef.name"))} ${text(at(target, "weight"))}%`),
+            );
+            return [`${objectName(inputs)}  weighted ${targets.join(" / ")}`];
+        }
+        case "kubernetes:appmesh.k8s.aws/v1beta2:VirtualService":
+            return [`${objectName(inputs)}  ${get("spec.awsName")} → router ${get("spec.provider.virtualRouter.virtualRouterRef.name")}`];
+        case "kubernetes:gateway.networking.k8s.io/v1:GatewayClass":
+            return [`${objectName(inputs)}  controller ${get("spec.controllerName")}`];
+        case "kubernetes:gateway.networking.k8s.io/v1:Gateway": {
+            const listeners = list(at(inputs, "spec.listeners")).map((listener) => `${text(at(listener, "name"))} ${text(at(listener, "protocol"))}:${text(at(listener, "port"))}`);
+            return [`${objectName(inputs)}  class ${get("spec.gatewayClassName")}  listeners ${listeners.join(", ")}`];
+        }
+        case "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": {
+            const backends = list(at(inputs, "spec.rules")).flatMap((rule) =>
+                list(at(rule, "backendRefs")).map((ref) => `${text(at(ref, "name"))}:${text(at(ref, "port"))} ${text(at(ref, "weight"))}%`),
+            );
+            return [`${objectName(inputs)}  hosts ${list(at(inputs, "spec.hostnames")).map(text).join(",")}  weighted ${backends.join(" / ")}`];
+        }
+        case "kubernetes:application-networking.k8s.aws/v1alpha1:TargetGroupPolicy":
+            return [`${objectName(inputs)}  target ${get("spec.targetRef.name")}  health check ${get("spec.healthCheck.path")}`];
+        case "aws:vpclattice/serviceNetwork:ServiceNetwork":
+            return [`${get("name")}  auth ${get("authType")}`];
+        case "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation":
+            return [`vpc ${get("vpcIdentifier")}  security groups ${list(inputs.securityGroupIds).map(text).join(",")}`];
+        case "aws:route53/zone:Zone":
+            return [`${get("name")}  ${inputs.vpcs === undefined ? "public" : "private to the VPC"}`];
         default:
             return [];
     }
+}
+
+/** The weighted forward actions of an ALB Ingress (`alb.ingress.kubernetes.io/actions.<name>`). */
+function forwardActions(inputs: Record<string, unknown>): string[] {
+    const annotations = (at(inputs, "metadata.annotations") ?? {}) as Record<string, unknown>;
+    return Object.entries(annotations)
+        .filter(([key]) => key.startsWith("alb.ingress.kubernetes.io/actions."))
+        .map(([key, value]) => {
+            const action = parseJson<{ forwardConfig?: { targetGroups?: unknown[] } }>(value);
+            const groups = list(action?.forwardConfig?.targetGroups).map(
+                (group) => `${text(at(group, "serviceName"))}:${text(at(group, "servicePort"))} ${text(at(group, "weight"))}%`,
+            );
+            return `action ${key.slice("alb.ingress.kubernetes.io/actions.".length)}: forward ${groups.join(" / ")}`;
+        });
 }
 
 function renderTree(nodes: readonly PlanNode[], indent: string, lines: string[]): void {

@@ -92,3 +92,37 @@ export function replicaSplit(weight: number, total: number): ReplicaSplit {
 function formatPercent(value: number): string {
     return String(Math.round(value * 10) / 10);
 }
+
+/** One version's share of a service's requests, as a weighted router declares it. */
+export interface VersionWeight {
+    /** The version's own Service. */
+    readonly service: string;
+    readonly weight: number;
+}
+
+/**
+ * The weights a traffic-weighting router gives the versions: v1 `100 - weight`, v2 `weight` (v2
+ * stays listed at weight 0, registered and health-checked, ready for the next step); v1 alone at
+ * 100 when there is no canary.
+ */
+export function versionWeights(weight: number, stable: string, canary: string | undefined): VersionWeight[] {
+    const split = trafficSplit(weight);
+    if (canary === undefined) {
+        if (weight !== MIN_WEIGHT) {
+            throw new RangeError(`a weight of ${weight}% needs a canary version; without one v1 takes all requests`);
+        }
+        return [{ service: stable, weight: MAX_WEIGHT }];
+    }
+    return [
+        { service: stable, weight: split.stable },
+        { service: canary, weight: split.canary },
+    ];
+}
+
+/**
+ * Pods of each version when a router, not the pod count, splits the requests: every version runs
+ * the service's `replicas` (v2 keeps them at weight 0 until its canary block is removed).
+ */
+export function podsPerVersion(replicas: number, hasCanary: boolean): ReplicaSplit {
+    return { stable: replicas, canary: hasCanary ? replicas : 0 };
+}

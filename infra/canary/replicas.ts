@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../k8s";
 import { replicaSplit, ReplicaSplit } from "./plan";
-import { CanaryServiceSpec, RouteEndpoint, TrafficRouter, VersionServices } from "./router";
+import { CanaryServiceSpec, RouteEndpoint, TrafficRouter } from "./router";
 
 /** The Service over both versions: `<service>-clusterip-service`, as the seed app names it. */
 export function sharedServiceName(service: string): string {
@@ -17,6 +17,9 @@ export function sharedServiceName(service: string): string {
  */
 export class ReplicasRouter implements TrafficRouter {
     readonly kind = "replicas";
+    readonly podServiceAccountName = undefined;
+    readonly podAnnotations: Record<string, string> = {};
+    readonly podDependencies: readonly pulumi.Resource[] = [];
 
     constructor(private readonly k8sProvider: k8s.Provider) {}
 
@@ -24,7 +27,7 @@ export class ReplicasRouter implements TrafficRouter {
         return spec.hasCanary ? replicaSplit(spec.weight, spec.replicas) : { stable: spec.replicas, canary: 0 };
     }
 
-    route(spec: CanaryServiceSpec, _versions: VersionServices, parent: pulumi.Resource): RouteEndpoint {
+    route(spec: CanaryServiceSpec, _versions: unknown, parent: pulumi.Resource): RouteEndpoint {
         const service = new k8s.core.v1.Service(
             `${spec.name}-shared`,
             {
@@ -40,4 +43,7 @@ export class ReplicasRouter implements TrafficRouter {
         );
         return { host: service.metadata.name, port: spec.port };
     }
+
+    /** Clients call the shared Service directly: nothing to declare. */
+    client(): void {}
 }

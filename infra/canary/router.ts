@@ -1,15 +1,50 @@
 /**
  * The contract every traffic router implements. A router decides how many pods each version runs
- * and declares the resources that send `weight` percent of a service's requests to its canary.
+ * and declares the resources that send `weight` percent of a service's requests to its canary;
+ * the stack picks one with the `router` config key, and all of them read the same canary config.
  */
-import * as pulumi from "@pulumi/pulumi";
-import { ReplicaSplit } from "./plan";
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { OidcProvider } from "../iam";
+import type { ReplicaSplit } from "./plan";
+
+/** The routers, by the `router` config value that selects each. */
+export const ROUTER_KINDS = ["appmesh", "alb", "lattice", "replicas"] as const;
+export type RouterKind = (typeof ROUTER_KINDS)[number];
+
+/** What a router may build on: the cluster, its network and the app namespace. */
+export interface RouterEnvironment {
+    /** Prefix of the router's AWS-side names (mesh, service network): the cluster name. */
+    readonly name: string;
+    readonly region: string;
+    readonly clusterName: pulumi.Input<string>;
+    readonly vpcId: pulumi.Input<string>;
+    readonly vpcCidr: string;
+    /** Security group of the nodes, and so of the pods. */
+    readonly nodeSecurityGroupId: pulumi.Input<string>;
+    readonly oidcProvider: OidcProvider;
+    /** The app namespace (the Namespace resource's name, carrying `namespaceLabels`). */
+    readonly namespace: pulumi.Input<string>;
+    /** The same namespace as plain text, for IAM trust policies and DNS names. */
+    readonly namespaceName: string;
+    readonly k8sProvider: k8s.Provider;
+    /**
+     * Ports the apps reach outside the cluster (the database, SES SMTP): a mesh must let them
+     * through untouched.
+     */
+    readonly externalPorts: readonly number[];
+    /** The AWS Load Balancer Controller, which reconciles ALB Ingresses. */
+    readonly loadBalancerController: pulumi.Resource;
+    readonly tags?: Record<string, string>;
+}
 
 /** One canaried service, as the router sees it. */
 export interface CanaryServiceSpec {
     readonly name: string;
     readonly namespace: pulumi.Input<string>;
     readonly port: number;
+    /** HTTP path answering 200 when a version is ready (for health checks the router runs). */
+    readonly healthPath: string;
     /** The service's `replicas` setting (see ServiceConfig.replicas). */
     readonly replicas: number;
     /** Percent of requests for the canary; 0 when the service has no canary. */
@@ -19,22 +54,42 @@ export interface CanaryServiceSpec {
 
 /** The versions a router routes between: each version's own Service name. */
 export interface VersionServices {
-    readonly stable: pulumi.Input<string>;
-    readonly canary?: pulumi.Input<string>;
+    readonly stable: string;
+    readonly canary?: string;
 }
 
 /** Where clients of a routed service send requests. */
 export interface RouteEndpoint {
-    /** Host name inside the cluster. */
+    /** Host name that resolves inside the cluster. */
     readonly host: pulumi.Output<string>;
     readonly port: number;
 }
 
+/** A workload that calls routed services (the user-management app calls notification). */
+export interface ClientSpec {
+    readonly name: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly port: number;
+    readonly healthPath: string;
+    /** Labels of the client's pods. */
+    readonly podLabels: Record<string, string>;
+    /** Names of the routed services it calls. */
+    readonly calls: readonly string[];
+}
+
 export interface TrafficRouter {
     /** The `router` config value that selects this router. */
-    readonly kind: string;
+    readonly kind: RouterKind;
+    /** Service account the routed pods and their clients run as; undefined: the namespace default. */
+    readonly podServiceAccountName: pulumi.Input<string> | undefined;
+    /** Annotations on routed pods and their clients (e.g. what a sidecar must not intercept). */
+    readonly podAnnotations: Record<string, string>;
+    /** What routed pods must be created after (e.g. a sidecar injector). */
+    readonly podDependencies: readonly pulumi.Resource[];
     /** Pods of each version for the service at its weight. */
     replicas(spec: CanaryServiceSpec): ReplicaSplit;
     /** Declares the routing resources of one service, as children of `parent`. */
     route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): RouteEndpoint;
+    /** Declares what a caller of routed services needs, as children of `parent`. */
+    client(spec: ClientSpec, parent: pulumi.Resource): void;
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { Workload } from "../workload";
+import { versionObjectName, Workload } from "../workload";
 import { trafficSplit } from "./plan";
 import { CanaryServiceSpec, TrafficRouter } from "./router";
 
@@ -48,6 +48,7 @@ export class CanaryService extends pulumi.ComponentResource {
             name: args.name,
             namespace: args.namespace,
             port: args.port,
+            healthPath: args.healthPath,
             replicas: args.replicas,
             weight: args.canary?.weight ?? 0,
             hasCanary: args.canary !== undefined,
@@ -60,9 +61,12 @@ export class CanaryService extends pulumi.ComponentResource {
             healthPath: args.healthPath,
             resources: args.resources,
             ...(args.env === undefined ? {} : { env: args.env }),
+            ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
+            podAnnotations: args.router.podAnnotations,
+            dependsOn: args.router.podDependencies,
             k8sProvider: args.k8sProvider,
         };
-        const stable = new Workload(
+        new Workload(
             `${name}-v1`,
             {
                 ...common,
@@ -74,23 +78,22 @@ export class CanaryService extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const canary =
-            args.canary === undefined
-                ? undefined
-                : new Workload(
-                      `${name}-v2`,
-                      {
-                          ...common,
-                          version: "v2",
-                          image: args.canary.image,
-                          replicas: replicas.canary,
-                          tracing: { name: `V2-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
-                      },
-                      { parent: this },
-                  );
+        if (args.canary !== undefined) {
+            new Workload(
+                `${name}-v2`,
+                {
+                    ...common,
+                    version: "v2",
+                    image: args.canary.image,
+                    replicas: replicas.canary,
+                    tracing: { name: `V2-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
+                },
+                { parent: this },
+            );
+        }
         const endpoint = args.router.route(
             spec,
-            { stable: stable.serviceName, ...(canary === undefined ? {} : { canary: canary.serviceName }) },
+            { stable: versionObjectName(args.name, "v1"), ...(args.canary === undefined ? {} : { canary: versionObjectName(args.name, "v2") }) },
             this,
         );
 

@@ -1,0 +1,199 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { INGRESS_CLASS, loadBalancerName } from "../ingress";
+import { PART_OF } from "../k8s";
+import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
+import { sharedServiceName } from "./replicas";
+import { CanaryServiceSpec, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionServices } from "./router";
+
+/**
+ * Name of the forward action in each canary Ingress: the rule's backend names it, with the port
+ * `use-annotation`, and the controller reads `alb.ingress.kubernetes.io/actions.<name>`. One
+ * Ingress per service, so one constant name suffices and is always a valid backend name.
+ */
+export const WEIGHTED_ACTION = "weighted-forward";
+/** The backend port name that makes the controller read the action annotation. */
+export const USE_ANNOTATION = "use-annotation";
+const PREFIX = "alb.ingress.kubernetes.io";
+
+/** One target group of a forward action: a version's Service and port, and its share. */
+export interface WeightedTargetGroup {
+    readonly serviceName: string;
+    /**
+     * A number: the controller reads servicePort as an IntOrString and looks a string up by port
+     * *name*, so "8096" would match no port. (The port name "http" would work as well.)
+     */
+    readonly servicePort: number;
+    readonly weight: number;
+}
+
+/** The ALB forward action (the controller's "advanced schema": Service targets with weights). */
+export interface WeightedForwardAction {
+    readonly type: "forward";
+    readonly forwardConfig: { readonly targetGroups: readonly WeightedTargetGroup[] };
+}
+
+/** Name of the internal Ingress, and so of the ALB's Kubernetes side, of one service. */
+export function canaryIngressName(service: string): string {
+    return `${service}-canary`;
+}
+
+/**
+ * The weighted forward action of one service: v1 gets `100 - weight` percent, v2 `weight`. v2 stays
+ * a target group at weight 0 (its pods are registered and health-checked, ready for the next
+ * step); without a canary only v1 is listed, at 100.
+ */
+export function weightedForwardAction(spec: Pick<CanaryServiceSpec, "port" | "weight">, versions: VersionServices): WeightedForwardAction {
+    const targetGroups: WeightedTargetGroup[] = versionWeights(spec.weight, versions.stable, versions.canary).map(({ service, weight }) => ({
+        serviceName: service,
+        servicePort: spec.port,
+        weight,
+    }));
+    return { type: "forward", forwardConfig: { targetGroups } };
+}
+
+/**
+ * The annotations of a service's internal ALB: reachable only from the VPC, on the service's own
+ * port, pods as IP targets, health-checked on the service's health path, and the weighted action.
+ */
+export function albRouterAnnotations(
+    args: { loadBalancerName: string; vpcCidr: string; tags?: Record<string, string> },
+    spec: Pick<CanaryServiceSpec, "port" | "weight" | "healthPath">,
+    versions: VersionServices,
+): Record<string, string> {
+    return {
+        [`${PREFIX}/load-balancer-name`]: args.loadBalancerName,
+        [`${PREFIX}/scheme`]: "internal",
+        // Pods are targets directly (the VPC CNI gives them VPC addresses); no NodePort needed.
+        [`${PREFIX}/target-type`]: "ip",
+        [`${PREFIX}/listen-ports`]: JSON.stringify([{ HTTP: spec.port }]),
+        // Only callers inside the VPC; the controller writes this into the ALB's security group.
+        [`${PREFIX}/inbound-cidrs`]: args.vpcCidr,
+        [`${PREFIX}/healthcheck-protocol`]: "HTTP",
+        // The pod's port (target type ip): a named port would not do, the Services' targetPort is named.
+        [`${PREFIX}/healthcheck-port`]: "traffic-port",
+        [`${PREFIX}/healthcheck-path`]: spec.healthPath,
+        [`${PREFIX}/healthcheck-interval-seconds`]: "15",
+        [`${PREFIX}/healthcheck-timeout-seconds`]: "5",
+        [`${PREFIX}/success-codes`]: "200",
+        [`${PREFIX}/healthy-threshold-count`]: "2",
+        [`${PREFIX}/unhealthy-threshold-count`]: "2",
+        ...(args.tags === undefined || Object.keys(args.tags).length === 0
+            ? {}
+            : { [`${PREFIX}/tags`]: Object.entries(args.tags).map(([key, value]) => `${key}=${value}`).join(",") }),
+        [`${PREFIX}/actions.${WEIGHTED_ACTION}`]: JSON.stringify(weightedForwardAction(spec, versions)),
+    };
+}
+
+/**
+ * The `alb` router: each canaried service gets its own internal Application Load Balancer, an
+ * Ingress of class `alb` reconciled by the AWS Load Balancer Controller the stack already runs.
+ * Its one listener rule forwards to two target groups, the v1 and v2 Services' pods, weighted
+ * `100 - weight` / `weight`. Callers reach it by the shared name `<service>-clusterip-service`, an
+ * ExternalName Service (a DNS CNAME) to the ALB's DNS name.
+ *
+ * Trade-offs:
+ * - Cost: one internal ALB per canaried service, running all the time (hourly plus LCU charges),
+ *   where the `replicas` router costs nothing.
+ * - An extra hop: caller → ALB → pod, instead of caller → pod through kube-proxy; a little latency,
+ *   and the ALB's health checks and idle timeout apply.
+ * - Weights are percent-exact and independent of pod counts: each version runs the service's
+ *   `replicas` pods (v2 keeps them at weight 0 until the canary block is removed), so a canary
+ *   costs up to twice the pods, and a step never scales or restarts anything.
+ * - No new controller, sidecar or CRD: only the AWS Load Balancer Controller already in the stack.
+ * - Works on AWS today with plain Kubernetes objects; plain HTTP inside the VPC (no TLS on the
+ *   internal listener), which is what the services speak.
+ * - Blast radius of a step: the Ingress's action annotation, nothing else. The ExternalName reads
+ *   the ALB's DNS name, which a change of action does not change.
+ * - Known noise: Pulumi's Ingress await looks for a Service named like the rule's backend (the
+ *   action) and, not finding one, warns "No matching service found" before it reports the Ingress
+ *   ready once the ALB has an address.
+ */
+export class AlbRouter implements TrafficRouter {
+    readonly kind = "alb";
+    /** Routed pods and their clients need no identity of their own: the namespace default. */
+    readonly podServiceAccountName = undefined;
+    readonly podAnnotations: Record<string, string> = {};
+    /** No sidecar or injector: pods start whenever they are declared. */
+    readonly podDependencies: readonly pulumi.Resource[] = [];
+
+    /** Nothing is shared between services (each has its own ALB), so the router declares nothing itself. */
+    constructor(private readonly env: RouterEnvironment) {}
+
+    /** Both versions run all the service's pods: the ALB, not the pod count, splits the traffic. */
+    replicas(spec: CanaryServiceSpec): ReplicaSplit {
+        return podsPerVersion(spec.replicas, spec.hasCanary);
+    }
+
+    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): RouteEndpoint {
+        const k8sOpts = { parent, provider: this.env.k8sProvider };
+        const labels = { app: spec.name, ...PART_OF };
+        const ingressName = canaryIngressName(spec.name);
+
+        // The only resource a weight change touches. Without a canary the same action lists v1
+        // alone, so adding or removing a canary also changes just this Ingress's annotation.
+        const ingress = new k8s.networking.v1.Ingress(
+            ingressName,
+            {
+                metadata: {
+                    name: ingressName,
+                    namespace: spec.namespace,
+                    labels,
+                    annotations: albRouterAnnotations(
+                        {
+                            loadBalancerName: loadBalancerName(`${this.env.name}-${spec.name}`),
+                            vpcCidr: this.env.vpcCidr,
+                            ...(this.env.tags === undefined ? {} : { tags: this.env.tags }),
+                        },
+                        spec,
+                        versions,
+                    ),
+                },
+                spec: {
+                    ingressClassName: INGRESS_CLASS,
+                    rules: [
+                        {
+                            // No host: callers send the shared Service's name as Host.
+                            http: {
+                                paths: [
+                                    {
+                                        path: "/",
+                                        pathType: "Prefix",
+                                        backend: { service: { name: WEIGHTED_ACTION, port: { name: USE_ANNOTATION } } },
+                                    },
+                                ],
+                            },
+                        },
+                    ],
+                },
+            },
+            // The controller's webhook must be up before it is asked to admit an Ingress.
+            { ...k8sOpts, dependsOn: [this.env.loadBalancerController] },
+        );
+
+        // The Kubernetes provider reports the Ingress created only once the controller has written
+        // the ALB's DNS name into its status, so this is never empty.
+        const albHostname = ingress.status.loadBalancer.ingress[0].hostname;
+        const shared = new k8s.core.v1.Service(
+            `${spec.name}-shared`,
+            {
+                metadata: { name: sharedServiceName(spec.name), namespace: spec.namespace, labels },
+                spec: {
+                    type: "ExternalName",
+                    externalName: albHostname,
+                    // Informational for an ExternalName (DNS only): the ALB listens on the service's port.
+                    ports: [{ name: "http", port: spec.port, protocol: "TCP" }],
+                },
+            },
+            k8sOpts,
+        );
+        return { host: shared.metadata.name, port: spec.port };
+    }
+
+    /**
+     * Nothing to declare: callers resolve the shared name by cluster DNS (a CNAME to the ALB) and
+     * the ALB admits the whole VPC CIDR, pods included; the controller opens the nodes' security
+     * group to the ALB. No sidecar, identity or policy is needed on the caller's side.
+     */
+    client(): void {}
+}
