@@ -2,7 +2,36 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicyArn, OidcProvider } from "./iam";
+import { managedPolicyArn, OidcProvider, partitionOf } from "./iam";
+
+/** EKS access policy of a cluster administrator. */
+export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+
+/** The ARN of an EKS cluster access policy in the region's partition. */
+export function clusterAccessPolicyArn(region: string, policy: string): string {
+    return `arn:${partitionOf(region)}:eks::aws:cluster-access-policy/${policy}`;
+}
+
+/** An access entry that makes `principalArn` cluster admin, in access-entry API terms. */
+export function clusterAdminAccessEntry(region: string, principalArn: pulumi.Input<string>): eks.types.input.AccessEntryArgs {
+    return {
+        principalArn,
+        accessPolicies: { admin: { policyArn: clusterAccessPolicyArn(region, CLUSTER_ADMIN_POLICY), accessScope: { type: "cluster" } } },
+    };
+}
+
+/**
+ * A transform for the EKS cluster that @pulumi/eks creates: the creator of a cluster gets no
+ * implicit, invisible admin access entry (`bootstrapClusterCreatorAdminPermissions`); the admins
+ * are the explicit access entries, the deployer among them.
+ */
+export function withoutCreatorAdmin(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
+    if (args.type !== "aws:eks/cluster:Cluster") {
+        return undefined;
+    }
+    const accessConfig = (args.props.accessConfig ?? {}) as Record<string, unknown>;
+    return { props: { ...args.props, accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false } }, opts: args.opts };
+}
 
 /** All five EKS control plane log types, sent to CloudWatch Logs. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -24,6 +53,11 @@ export interface ClusterArgs {
     nodeDiskGiB: number;
     /** CIDRs that may reach the public API endpoint; empty: the endpoint is private only. */
     publicAccessCidrs: readonly string[];
+    /**
+     * Cluster administrators by IAM principal ARN. The principal running `pulumi up` is always one
+     * (the Kubernetes provider deploys as it); nobody else is, the cluster's creator included.
+     */
+    adminPrincipalArns: readonly pulumi.Input<string>[];
     tags?: Record<string, string>;
 }
 
@@ -44,6 +78,14 @@ export class Cluster extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:cluster:Cluster", name, {}, opts);
 
+        // Envelope encryption of Kubernetes Secrets with a key of the account's own, rotated yearly.
+        const secretsKey = new aws.kms.Key(
+            `${name}-secrets`,
+            { description: `Kubernetes Secrets of EKS cluster ${args.clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30, tags: args.tags },
+            { parent: this },
+        );
+        new aws.kms.Alias(`${name}-secrets`, { name: `alias/${args.clusterName}-secrets`, targetKeyId: secretsKey.keyId }, { parent: this });
+
         const controlPlane = new eks.Cluster(
             `${name}-eks`,
             {
@@ -63,9 +105,11 @@ export class Cluster extends pulumi.ComponentResource {
                 endpointPublicAccess: args.publicAccessCidrs.length > 0,
                 ...(args.publicAccessCidrs.length > 0 ? { publicAccessCidrs: [...args.publicAccessCidrs] } : {}),
                 enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+                encryptionConfigKeyArn: secretsKey.arn,
+                accessEntries: Object.fromEntries(args.adminPrincipalArns.map((principal, index) => [`admin-${index}`, clusterAdminAccessEntry(args.region, principal)])),
                 tags: args.tags,
             },
-            { parent: this },
+            { parent: this, transforms: [withoutCreatorAdmin] },
         );
 
         const nodeRole = new aws.iam.Role(

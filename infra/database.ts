@@ -65,6 +65,13 @@ export class Database extends pulumi.ComponentResource {
             { parent: this },
         );
 
+        const storageKey = new aws.kms.Key(
+            `${name}-storage`,
+            { description: `Storage and snapshots of RDS instance ${args.identifier}`, enableKeyRotation: true, deletionWindowInDays: 30, tags: args.tags },
+            { parent: this },
+        );
+        new aws.kms.Alias(`${name}-storage`, { name: `alias/${args.identifier}-storage`, targetKeyId: storageKey.keyId }, { parent: this });
+
         const subnetGroup = new aws.rds.SubnetGroup(
             `${name}-subnets`,
             { description: `Isolated subnets of ${args.identifier}`, subnetIds: args.subnetIds, tags: args.tags },
@@ -103,6 +110,9 @@ export class Database extends pulumi.ComponentResource {
                 maxAllocatedStorage: args.maxAllocatedStorageGiB,
                 storageType: "gp3",
                 storageEncrypted: true,
+                kmsKeyId: storageKey.arn,
+                // Apps may also sign in with IAM instead of the password.
+                iamDatabaseAuthenticationEnabled: true,
                 dbName: DATABASE_NAME,
                 username: DATABASE_USER,
                 password: password.result,

@@ -115,12 +115,33 @@ export interface AppIngressArgs {
     /** ALB name, at most 32 characters. */
     loadBalancerName: string;
     backend: { serviceName: pulumi.Input<string>; port: number; healthPath: string };
+    /** Where the ALB writes its access logs: an S3 bucket and a key prefix. */
+    accessLogs: { bucket: pulumi.Input<string>; prefix: string };
+    /** Refuse to delete the ALB (`deletion_protection.enabled`): the controller cannot remove it until lifted. */
+    deletionProtection: boolean;
     k8sProvider: k8s.Provider;
     dependsOn?: pulumi.Resource[];
 }
 
-/** The annotations of the app's internet-facing ALB: HTTPS with HTTP redirected, health checks, DNS. */
-export function appIngressAnnotations(args: Pick<AppIngressArgs, "hostname" | "certificateArn" | "loadBalancerName" | "backend">): Record<string, string> {
+/** The ALB attributes of the app's load balancer: access logs, and deletion protection when asked. */
+export function loadBalancerAttributes(accessLogs: { bucket: string; prefix: string }, deletionProtection: boolean): string {
+    return [
+        "access_logs.s3.enabled=true",
+        `access_logs.s3.bucket=${accessLogs.bucket}`,
+        `access_logs.s3.prefix=${accessLogs.prefix}`,
+        `deletion_protection.enabled=${deletionProtection}`,
+        // Drop requests whose headers are not valid HTTP rather than forward them.
+        "routing.http.drop_invalid_header_fields.enabled=true",
+    ].join(",");
+}
+
+/**
+ * The annotations of the app's internet-facing ALB: HTTPS with HTTP redirected, a modern TLS
+ * policy, health checks, access logs, DNS.
+ */
+export function appIngressAnnotations(
+    args: Pick<AppIngressArgs, "hostname" | "certificateArn" | "loadBalancerName" | "backend" | "deletionProtection"> & { accessLogs: { bucket: string; prefix: string } },
+): Record<string, string> {
     if (args.loadBalancerName.length > MAX_LOAD_BALANCER_NAME || !/^[A-Za-z0-9](-?[A-Za-z0-9])*$/.test(args.loadBalancerName)) {
         throw new Error(`ALB name ${args.loadBalancerName} is not a load balancer name (at most 32 letters, digits and inner hyphens)`);
     }
@@ -141,6 +162,7 @@ export function appIngressAnnotations(args: Pick<AppIngressArgs, "hostname" | "c
         "alb.ingress.kubernetes.io/success-codes": "200",
         "alb.ingress.kubernetes.io/healthy-threshold-count": "2",
         "alb.ingress.kubernetes.io/unhealthy-threshold-count": "2",
+        "alb.ingress.kubernetes.io/load-balancer-attributes": loadBalancerAttributes(args.accessLogs, args.deletionProtection),
         "external-dns.alpha.kubernetes.io/hostname": args.hostname,
     };
 }
@@ -158,7 +180,7 @@ export class AppIngress extends pulumi.ComponentResource {
                     name,
                     namespace: args.namespace,
                     labels: PART_OF,
-                    annotations: appIngressAnnotations(args),
+                    annotations: pulumi.output(args.accessLogs.bucket).apply((bucket) => appIngressAnnotations({ ...args, accessLogs: { bucket, prefix: args.accessLogs.prefix } })),
                 },
                 spec: {
                     ingressClassName: args.ingressClassName,

@@ -38,6 +38,16 @@ export interface ClusterConfig {
     readonly nodeDiskGiB: number;
     /** CIDRs allowed to reach the public API endpoint; empty means the endpoint is private only. */
     readonly publicAccessCidrs: readonly string[];
+    /**
+     * IAM roles and users granted cluster admin, besides the principal that runs `pulumi up`; the
+     * cluster's creator gets no implicit admin.
+     */
+    readonly adminPrincipalArns: readonly string[];
+}
+
+export interface IngressConfig {
+    /** Refuse to delete the public ALB until this is lifted. */
+    readonly deletionProtection: boolean;
 }
 
 export interface DatabaseConfig {
@@ -112,6 +122,7 @@ export interface StackConfig {
     readonly network: NetworkConfig;
     readonly cluster: ClusterConfig;
     readonly database: DatabaseConfig;
+    readonly ingress: IngressConfig;
     readonly mail: { readonly fromAddress: string };
     readonly usermgmt: UserManagementConfig;
     readonly services: readonly ServiceConfig[];
@@ -128,6 +139,7 @@ export const CONFIG_KEYS = [
     "network",
     "cluster",
     "database",
+    "ingress",
     "mail",
     "usermgmt",
     "services",
@@ -141,6 +153,7 @@ const CERTIFICATE_ARN = /^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certif
 const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** An image reference with an explicit tag or digest: an implicit `latest` makes steps unrepeatable. */
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
+const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
 const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DB_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
@@ -194,6 +207,8 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     const network = parseNetwork(check, key("network"), values.network);
     const cluster = parseCluster(check, key("cluster"), values.cluster, stack);
     const database = parseDatabase(check, key("database"), values.database);
+    const ingressObject = check.object(key("ingress"), values.ingress, ["deletionProtection"]) ?? {};
+    const ingress: IngressConfig = { deletionProtection: check.boolean(childKey(key("ingress"), "deletionProtection"), ingressObject.deletionProtection) ?? true };
     const mailObject = check.object(key("mail"), values.mail, ["fromAddress"]);
     const fromAddress = check.requiredString(childKey(key("mail"), "fromAddress"), mailObject?.fromAddress, { pattern: EMAIL, expected: "an email address verified in SES" });
     const schedule = parseSchedule(check, key("canary"), values.canary);
@@ -215,6 +230,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         network,
         cluster,
         database,
+        ingress,
         mail: { fromAddress: fromAddress as string },
         usermgmt: usermgmt as UserManagementConfig,
         services,
@@ -257,7 +273,7 @@ function parseNetwork(check: Checker, key: string, value: Json | undefined): Net
 }
 
 function parseCluster(check: Checker, key: string, value: Json | undefined, stack: string): ClusterConfig {
-    const raw = check.object(key, value, ["kubernetesVersion", "instanceTypes", "nodes", "nodeDiskGiB", "publicAccessCidrs"]) ?? {};
+    const raw = check.object(key, value, ["kubernetesVersion", "instanceTypes", "nodes", "nodeDiskGiB", "publicAccessCidrs", "adminPrincipalArns"]) ?? {};
     const versionKey = childKey(key, "kubernetesVersion");
     const kubernetesVersion = check.requiredString(versionKey, raw.kubernetesVersion, { oneOf: KUBERNETES_VERSIONS });
     const typesKey = childKey(key, "instanceTypes");
@@ -273,8 +289,17 @@ function parseCluster(check: Checker, key: string, value: Json | undefined, stac
         check.report(nodesKey, `min ${min}, desired ${desired}, max ${max}; allowed: min <= desired <= max`);
     }
     const cidrsKey = childKey(key, "publicAccessCidrs");
-    const publicAccessCidrs = (check.array(cidrsKey, raw.publicAccessCidrs, { minItems: 0, maxItems: 40 }) ?? []).map((item, index) =>
-        check.string(childKey(cidrsKey, index), item, { pattern: CIDR, expected: "an IPv4 CIDR such as 203.0.113.0/24" }),
+    const publicAccessCidrs = (check.array(cidrsKey, raw.publicAccessCidrs, { minItems: 0, maxItems: 40 }) ?? []).map((item, index) => {
+        const cidr = check.string(childKey(cidrsKey, index), item, { pattern: CIDR, expected: "an IPv4 CIDR such as 203.0.113.10/32" });
+        if (cidr !== undefined && cidr.endsWith("/0")) {
+            check.report(childKey(cidrsKey, index), `${cidr} opens the Kubernetes API to the whole internet; allowed: your deployers' egress ranges, such as 203.0.113.10/32 (or none: private endpoint only)`);
+            return undefined;
+        }
+        return cidr;
+    });
+    const adminsKey = childKey(key, "adminPrincipalArns");
+    const adminPrincipalArns = (check.array(adminsKey, raw.adminPrincipalArns, { minItems: 0, maxItems: 20 }) ?? []).map((item, index) =>
+        check.string(childKey(adminsKey, index), item, { pattern: PRINCIPAL_ARN, expected: "an IAM role or user ARN such as arn:aws:iam::111122223333:role/platform-admin" }),
     );
     return {
         name: `${PROJECT}-${stack}`,
@@ -283,6 +308,7 @@ function parseCluster(check: Checker, key: string, value: Json | undefined, stac
         nodes: { min, desired, max },
         nodeDiskGiB: check.integer(childKey(key, "nodeDiskGiB"), raw.nodeDiskGiB, { min: 20, max: 1000 }) ?? 30,
         publicAccessCidrs: publicAccessCidrs.filter(isDefined),
+        adminPrincipalArns: adminPrincipalArns.filter(isDefined),
     };
 }
 

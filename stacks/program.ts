@@ -2,8 +2,10 @@
  * The composition: which components one stack declares and how their outputs wire them together.
  * It takes a validated StackConfig and reads nothing else.
  */
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { AccessLogBucket } from "../infra/accesslogs";
 import { createRouter, namespaceLabels } from "../infra/canary/routers";
 import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
@@ -43,6 +45,9 @@ export function declareStack(config: StackConfig): StackOutputs {
         tags,
     });
 
+    // The principal running `pulumi up` (an assumed role resolves to the role itself): the
+    // Kubernetes provider deploys as it, so it is a cluster admin, explicitly.
+    const deployer = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput().arn }).issuerArn;
     const cluster = new Cluster("cluster", {
         clusterName: config.cluster.name,
         kubernetesVersion: config.cluster.kubernetesVersion,
@@ -54,6 +59,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         nodes: config.cluster.nodes,
         nodeDiskGiB: config.cluster.nodeDiskGiB,
         publicAccessCidrs: config.cluster.publicAccessCidrs,
+        adminPrincipalArns: [deployer, ...config.cluster.adminPrincipalArns],
         tags,
     });
     const k8sProvider = cluster.provider;
@@ -193,6 +199,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         usermgmt,
     );
 
+    const accessLogs = new AccessLogBucket("alb-access-logs", { prefix: config.stack, retain: config.ingress.deletionProtection, tags });
     const ingress = new AppIngress(
         "app-ingress",
         {
@@ -202,6 +209,8 @@ export function declareStack(config: StackConfig): StackOutputs {
             certificateArn: config.certificateArn,
             loadBalancerName: loadBalancerName(config.cluster.name),
             backend: { serviceName: usermgmt.serviceName, port: USERMGMT.port, healthPath: USERMGMT.healthPath },
+            accessLogs: { bucket: accessLogs.bucketName, prefix: accessLogs.prefix },
+            deletionProtection: config.ingress.deletionProtection,
             k8sProvider,
             // The controller's webhook must be up before it is asked to admit an Ingress.
             dependsOn: [loadBalancers],

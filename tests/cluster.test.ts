@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CONTROL_PLANE_LOG_TYPES } from "../infra/cluster";
+import { CONTROL_PLANE_LOG_TYPES, withoutCreatorAdmin } from "../infra/cluster";
 import { at, byName, childrenOf, editJson, OfflinePlan, planOffline, planStack, policyOf, readStackFile, resourcesOfType, TYPES } from "./helpers";
 
 let dev: OfflinePlan;
 let prod: OfflinePlan;
-let privateOnly: OfflinePlan;
+let publicFromOffice: OfflinePlan;
 /** dev with the cluster settings changed by `--set`. */
 let tuned: OfflinePlan;
 
@@ -21,9 +21,12 @@ beforeAll(async () => {
         "namespace=apps",
         "router=appmesh",
     ]);
-    privateOnly = await planOffline(
+    publicFromOffice = await planOffline(
         "dev",
-        editJson(readStackFile("dev").config, "eks-canary:cluster", (cluster) => (cluster.publicAccessCidrs = [])),
+        editJson(readStackFile("dev").config, "eks-canary:cluster", (cluster) => {
+            cluster.publicAccessCidrs = ["203.0.113.10/32"];
+            cluster.adminPrincipalArns = ["arn:aws:iam::111122223333:role/platform-admin"];
+        }),
     );
 });
 
@@ -56,14 +59,15 @@ describe("Cluster: the EKS control plane", () => {
     });
 
     it("has a private endpoint, and a public one only for the configured CIDRs", () => {
-        const inputs = byName(dev, "cluster-eks").inputs;
+        const inputs = byName(publicFromOffice, "cluster-eks").inputs;
         expect(inputs.endpointPrivateAccess).toBe(true);
         expect(inputs.endpointPublicAccess).toBe(true);
-        expect(inputs.publicAccessCidrs).toEqual(["0.0.0.0/0"]);
+        expect(inputs.publicAccessCidrs).toEqual(["203.0.113.10/32"]);
     });
 
-    it("is private only when no public CIDR is configured", () => {
-        const inputs = byName(privateOnly, "cluster-eks").inputs;
+    it("is private only when no public CIDR is configured, as in both stack files", () => {
+        expect(byName(prod, "cluster-eks").inputs.endpointPublicAccess).toBe(false);
+        const inputs = byName(dev, "cluster-eks").inputs;
         expect(inputs.endpointPrivateAccess).toBe(true);
         expect(inputs.endpointPublicAccess).toBe(false);
         expect(inputs).not.toHaveProperty("publicAccessCidrs");
@@ -190,5 +194,37 @@ describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
         const subjects = (name: string): string[] => Object.values(policyOf(byName(tuned, name, TYPES.role).inputs.assumeRolePolicy).Statement[0].Condition?.StringEquals ?? {});
         expect(subjects("appmesh-envoy-irsa")).toContain("system:serviceaccount:apps:appmesh-envoy");
         expect(subjects("xray-irsa")).toContain("system:serviceaccount:kube-system:xray-daemon");
+    });
+});
+
+describe("Cluster: secrets encryption and access", () => {
+    it("envelope-encrypts Secrets with a customer KMS key that rotates", () => {
+        const key = byName(dev, "cluster-secrets", "aws:kms/key:Key");
+        expect(key.parent).toBe("cluster");
+        expect(key.inputs.enableKeyRotation).toBe(true);
+        expect(byName(dev, "cluster-eks").inputs.encryptionConfigKeyArn).toBe("(known after deploy: cluster-secrets.arn)");
+    });
+
+    it("makes the deployer cluster admin through an explicit access entry, and nobody else by default", () => {
+        const entries = byName(dev, "cluster-eks").inputs.accessEntries as Record<string, { principalArn: string; accessPolicies: Record<string, unknown> }>;
+        expect(Object.keys(entries)).toEqual(["admin-0"]);
+        expect(entries["admin-0"].principalArn).toBe("(known after deploy: aws.deployerRoleArn)");
+        expect(entries["admin-0"].accessPolicies).toEqual({
+            admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+        });
+    });
+
+    it("adds the configured admins after the deployer", () => {
+        const entries = byName(publicFromOffice, "cluster-eks").inputs.accessEntries as Record<string, { principalArn: string }>;
+        expect(Object.values(entries).map((entry) => entry.principalArn)).toEqual([
+            "(known after deploy: aws.deployerRoleArn)",
+            "arn:aws:iam::111122223333:role/platform-admin",
+        ]);
+    });
+
+    it("withoutCreatorAdmin turns off the creator's implicit admin on the EKS cluster only", () => {
+        const cluster = withoutCreatorAdmin({ type: "aws:eks/cluster:Cluster", name: "c", custom: true, props: { accessConfig: { authenticationMode: "API" }, name: "c" }, opts: {} });
+        expect(cluster?.props).toEqual({ name: "c", accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false } });
+        expect(withoutCreatorAdmin({ type: "aws:iam/role:Role", name: "r", custom: true, props: {}, opts: {} })).toBeUndefined();
     });
 });

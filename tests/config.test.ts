@@ -73,7 +73,9 @@ describe("parseStackConfig: a minimal valid config", () => {
             nodes: { min: 2, desired: 2, max: 4 },
             nodeDiskGiB: 30,
             publicAccessCidrs: [],
+            adminPrincipalArns: [],
         });
+        expect(config.ingress).toEqual({ deletionProtection: true });
         expect(config.database).toEqual({
             instanceClass: "db.t4g.micro",
             allocatedStorageGiB: 20,
@@ -383,6 +385,16 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
             service.canary = { image: "example/notification:2.0.0", weight: 25 };
         }));
         expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:services.notification.replicas"]);
+    });
+
+    it("a public API endpoint open to the whole internet", () => {
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", publicAccessCidrs: ["10.1.0.0/16", "0.0.0.0/0"] }) });
+        expect(issueAt(issues, "eks-canary:cluster.publicAccessCidrs[1]").message).toContain("opens the Kubernetes API to the whole internet");
+    });
+
+    it("a cluster admin that is not an IAM role or user ARN", () => {
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: ["arn:aws:sts::111122223333:assumed-role/admin/me"] }) });
+        expect(issueAt(issues, "eks-canary:cluster.adminPrincipalArns[0]").message).toContain("an IAM role or user ARN");
     });
 
     it("a VPC block outside /16../20", () => {

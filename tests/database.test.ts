@@ -137,11 +137,29 @@ describe("Database: what the cluster sees", () => {
                 `${TYPES.rdsInstance} database-mysql`,
                 `${TYPES.secret} database-password`,
                 `${TYPES.service} database-service`,
+                "aws:kms/key:Key database-storage",
+                "aws:kms/alias:Alias database-storage",
             ].sort(),
         );
     });
 
     it("the stack exports the instance endpoint", () => {
         expect(dev.outputs.databaseEndpoint).toBe("(known after deploy: database-mysql.endpoint)");
+    });
+});
+
+describe("Database: encryption and sign-in", () => {
+    it.each([
+        ["dev", () => dev],
+        ["prod", () => prod],
+    ])("%s: storage and snapshots are encrypted with a customer KMS key that rotates, and IAM sign-in is on", (_stack, plan) => {
+        const key = byName(plan(), "database-storage", "aws:kms/key:Key");
+        expect(key.parent).toBe("database");
+        expect(key.inputs.enableKeyRotation).toBe(true);
+        const instance = byName(plan(), "database-mysql").inputs;
+        expect(instance.storageEncrypted).toBe(true);
+        expect(instance.kmsKeyId).toBe("(known after deploy: database-storage.arn)");
+        expect(instance.iamDatabaseAuthenticationEnabled).toBe(true);
+        expect(instance.autoMinorVersionUpgrade).toBe(true);
     });
 });

@@ -84,6 +84,7 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
             [
                 "apps",
                 "app-ingress",
+                "alb-access-logs",
                 "aws-load-balancer-controller",
                 "cluster",
                 "database",

@@ -64,6 +64,8 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
             return { sesSmtpPasswordV4: unknown("sesSmtpPasswordV4") };
         case "random:index/randomPassword:RandomPassword":
             return { result: unknown("result") };
+        case "aws:s3/bucket:Bucket":
+            return { bucket: unknown("bucket") };
         case "aws:route53/zone:Zone":
             return { zoneId: unknown("zoneId") };
         case "kubernetes:networking.k8s.io/v1:Ingress":
@@ -83,6 +85,10 @@ export function mockInvoke(token: string, inputs: Record<string, unknown>): Reco
             const name = String(inputs.name);
             return { id: afterDeploy(`prefix list ${name}`, "id"), name, addressFamily: name.includes(".ipv6.") ? "IPv6" : "IPv4" };
         }
+        case "aws:iam/getSessionContext:getSessionContext":
+            return { arn: String(inputs.arn), issuerArn: afterDeploy("aws", "deployerRoleArn"), issuerId: afterDeploy("aws", "deployerRoleId"), issuerName: afterDeploy("aws", "deployerRoleName"), sessionName: "" };
+        case "aws:elb/getServiceAccount:getServiceAccount":
+            return { arn: afterDeploy("aws", "elbServiceAccountArn"), id: afterDeploy("aws", "elbServiceAccountId") };
         default:
             throw new Error(`the program called ${token}; the offline plan has no answer for it (add one to mockInvoke in tools/offline.ts)`);
     }

@@ -1,0 +1,88 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PolicyDocument } from "./iam";
+
+/** Days the load balancers' access logs are kept. */
+export const ACCESS_LOG_RETENTION_DAYS = 90;
+
+/**
+ * Who may write a bucket's load balancer access logs, under `prefix` only: the Elastic Load
+ * Balancing account of the region (regions opened before August 2022) and the log-delivery
+ * service principal (the others).
+ */
+export function accessLogBucketPolicy(bucketArn: string, prefix: string, elbAccountArn: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [
+            { Sid: "RegionalLoadBalancingAccount", Effect: "Allow", Principal: { AWS: elbAccountArn }, Action: "s3:PutObject", Resource: `${bucketArn}/${prefix}/AWSLogs/*` },
+            {
+                Sid: "LoadBalancingLogDelivery",
+                Effect: "Allow",
+                Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
+                Action: "s3:PutObject",
+                Resource: `${bucketArn}/${prefix}/AWSLogs/*`,
+            },
+            {
+                Sid: "TlsOnly",
+                Effect: "Deny",
+                Principal: { AWS: "*" },
+                Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    };
+}
+
+export interface AccessLogBucketArgs {
+    /** Key prefix of the logs (the stack). */
+    prefix: string;
+    /** Keep the bucket, and its logs, when the stack is destroyed: `pulumi destroy` fails while it holds logs. */
+    retain: boolean;
+    tags?: Record<string, string>;
+}
+
+/**
+ * The S3 bucket of the load balancers' access logs: private (every public access blocked, owner
+ * enforced), encrypted at rest with S3-managed keys (the only kind ALB log delivery supports),
+ * TLS-only, logs expired after 90 days, writable by Elastic Load Balancing under its prefix only.
+ */
+export class AccessLogBucket extends pulumi.ComponentResource {
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly prefix: string;
+
+    constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("eks-canary:ingress:AccessLogBucket", name, {}, opts);
+        const bucket = new aws.s3.Bucket(name, { forceDestroy: !args.retain, tags: args.tags }, { parent: this });
+        new aws.s3.BucketPublicAccessBlock(
+            name,
+            { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+            { parent: this },
+        );
+        new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
+        new aws.s3.BucketServerSideEncryptionConfiguration(
+            name,
+            { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
+            { parent: this },
+        );
+        new aws.s3.BucketLifecycleConfiguration(
+            name,
+            { bucket: bucket.id, rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: ACCESS_LOG_RETENTION_DAYS } }] },
+            { parent: this },
+        );
+        const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+        new aws.s3.BucketPolicy(
+            name,
+            {
+                bucket: bucket.id,
+                policy: pulumi
+                    .all([bucket.arn, elbAccount.arn])
+                    .apply(([bucketArn, elbAccountArn]) => JSON.stringify(accessLogBucketPolicy(bucketArn, args.prefix, elbAccountArn))),
+            },
+            { parent: this },
+        );
+        this.bucketName = bucket.bucket;
+        this.prefix = args.prefix;
+        this.registerOutputs({ bucketName: this.bucketName });
+    }
+}
