@@ -1,25 +1,23 @@
-import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { WeightedForwardAction } from "../infra/canary/alb";
-import { CanarySplit } from "../infra/canary/service";
 import {
     at,
     byName,
+    changedInputs,
     childrenOf,
     DeclaredResource,
-    editJson,
     envOf,
     k8sObject,
     mainContainer,
     metadata,
     OfflinePlan,
-    planOffline,
-    planStack,
-    readStackFile,
+    planRouter,
+    replicasOf,
     resourcesOfType,
     serviceSpec,
+    splitOf,
     TYPES,
-    withSteps,
+    typeNameClashes,
     workloadSpec,
 } from "./helpers";
 
@@ -27,8 +25,6 @@ const A = "alb.ingress.kubernetes.io";
 const ACTION = "weighted-forward";
 const INGRESS = "notification-canary";
 const PORT = 8096;
-/** The router, and 4 pods per version, pinned whatever the stack file says. */
-const ALB = ["router=alb", "services.notification.replicas=4"];
 
 // Four plans, shared by every test: weights 25 and 50, weight 0 with a canary, no canary block.
 let at25: OfflinePlan;
@@ -37,15 +33,10 @@ let at0: OfflinePlan;
 let noCanary: OfflinePlan;
 
 beforeAll(async () => {
-    at25 = await planStack("dev", [...ALB, "services.notification.canary.weight=25"]);
-    at50 = await planStack("dev", [...ALB, "services.notification.canary.weight=50"]);
-    at0 = await planStack("dev", [...ALB, "services.notification.canary.weight=0"]);
-    noCanary = await planOffline(
-        "dev",
-        editJson(readStackFile("dev", ALB).config, "eks-canary:services", (services) => {
-            delete (services.notification as Record<string, unknown>).canary;
-        }),
-    );
+    at25 = await planRouter("alb", 25);
+    at50 = await planRouter("alb", 50);
+    at0 = await planRouter("alb", 0);
+    noCanary = await planRouter("alb", "none");
 });
 
 function ingressOf(plan: OfflinePlan): DeclaredResource {
@@ -64,14 +55,6 @@ function actionOf(plan: OfflinePlan): WeightedForwardAction {
 
 function weightsOf(plan: OfflinePlan): Record<string, number> {
     return Object.fromEntries(actionOf(plan).forwardConfig.targetGroups.map((group) => [group.serviceName, group.weight]));
-}
-
-function replicasOf(plan: OfflinePlan, resource: string): number | undefined {
-    return workloadSpec(byName(plan, resource, TYPES.deployment)).replicas;
-}
-
-function splitOf(plan: OfflinePlan): CanarySplit {
-    return (plan.outputs.canary as Record<string, CanarySplit>).notification;
 }
 
 describe("AlbRouter: the internal Ingress of notification", () => {
@@ -180,26 +163,17 @@ describe("AlbRouter: pods do not follow the weight", () => {
 
     it("a weight the pod count could not express is accepted", async () => {
         // A schedule with 33 %, which 4 pods could not carry: only the replicas router minds.
-        const plan = await planOffline("dev", withSteps(readStackFile("dev", [...ALB, "services.notification.canary.weight=33"]).config, [0, 33, 100]));
+        const plan = await planRouter("alb", 33, [], [0, 33, 100]);
         expect(weightsOf(plan)).toEqual({ "notification-v1": 67, "notification-v2": 33 });
     });
 });
 
+// That the step changes the Ingress and nothing else is checked for every router in routers.test.ts.
 describe("AlbRouter: moving the weight from 25 to 50", () => {
-    it("changes the inputs of the Ingress only", () => {
-        const key = (resource: { type: string; name: string }): string => `${resource.type}::${resource.name}`;
-        const before = new Map(at25.resources.map((resource) => [key(resource), resource]));
-        const after = new Map(at50.resources.map((resource) => [key(resource), resource]));
-        expect(before.size).toBe(at25.resources.length);
-        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-
-        const changed = [...before.entries()].filter(([name, resource]) => !isDeepStrictEqual(resource.inputs, after.get(name)?.inputs)).map(([name]) => name);
-        expect(changed).toEqual([`${TYPES.ingress}::${INGRESS}`]);
-    });
-
-    it("and in it, only the action annotation", () => {
-        const before = structuredClone(ingressOf(at25).inputs) as { metadata: { annotations: Record<string, string> } };
-        const after = structuredClone(ingressOf(at50).inputs) as { metadata: { annotations: Record<string, string> } };
+    it("changes, in the Ingress, only the action annotation", () => {
+        // No two resources share a type and a name.
+        expect(typeNameClashes(at25)).toEqual([]);
+        const { before, after } = changedInputs<{ metadata: { annotations: Record<string, string> } }>(at25, at50, TYPES.ingress, INGRESS);
         delete before.metadata.annotations[`${A}/actions.${ACTION}`];
         delete after.metadata.annotations[`${A}/actions.${ACTION}`];
         expect(after).toEqual(before);

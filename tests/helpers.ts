@@ -2,6 +2,9 @@
  * Shared helpers of the suites that run the program under mocks: plan a stack once, then find the
  * declared resources by type, name and parent and read their inputs.
  */
+import type { RouterKind } from "../infra/canary/router";
+import type { CanarySplit } from "../infra/canary/service";
+import { diffPlans } from "../tools/diff";
 import { DeclaredResource, OfflinePlan, planOffline } from "../tools/offline";
 import { readStackFile } from "../tools/stackfile";
 
@@ -223,4 +226,70 @@ export function withSteps(config: Readonly<Record<string, string>>, steps: reado
     }
     const canary = key in config ? (JSON.parse(config[key]) as Record<string, unknown>) : {};
     return { ...rest, [key]: JSON.stringify({ ...canary, steps }) };
+}
+
+/** The pods per version the router suites pin, whatever the stack file says. */
+export const ROUTER_REPLICAS = 4;
+
+/**
+ * Plans dev with `router` and notification on 4 pods per version, its canary at `weight`
+ * (`"none"`: without a canary block), then `extraOverrides`. `steps`, when given, replaces the
+ * stack file's canary schedule (see `withSteps`).
+ */
+export function planRouter(
+    router: RouterKind,
+    weight: number | "none",
+    extraOverrides: readonly string[] = [],
+    steps?: readonly number[],
+): Promise<OfflinePlan> {
+    const overrides = [`router=${router}`, `services.notification.replicas=${ROUTER_REPLICAS}`];
+    if (weight !== "none") {
+        overrides.push(`services.notification.canary.weight=${weight}`);
+    }
+    const raw = readStackFile("dev", [...overrides, ...extraOverrides]).config;
+    const config = steps === undefined ? raw : withSteps(raw, steps);
+    if (weight === "none") {
+        return planOffline(
+            "dev",
+            editJson(config, "eks-canary:services", (services) => {
+                delete (services.notification as Record<string, unknown>).canary;
+            }),
+        );
+    }
+    return planOffline("dev", config);
+}
+
+/** The canary split the stack reports for `service` (notification unless told). */
+export function splitOf(plan: OfflinePlan, service = "notification"): CanarySplit {
+    return (plan.outputs.canary as Record<string, CanarySplit>)[service];
+}
+
+/** `spec.replicas` of the Deployment resource named `deployment`. */
+export function replicasOf(plan: OfflinePlan, deployment: string): number | undefined {
+    return workloadSpec(byName(plan, deployment, TYPES.deployment)).replicas;
+}
+
+/** The `type::name` keys that more than one resource of the plan shares. */
+export function typeNameClashes(plan: OfflinePlan): string[] {
+    const keys = plan.resources.map((resource) => `${resource.type}::${resource.name}`);
+    return [...new Set(keys.filter((key, index) => keys.indexOf(key) !== index))];
+}
+
+/**
+ * The inputs of the resource `name` of `type` before and after the change from `before` to
+ * `after` (`diffPlans`, by URN), as copies a test may edit. Throws when the change does not touch
+ * that resource, so a test never compares a resource the step left alone. `Inputs` is the shape
+ * the test reads them as.
+ */
+export function changedInputs<Inputs = Record<string, unknown>>(
+    before: OfflinePlan,
+    after: OfflinePlan,
+    type: string,
+    name: string,
+): { before: Inputs; after: Inputs } {
+    const found = diffPlans(before, after).changed.filter((change) => change.after.type === type && change.after.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected the change to touch one ${type} named ${name}, found ${found.length}`);
+    }
+    return { before: structuredClone(found[0].before.inputs) as Inputs, after: structuredClone(found[0].after.inputs) as Inputs };
 }

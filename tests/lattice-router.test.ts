@@ -1,30 +1,27 @@
-import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CanarySplit } from "../infra/canary/service";
 import { gatewayapi } from "../infra/crds";
 import latticePolicyFile from "../infra/policies/aws-gateway-controller.json";
 import {
     at,
     byName,
+    changedInputs,
     childrenOf,
     DeclaredResource,
-    editJson,
     envOf,
     k8sObject,
     mainContainer,
     metadata,
     OfflinePlan,
-    planOffline,
-    planStack,
+    planRouter,
     policyOf,
-    readStackFile,
+    replicasOf,
     resourcesOfType,
+    splitOf,
     TYPES,
+    typeNameClashes,
     workloadSpec,
 } from "./helpers";
 
-/** The router, and 4 pods per version, pinned whatever the stack file says. */
-const LATTICE = ["router=lattice", "services.notification.replicas=4"];
 const TYPE = {
     release: TYPES.helmRelease,
     configFile: "kubernetes:yaml/v2:ConfigFile",
@@ -46,14 +43,9 @@ let at50: OfflinePlan;
 let noCanary: OfflinePlan;
 
 beforeAll(async () => {
-    at25 = await planStack("dev", [...LATTICE, "services.notification.canary.weight=25"]);
-    at50 = await planStack("dev", [...LATTICE, "services.notification.canary.weight=50"]);
-    noCanary = await planOffline(
-        "dev",
-        editJson(readStackFile("dev", LATTICE).config, "eks-canary:services", (services) => {
-            delete (services.notification as Record<string, unknown>).canary;
-        }),
-    );
+    at25 = await planRouter("lattice", 25);
+    at50 = await planRouter("lattice", 50);
+    noCanary = await planRouter("lattice", "none");
 });
 
 interface BackendRef {
@@ -237,7 +229,7 @@ describe("LatticeRouter: pods", () => {
             expect(spec.replicas).toBe(4);
             expect(spec.template.spec.serviceAccountName).toBeUndefined();
         }
-        expect((plan.outputs.canary as Record<string, CanarySplit>).notification).toMatchObject({
+        expect(splitOf(plan)).toMatchObject({
             router: "lattice",
             weight,
             traffic: { stable: 100 - weight, canary: weight },
@@ -246,26 +238,16 @@ describe("LatticeRouter: pods", () => {
     });
 });
 
+// That the step changes the HTTPRoute and nothing else is checked for every router in routers.test.ts.
 describe("LatticeRouter: moving the weight from 25 to 50", () => {
-    it("changes only the HTTPRoute's inputs", () => {
-        const key = (resource: { type: string; name: string }): string => `${resource.type}::${resource.name}`;
-        const before = new Map(at25.resources.map((resource) => [key(resource), resource]));
-        const after = new Map(at50.resources.map((resource) => [key(resource), resource]));
-        expect(before.size).toBe(at25.resources.length);
-        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-        const changed = [...before.entries()].filter(([name, resource]) => !isDeepStrictEqual(resource.inputs, after.get(name)?.inputs)).map(([name]) => name);
-        expect(changed).toEqual([`${TYPE.httpRoute}::notification`]);
-    });
-
-    it("and in it, only the backend weights", () => {
-        const strip = (plan: OfflinePlan): unknown => {
-            const inputs = structuredClone(byName(plan, "notification", TYPE.httpRoute).inputs) as { spec: { rules: { backendRefs: BackendRef[] }[] } };
-            for (const ref of inputs.spec.rules[0].backendRefs) {
-                delete ref.weight;
-            }
-            return inputs;
-        };
-        expect(strip(at50)).toEqual(strip(at25));
+    it("changes, in the HTTPRoute, only the backend weights", () => {
+        // No two resources share a type and a name.
+        expect(typeNameClashes(at25)).toEqual([]);
+        const { before, after } = changedInputs<{ spec: { rules: { backendRefs: BackendRef[] }[] } }>(at25, at50, TYPE.httpRoute, "notification");
+        for (const ref of [...before.spec.rules[0].backendRefs, ...after.spec.rules[0].backendRefs]) {
+            delete ref.weight;
+        }
+        expect(after).toEqual(before);
     });
 });
 
@@ -277,7 +259,7 @@ describe("LatticeRouter: a service without a canary block", () => {
 
     it("runs v1 only, with all its pods, and health-checks only v1", () => {
         expect(resourcesOfType(noCanary, TYPES.deployment).map((resource) => metadata(resource).name).sort()).toEqual(["notification-v1", "usermgmt-v1"]);
-        expect(workloadSpec(byName(noCanary, "notification-v1-deployment", TYPES.deployment)).replicas).toBe(4);
+        expect(replicasOf(noCanary, "notification-v1-deployment")).toBe(4);
         expect(resourcesOfType(noCanary, TYPE.targetGroupPolicy).map((resource) => metadata(resource).name)).toEqual(["notification-v1"]);
     });
 });

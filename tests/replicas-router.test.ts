@@ -1,22 +1,22 @@
-import { isDeepStrictEqual } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CanarySplit } from "../infra/canary/service";
 import {
     byName,
+    changedInputs,
     childrenOf,
-    editJson,
     k8sObject,
     metadata,
     OfflinePlan,
-    planOffline,
-    readStackFile,
+    planRouter,
+    replicasOf,
     resourcesOfType,
     serviceSpec,
+    splitOf,
     TYPES,
-    withSteps,
+    typeNameClashes,
     workloadSpec,
 } from "./helpers";
 
+/** The seed's schedule: each of its weights is a split of the 4 pods. */
 const WEIGHTS = [0, 25, 50, 75, 100] as const;
 const SEED_TABLE: Record<number, { stable: number; canary: number }> = {
     0: { stable: 4, canary: 0 },
@@ -26,27 +26,14 @@ const SEED_TABLE: Record<number, { stable: number; canary: number }> = {
     100: { stable: 0, canary: 4 },
 };
 
-/** The router and its seed pod total, pinned whatever the stack file says. */
-const REPLICAS = ["router=replicas", "services.notification.replicas=4"];
-
-/** dev with the replicas router on 4 pods, the seed's schedule (4 pods carry each weight) and `overrides`. */
-function devConfig(overrides: readonly string[] = []): Record<string, string> {
-    return withSteps(readStackFile("dev", [...REPLICAS, ...overrides]).config, WEIGHTS);
-}
-
 const byWeight = new Map<number, OfflinePlan>();
 let noCanary: OfflinePlan;
 
 beforeAll(async () => {
     for (const weight of WEIGHTS) {
-        byWeight.set(weight, await planOffline("dev", devConfig([`services.notification.canary.weight=${weight}`])));
+        byWeight.set(weight, await planRouter("replicas", weight, [], WEIGHTS));
     }
-    noCanary = await planOffline(
-        "dev",
-        editJson(devConfig(), "eks-canary:services", (services) => {
-            delete (services.notification as Record<string, unknown>).canary;
-        }),
-    );
+    noCanary = await planRouter("replicas", "none", [], WEIGHTS);
 });
 
 function planAt(weight: number): OfflinePlan {
@@ -55,14 +42,6 @@ function planAt(weight: number): OfflinePlan {
         throw new Error(`no plan for weight ${weight}`);
     }
     return plan;
-}
-
-function replicasOf(plan: OfflinePlan, resource: string): number | undefined {
-    return workloadSpec(byName(plan, resource, TYPES.deployment)).replicas;
-}
-
-function splitOf(plan: OfflinePlan): CanarySplit {
-    return (plan.outputs.canary as Record<string, CanarySplit>).notification;
 }
 
 describe("ReplicasRouter: one Service over both versions", () => {
@@ -114,27 +93,17 @@ describe("ReplicasRouter: the weight becomes a replica split of 4 pods", () => {
 
     it("a weight the pods cannot express is refused before anything is declared", async () => {
         // No schedule, so that only the pod count stands in the way of 30 %.
-        const raw = withSteps(readStackFile("dev", [...REPLICAS, "services.notification.canary.weight=30"]).config, []);
-        await expect(planOffline("dev", raw)).rejects.toThrow(/multiples of 10/);
+        await expect(planRouter("replicas", 30, [], [])).rejects.toThrow(/multiples of 10/);
     });
 });
 
+// That the step changes the two Deployments and nothing else is checked for every router in routers.test.ts.
 describe("ReplicasRouter: moving the weight from 25 to 50", () => {
-    it("changes only the two Deployments' inputs", () => {
-        const key = (resource: { type: string; name: string }): string => `${resource.type}::${resource.name}`;
-        const before = new Map(planAt(25).resources.map((resource) => [key(resource), resource]));
-        const after = new Map(planAt(50).resources.map((resource) => [key(resource), resource]));
-        expect(before.size).toBe(planAt(25).resources.length);
-        expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
-
-        const changed = [...before.entries()].filter(([name, resource]) => !isDeepStrictEqual(resource.inputs, after.get(name)?.inputs)).map(([name]) => name);
-        expect(changed.sort()).toEqual([`${TYPES.deployment}::notification-v1-deployment`, `${TYPES.deployment}::notification-v2-deployment`]);
-    });
-
-    it("and in those, only spec.replicas", () => {
+    it("changes, in the two Deployments, only spec.replicas", () => {
+        // No two resources share a type and a name.
+        expect(typeNameClashes(planAt(25))).toEqual([]);
         for (const name of ["notification-v1-deployment", "notification-v2-deployment"]) {
-            const before = structuredClone(byName(planAt(25), name, TYPES.deployment).inputs) as { spec: { replicas?: number } };
-            const after = structuredClone(byName(planAt(50), name, TYPES.deployment).inputs) as { spec: { replicas?: number } };
+            const { before, after } = changedInputs<{ spec: { replicas?: number } }>(planAt(25), planAt(50), TYPES.deployment, name);
             expect(before.spec.replicas).not.toBe(after.spec.replicas);
             delete before.spec.replicas;
             delete after.spec.replicas;
