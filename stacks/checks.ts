@@ -36,7 +36,13 @@ export function describe(value: unknown): string {
     if (value === undefined) {
         return "nothing";
     }
-    const text = JSON.stringify(value);
+    let text: string;
+    try {
+        text = JSON.stringify(value);
+    } catch {
+        // Nested deeper than the stack allows: say what it is, not what it holds.
+        text = Array.isArray(value) ? "[...]" : "{...}";
+    }
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
