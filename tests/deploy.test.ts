@@ -1,0 +1,156 @@
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, describe, expect, it } from "vitest";
+import { declareDeployments, DeploySettings, DeploySettingsError, readSettings } from "../deploy/settings";
+
+interface Declared {
+    type: string;
+    name: string;
+    inputs: Record<string, unknown>;
+}
+
+const declared: Declared[] = [];
+
+beforeAll(async () => {
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                declared.push({ type: args.type, name: args.name, inputs: args.inputs });
+                return { id: `${args.name}-id`, state: args.inputs };
+            },
+            call: (args) => {
+                throw new Error(`unexpected call ${args.token}`);
+            },
+        },
+        "eks-canary-deploy",
+        "cloud",
+        false,
+    );
+});
+
+const RAW = {
+    organization: "acme",
+    repository: "acme/eks-canary",
+    stacks: {
+        dev: { roleArn: "arn:aws:iam::111122223333:role/pulumi-deployments-eks-canary-dev" },
+        prod: { roleArn: "arn:aws:iam::444455556666:role/pulumi-deployments-eks-canary-prod" },
+    },
+};
+
+function settled(resource: pulumi.Resource): Promise<unknown> {
+    return new Promise((resolve) => resource.urn.apply(resolve));
+}
+
+async function declare(settings: DeploySettings): Promise<Declared[]> {
+    declared.length = 0;
+    const result = declareDeployments(settings);
+    await Promise.all([...Object.values(result.settings), ...Object.values(result.drift)].map(settled));
+    return [...declared];
+}
+
+function find(resources: Declared[], type: string, name: string): Declared {
+    const found = resources.find((resource) => resource.type === type && resource.name === name);
+    if (found === undefined) {
+        throw new Error(`no ${type} ${name}; declared: ${resources.map((resource) => `${resource.type} ${resource.name}`).join(", ")}`);
+    }
+    return found;
+}
+
+describe("readSettings", () => {
+    it("applies the defaults: branch main, repository root, no build, daily drift, dev deploys commits, prod only previews", () => {
+        const settings = readSettings(RAW);
+        expect(settings).toMatchObject({ organization: "acme", repository: "acme/eks-canary", branch: "main", repoDir: undefined, build: false });
+        expect(settings.stacks).toEqual([
+            { stack: "dev", roleArn: RAW.stacks.dev.roleArn, deployCommits: true, previewPullRequests: true, driftSchedule: "0 6 * * *" },
+            { stack: "prod", roleArn: RAW.stacks.prod.roleArn, deployCommits: false, previewPullRequests: true, driftSchedule: "0 6 * * *" },
+        ]);
+    });
+
+    it("reports every problem at once, with its key", () => {
+        let error: unknown;
+        try {
+            readSettings({ repository: "not a repo", driftSchedule: "daily", stacks: { dev: { roleArn: "role/x", deployCommits: "yes" }, qa: {} } });
+        } catch (caught) {
+            error = caught;
+        }
+        expect(error).toBeInstanceOf(DeploySettingsError);
+        const problems = (error as DeploySettingsError).problems.join("\n");
+        expect(problems).toContain("deploy:organization: missing");
+        expect(problems).toContain('deploy:repository: "not a repo"; allowed: a GitHub repository as owner/repo');
+        expect(problems).toContain("deploy:stacks.qa: unknown stack; allowed: dev, prod");
+        expect(problems).toContain("deploy:stacks.dev.roleArn");
+        expect(problems).toContain("deploy:stacks.dev.deployCommits");
+        expect(problems).toContain("deploy:stacks.dev.driftSchedule");
+        expect(problems).toContain("deploy:stacks.prod: missing");
+    });
+});
+
+describe("declareDeployments under mocks", () => {
+    it("declares DeploymentSettings for dev and prod of eks-canary: GitHub source, npm ci, OIDC to AWS, previews on pull requests", async () => {
+        const resources = await declare(readSettings(RAW));
+        expect(resources.map((resource) => `${resource.type} ${resource.name}`).sort()).toEqual([
+            "pulumiservice:index:DeploymentSettings dev-deployment-settings",
+            "pulumiservice:index:DeploymentSettings prod-deployment-settings",
+            "pulumiservice:index:DriftSchedule dev-drift-schedule",
+            "pulumiservice:index:DriftSchedule prod-drift-schedule",
+        ]);
+        const dev = find(resources, "pulumiservice:index:DeploymentSettings", "dev-deployment-settings").inputs;
+        expect(dev).toEqual({
+            organization: "acme",
+            project: "eks-canary",
+            stack: "dev",
+            sourceContext: { git: { branch: "main" } },
+            // pullRequestTemplate: false is the package's own default for the github block.
+            github: { repository: "acme/eks-canary", deployCommits: true, previewPullRequests: true, pullRequestTemplate: false },
+            operationContext: {
+                preRunCommands: ["npm ci"],
+                options: { skipInstallDependencies: true },
+                oidc: { aws: { roleARN: RAW.stacks.dev.roleArn, sessionName: "pulumi-deployments-eks-canary-dev" } },
+            },
+        });
+        const prod = find(resources, "pulumiservice:index:DeploymentSettings", "prod-deployment-settings").inputs;
+        expect(prod.stack).toBe("prod");
+        expect(prod.github).toEqual({ repository: "acme/eks-canary", deployCommits: false, previewPullRequests: true, pullRequestTemplate: false });
+        expect(prod.operationContext).toMatchObject({ oidc: { aws: { roleARN: RAW.stacks.prod.roleArn, sessionName: "pulumi-deployments-eks-canary-prod" } } });
+    });
+
+    it("holds no static AWS credentials: no access keys in environment variables", async () => {
+        const resources = await declare(readSettings(RAW));
+        const text = JSON.stringify(resources.map((resource) => resource.inputs));
+        expect(text).not.toMatch(/AKIA[0-9A-Z]{16}|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
+    });
+
+    it("builds after npm ci when asked, and filters deployments to the program's folder", async () => {
+        const resources = await declare(readSettings({ ...RAW, build: true, repoDir: "infra/eks-canary", branch: "release" }));
+        const dev = find(resources, "pulumiservice:index:DeploymentSettings", "dev-deployment-settings").inputs;
+        expect(dev.sourceContext).toEqual({ git: { branch: "release", repoDir: "infra/eks-canary" } });
+        expect(dev.github).toMatchObject({ paths: ["infra/eks-canary/**"] });
+        expect(dev.operationContext).toMatchObject({ preRunCommands: ["npm ci", "npm run build"] });
+    });
+
+    it("declares a drift schedule per stack that reports drift and never remediates it", async () => {
+        const resources = await declare(readSettings({ ...RAW, stacks: { ...RAW.stacks, prod: { ...RAW.stacks.prod, driftSchedule: "0 * * * *" } } }));
+        expect(find(resources, "pulumiservice:index:DriftSchedule", "dev-drift-schedule").inputs).toEqual({
+            organization: "acme",
+            project: "eks-canary",
+            stack: "dev",
+            scheduleCron: "0 6 * * *",
+            autoRemediate: false,
+        });
+        expect(find(resources, "pulumiservice:index:DriftSchedule", "prod-drift-schedule").inputs).toMatchObject({ stack: "prod", scheduleCron: "0 * * * *", autoRemediate: false });
+    });
+
+    it("the program reads its config from the deploy namespace", async () => {
+        declared.length = 0;
+        pulumi.runtime.setAllConfig({
+            "deploy:organization": "acme",
+            "deploy:repository": "acme/eks-canary",
+            "deploy:build": "true",
+            "deploy:stacks": JSON.stringify(RAW.stacks),
+        });
+        const program = (await import("../deploy/index")) as { stacks: Record<string, pulumi.Output<string>> };
+        const dev = await new Promise((resolve) => program.stacks.dev.apply(resolve));
+        expect(dev).toBe("acme/eks-canary/dev");
+        const settings = find(declared, "pulumiservice:index:DeploymentSettings", "dev-deployment-settings").inputs;
+        expect(settings.operationContext).toMatchObject({ preRunCommands: ["npm ci", "npm run build"] });
+    });
+});

@@ -1,0 +1,150 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+const DIR = path.join(__dirname, "..", ".github", "workflows");
+const FILES = fs
+    .readdirSync(DIR)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort();
+
+interface Step {
+    uses?: string;
+    run?: string;
+    with?: Record<string, unknown>;
+    env?: Record<string, unknown>;
+}
+interface Job {
+    uses?: string;
+    needs?: string | string[];
+    environment?: string | { name: string };
+    permissions?: Record<string, string> | string;
+    steps?: Step[];
+}
+interface Workflow {
+    on: Record<string, unknown>;
+    permissions?: Record<string, string> | string;
+    jobs: Record<string, Job>;
+}
+
+function load(file: string): { text: string; workflow: Workflow } {
+    const text = fs.readFileSync(path.join(DIR, file), "utf8");
+    return { text, workflow: parse(text) as Workflow };
+}
+
+/** Every `uses:` of a workflow: steps' actions and jobs' reusable workflows. */
+function uses(workflow: Workflow): string[] {
+    return Object.values(workflow.jobs).flatMap((job) => [...(job.uses === undefined ? [] : [job.uses]), ...(job.steps ?? []).flatMap((step) => (step.uses === undefined ? [] : [step.uses]))]);
+}
+
+/** Pinned: a full commit SHA, or an exact x.y.z tag; local actions are in the repository. */
+function isPinned(ref: string): boolean {
+    return ref.startsWith("./") || /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref) || /^[\w.-]+\/[\w./-]+@v?\d+\.\d+\.\d+$/.test(ref);
+}
+
+function pulumiSteps(workflow: Workflow): Array<{ job: string; step: Step }> {
+    return Object.entries(workflow.jobs).flatMap(([job, value]) =>
+        (value.steps ?? []).filter((step) => step.uses?.startsWith("pulumi/actions@") === true).map((step) => ({ job, step })),
+    );
+}
+
+function environmentName(job: Job): string | undefined {
+    return typeof job.environment === "string" ? job.environment : job.environment?.name;
+}
+
+describe("workflow files", () => {
+    it("exist: preview and deploy", () => {
+        expect(FILES).toEqual(expect.arrayContaining(["deploy.yml", "preview.yml"]));
+    });
+
+    it.each(FILES)("%s is valid YAML with triggers and jobs", (file) => {
+        const { workflow } = load(file);
+        expect(typeof workflow).toBe("object");
+        expect(workflow.on).toBeDefined();
+        expect(Object.keys(workflow.jobs).length).toBeGreaterThan(0);
+        for (const job of Object.values(workflow.jobs)) {
+            expect(job.uses !== undefined || (job.steps ?? []).length > 0).toBe(true);
+        }
+    });
+
+    it.each(FILES)("%s pins every action to a full commit SHA (with its version in a comment) or an exact version", (file) => {
+        const { text, workflow } = load(file);
+        const refs = uses(workflow);
+        expect(refs.length).toBeGreaterThan(0);
+        expect(refs.filter((ref) => !isPinned(ref))).toEqual([]);
+        for (const line of text.split("\n").filter((candidate) => /uses:\s*\S+@[0-9a-f]{40}/.test(candidate))) {
+            expect(line).toMatch(/@[0-9a-f]{40}\s+#\s*v\d+\.\d+\.\d+\s*$/);
+        }
+    });
+
+    it.each(FILES)("%s holds no secrets inline and no static AWS keys", (file) => {
+        const { text, workflow } = load(file);
+        expect(text).not.toMatch(/AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}/);
+        expect(text).not.toMatch(/aws-secret-access-key|aws-access-key-id|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/i);
+        expect(text).not.toMatch(/pul-[0-9a-f]{40}/);
+        // Anything that looks like a credential comes from a secret, never a literal.
+        for (const job of Object.values(workflow.jobs)) {
+            for (const step of job.steps ?? []) {
+                for (const [key, value] of [...Object.entries(step.with ?? {}), ...Object.entries(step.env ?? {})]) {
+                    if (/token|secret|password|credential|private[-_]?key/i.test(key)) {
+                        expect(String(value), `${file}: ${key}`).toMatch(/^\$\{\{\s*(secrets\.[A-Z0-9_]+|github\.token)\s*\}\}$/);
+                    }
+                }
+            }
+        }
+    });
+
+    it.each(FILES)("%s: every job that configures AWS credentials assumes a role with the OIDC token", (file) => {
+        const { workflow } = load(file);
+        for (const [name, job] of Object.entries(workflow.jobs)) {
+            const aws = (job.steps ?? []).filter((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
+            if (aws.length === 0) {
+                continue;
+            }
+            const permissions = job.permissions ?? workflow.permissions;
+            expect(typeof permissions === "object" ? permissions["id-token"] : permissions, `${file} job ${name}: id-token`).toBe("write");
+            for (const step of aws) {
+                expect(step.with?.["role-to-assume"], `${file} job ${name}: role-to-assume`).toBeTruthy();
+            }
+        }
+    });
+});
+
+describe("preview on pull requests", () => {
+    const { workflow } = load("preview.yml");
+
+    it("runs on pull requests: npm ci, npm run check, then pulumi preview of dev and prod with a PR comment", () => {
+        expect(Object.keys(workflow.on)).toContain("pull_request");
+        const check = workflow.jobs.check.steps?.map((step) => step.run).filter(Boolean);
+        expect(check).toEqual(["npm ci", "npm run check"]);
+        const previews = pulumiSteps(workflow);
+        expect(previews).toHaveLength(1);
+        const { job, step } = previews[0];
+        expect(step.with).toMatchObject({ command: "preview", "comment-on-pr": true });
+        expect(String(step.with?.["stack-name"])).toContain("${{ matrix.stack }}");
+        const matrix = (workflow.jobs[job] as Job & { strategy?: { matrix?: { stack?: string[] } } }).strategy?.matrix?.stack;
+        expect(matrix).toEqual(["dev", "prod"]);
+        expect(workflow.jobs[job].needs).toBe("check");
+        expect(workflow.jobs[job].permissions).toMatchObject({ "pull-requests": "write" });
+    });
+});
+
+describe("deploy on merge", () => {
+    const { workflow } = load("deploy.yml");
+
+    it("runs on pushes to main", () => {
+        expect(workflow.on.push).toEqual({ branches: ["main"] });
+    });
+
+    it("runs pulumi up of dev after the checks, then of prod after dev, behind the production environment", () => {
+        const ups = pulumiSteps(workflow).map(({ job, step }) => ({ job, command: step.with?.command, stack: String(step.with?.["stack-name"]) }));
+        expect(ups).toEqual([
+            { job: "dev", command: "up", stack: expect.stringMatching(/\/dev$/) },
+            { job: "prod", command: "up", stack: expect.stringMatching(/\/prod$/) },
+        ]);
+        expect(workflow.jobs.dev.needs).toBe("check");
+        expect(workflow.jobs.prod.needs).toBe("dev");
+        expect(environmentName(workflow.jobs.prod)).toBe("production");
+    });
+});
