@@ -3,6 +3,7 @@
  * Bad config stops here, before any resource is declared, with every problem listed.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { newerSource } from "./build";
 import { ConfigError } from "./checks";
 import { parseStackConfig, StackConfig } from "./config";
 import { declareStack } from "./program";
@@ -14,6 +15,11 @@ function loadConfig(): StackConfig {
         // A RunError prints its message without a stack trace: the config is wrong, not the program.
         throw error instanceof ConfigError ? new pulumi.RunError(error.message) : error;
     }
+}
+
+const staleBecause = newerSource(__filename);
+if (staleBecause !== undefined) {
+    throw new pulumi.RunError(`the compiled program in bin/ is older than ${staleBecause}: run \`npm run build\` (npm ci does it too), then try again`);
 }
 
 const outputs = declareStack(loadConfig());
