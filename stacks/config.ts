@@ -75,6 +75,76 @@ export interface UserManagementConfig {
     readonly resources: ContainerResources;
 }
 
+/**
+ * How a service's canary moves: `manual`, the weights of the stack config (a `pulumi up` per
+ * step); `automated`, Flagger moves the weight itself, checking metrics at each step and rolling
+ * back on its own (docs/flagger.md).
+ */
+export const SERVICE_MODES = ["manual", "automated"] as const;
+export type ServiceMode = (typeof SERVICE_MODES)[number];
+
+/**
+ * The routers Flagger can drive, with the reason the others cannot: Flagger moves weights through
+ * a mesh or Gateway API provider (`appmesh:v1beta2`, `gatewayapi:v1`); it has no provider for the
+ * weighted target groups of an ALB Ingress, and its `kubernetes` provider only does blue/green,
+ * which the pod-count split of the replicas router is not.
+ */
+export const AUTOMATABLE_ROUTERS: Partial<Record<RouterKind, true>> = { appmesh: true, lattice: true };
+export const NOT_AUTOMATABLE_REASONS: Partial<Record<RouterKind, string>> = {
+    alb: "Flagger has no provider that shifts weights between the target groups of an ALB Ingress (its nginx, contour, gloo, ... providers drive other ingress controllers)",
+    replicas: "the replicas router has no weights to shift, only pod counts, and Flagger's kubernetes provider does blue/green only, not progressive weights",
+};
+
+/** Flagger's canary analysis of an automated service (Canary `spec.analysis`). */
+export interface AnalysisConfig {
+    /** How often Flagger checks and steps, e.g. `1m` or `30s`. */
+    readonly interval: string;
+    /** Failed checks before Flagger rolls back. */
+    readonly threshold: number;
+    /** The weight at which Flagger promotes (with `stepWeight`). */
+    readonly maxWeight: number;
+    /** The weight added per interval; exactly one of stepWeight and stepWeights is set. */
+    readonly stepWeight?: number;
+    /** The weights Flagger walks through, ascending; it promotes after the last. */
+    readonly stepWeights?: readonly number[];
+    /** Minimum percentage of non-5xx responses of the canary. */
+    readonly successRateMin: number;
+    /** Maximum p99 request duration of the canary, in milliseconds. */
+    readonly latencyMaxMs: number;
+    /** The load the rollout webhook generates with `hey` during each interval. */
+    readonly loadTest: { readonly requestsPerSecond: number; readonly concurrency: number };
+    /**
+     * Lattice only: the ID of the VPC Lattice target group of the canary Service (`<name>-canary`),
+     * which the CloudWatch metrics are keyed by and which exists only once Flagger has created
+     * that Service. Until it is set, every metric check fails and Flagger rolls back.
+     */
+    readonly latticeTargetGroup?: string;
+}
+
+export const ANALYSIS_DEFAULTS = {
+    interval: "1m",
+    threshold: 5,
+    maxWeight: 50,
+    stepWeight: 5,
+    successRateMin: 99,
+    latencyMaxMs: 500,
+    loadTest: { requestsPerSecond: 10, concurrency: 2 },
+} as const;
+
+/**
+ * Types of Flagger's AlertProvider (flagger.app/v1beta1, the CRD's enum). There is no "generic"
+ * webhook type: Flagger's generic event webhook takes its URL as a plain flag or Canary field,
+ * which would put the secret URL into plain resource inputs.
+ */
+export const ALERT_PROVIDERS = ["slack", "msteams", "discord", "rocket", "gchat"] as const;
+export type AlertProviderType = (typeof ALERT_PROVIDERS)[number];
+
+/** Stack-wide Flagger settings (`eks-canary:flagger`). */
+export interface FlaggerConfig {
+    /** Where Flagger posts rollout events; the URL comes from the secret `flaggerAlertUrl`. */
+    readonly alerts?: { readonly provider: AlertProviderType; readonly channel?: string; readonly url: string };
+}
+
 export interface CanaryVersionConfig {
     readonly image: string;
     /** Percent of requests sent to the canary (v2): an integer 0..100. */
@@ -99,6 +169,9 @@ export interface ServiceConfig {
     readonly resources: ContainerResources;
     readonly stable: { readonly image: string };
     readonly canary?: CanaryVersionConfig;
+    readonly mode: ServiceMode;
+    /** Set exactly when `mode` is `automated`. */
+    readonly analysis?: AnalysisConfig;
 }
 
 export interface CanaryScheduleConfig {
@@ -127,6 +200,7 @@ export interface StackConfig {
     readonly usermgmt: UserManagementConfig;
     readonly services: readonly ServiceConfig[];
     readonly canary: CanaryScheduleConfig;
+    readonly flagger: FlaggerConfig;
 }
 
 /** Every project key the program reads, with its shape; Pulumi.yaml declares the same keys. */
@@ -144,7 +218,15 @@ export const CONFIG_KEYS = [
     "usermgmt",
     "services",
     "canary",
+    "flagger",
+    "flaggerAlertUrl",
 ] as const;
+
+/**
+ * How the offline plan (tools/stackfile.ts) passes a value encrypted in the stack file: the
+ * plaintext is unknown, so its format cannot be checked offline.
+ */
+export const OFFLINE_SECRET = "[secret]";
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -216,6 +298,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     const routerToCheck = values.router === undefined ? "replicas" : router;
     const services = parseServices(check, key("services"), values.services, routerToCheck, schedule);
     const usermgmt = parseUserManagement(check, key("usermgmt"), values.usermgmt, services);
+    const flagger = parseFlagger(check, key("flagger"), values.flagger, key("flaggerAlertUrl"), values.flaggerAlertUrl);
 
     check.throwIfAny();
     // Every required value was checked above: reaching here means each is defined.
@@ -235,6 +318,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         usermgmt: usermgmt as UserManagementConfig,
         services,
         canary: schedule,
+        flagger,
     };
 }
 
@@ -342,7 +426,13 @@ function parseResources(check: Checker, key: string, value: Json | undefined, de
 /** Names the program gives its own workloads: a canaried service may not take them. */
 export const RESERVED_SERVICE_NAMES = ["usermgmt"] as const;
 
-const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "resources", "stable", "canary"];
+const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "resources", "stable", "canary", "mode", "analysis"];
+const ANALYSIS_KEYS = ["interval", "threshold", "maxWeight", "stepWeight", "stepWeights", "successRateMin", "latencyMaxMs", "loadTest", "latticeTargetGroup"];
+/** A Go-style duration of whole seconds or minutes, as Flagger's CRD takes (`^[0-9]+(m|s)`). */
+const DURATION = /^[1-9]\d{0,3}(s|m)$/;
+const TARGET_GROUP_ID = /^tg-[0-9a-z]{17}$/;
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s]*)?$/;
+const CHANNEL = /^[A-Za-z0-9#@._-]{1,80}$/;
 
 function parseSchedule(check: Checker, key: string, value: Json | undefined): CanaryScheduleConfig {
     const raw = check.object(key, value, ["steps"]) ?? {};
@@ -406,7 +496,19 @@ function parseService(
         check.report(stableKey, "missing; allowed: an object with the stable version's image");
     }
     const stableImage = check.requiredString(childKey(stableKey, "image"), stableRaw?.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
-    const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router, schedule);
+    const modeKey = childKey(key, "mode");
+    const mode = (check.string(modeKey, raw.mode, { oneOf: SERVICE_MODES }) as ServiceMode | undefined) ?? (raw.mode === undefined ? "manual" : undefined);
+    if (mode === "automated" && router !== undefined && AUTOMATABLE_ROUTERS[router] !== true) {
+        check.report(modeKey, `automated needs a router Flagger can drive, and router ${router} is not one: ${NOT_AUTOMATABLE_REASONS[router] ?? "unsupported"}; allowed: manual, or set router to appmesh or lattice`);
+    }
+    const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router, mode === "automated" ? { steps: [] } : schedule);
+    // In automated mode a configured weight is ignored (the program warns): the weight is
+    // Flagger's, and switching a service between the modes stays a one-key change.
+    const analysisKey = childKey(key, "analysis");
+    if (raw.analysis !== undefined && mode !== "automated") {
+        check.report(analysisKey, `analysis settings only apply in automated mode; allowed: set ${modeKey} to automated, or remove analysis`);
+    }
+    const analysis = mode === "automated" ? parseAnalysis(check, analysisKey, raw.analysis, router) : undefined;
     const tracingName = check.string(childKey(key, "tracingName"), raw.tracingName, { pattern: /^[A-Za-z0-9 _.:/%&#=+@-]{1,200}$/, expected: "an X-Ray segment name" });
     if (port === undefined || healthPath === undefined || stableImage === undefined || replicas === undefined) {
         return undefined;
@@ -421,7 +523,96 @@ function parseService(
         resources: parseResources(check, childKey(key, "resources"), raw.resources, DEFAULT_SERVICE_RESOURCES),
         stable: { image: stableImage },
         ...(canary === undefined ? {} : { canary }),
+        mode: mode ?? "manual",
+        ...(analysis === undefined ? {} : { analysis }),
     };
+}
+
+function parseAnalysis(check: Checker, key: string, value: Json | undefined, router: RouterKind | undefined): AnalysisConfig {
+    const raw = check.object(key, value, ANALYSIS_KEYS) ?? {};
+    const interval = check.string(childKey(key, "interval"), raw.interval, { pattern: DURATION, expected: "a duration in whole seconds or minutes, such as 1m or 30s" }) ?? ANALYSIS_DEFAULTS.interval;
+    const threshold = check.integer(childKey(key, "threshold"), raw.threshold, { min: 1, max: 20 }) ?? ANALYSIS_DEFAULTS.threshold;
+    const maxWeight = check.integer(childKey(key, "maxWeight"), raw.maxWeight, { min: 1, max: 100 });
+    const stepWeight = check.integer(childKey(key, "stepWeight"), raw.stepWeight, { min: 1, max: 100 });
+    let stepWeights: number[] | undefined;
+    const stepsKey = childKey(key, "stepWeights");
+    if (raw.stepWeights !== undefined) {
+        const items = check.array(stepsKey, raw.stepWeights, { minItems: 1, maxItems: 100 }) ?? [];
+        const steps = items.map((item, index) => check.integer(childKey(stepsKey, index), item, { min: 1, max: 100 }));
+        if (steps.every((step) => step !== undefined) && items.length > 0) {
+            const valid = steps as number[];
+            if (valid.some((step, index) => index > 0 && step <= valid[index - 1])) {
+                check.report(stepsKey, `${JSON.stringify(valid)} is not strictly ascending; allowed: ascending weights 1..100 such as [5, 10, 25, 50]`);
+            } else {
+                stepWeights = valid;
+            }
+        }
+    }
+    if (raw.stepWeight !== undefined && raw.stepWeights !== undefined) {
+        check.report(key, "both stepWeight and stepWeights are set; allowed: one of them (a fixed step, or the list of weights)");
+    }
+    if (raw.stepWeights !== undefined && raw.maxWeight !== undefined) {
+        check.report(childKey(key, "maxWeight"), "maxWeight goes with stepWeight; with stepWeights Flagger promotes after the last step; allowed: remove maxWeight, or use stepWeight");
+    }
+    const effectiveMax = maxWeight ?? ANALYSIS_DEFAULTS.maxWeight;
+    if (stepWeight !== undefined && stepWeight > effectiveMax) {
+        check.report(childKey(key, "stepWeight"), `${stepWeight} is above maxWeight ${effectiveMax}: Flagger would never take a step; allowed: 1..${effectiveMax}`);
+    }
+    const loadKey = childKey(key, "loadTest");
+    const load = check.object(loadKey, raw.loadTest, ["requestsPerSecond", "concurrency"]) ?? {};
+    const loadTest = {
+        requestsPerSecond: check.integer(childKey(loadKey, "requestsPerSecond"), load.requestsPerSecond, { min: 1, max: 1000 }) ?? ANALYSIS_DEFAULTS.loadTest.requestsPerSecond,
+        concurrency: check.integer(childKey(loadKey, "concurrency"), load.concurrency, { min: 1, max: 100 }) ?? ANALYSIS_DEFAULTS.loadTest.concurrency,
+    };
+    const groupKey = childKey(key, "latticeTargetGroup");
+    const latticeTargetGroup = check.string(groupKey, raw.latticeTargetGroup, { pattern: TARGET_GROUP_ID, expected: "a VPC Lattice target group ID such as tg-0123456789abcdef0" });
+    if (raw.latticeTargetGroup !== undefined && router !== undefined && router !== "lattice") {
+        check.report(groupKey, `only the lattice router reads CloudWatch metrics by target group; router ${router} does not; allowed: remove it`);
+    }
+    return {
+        interval,
+        threshold,
+        maxWeight: stepWeights === undefined ? effectiveMax : stepWeights[stepWeights.length - 1],
+        ...(stepWeights === undefined ? { stepWeight: stepWeight ?? ANALYSIS_DEFAULTS.stepWeight } : { stepWeights }),
+        successRateMin: check.integer(childKey(key, "successRateMin"), raw.successRateMin, { min: 0, max: 100 }) ?? ANALYSIS_DEFAULTS.successRateMin,
+        latencyMaxMs: check.integer(childKey(key, "latencyMaxMs"), raw.latencyMaxMs, { min: 1, max: 60000 }) ?? ANALYSIS_DEFAULTS.latencyMaxMs,
+        loadTest,
+        ...(latticeTargetGroup === undefined ? {} : { latticeTargetGroup }),
+    };
+}
+
+function parseFlagger(check: Checker, key: string, value: Json | undefined, urlKey: string, urlValue: Json | undefined): FlaggerConfig {
+    const raw = check.object(key, value, ["alerts"]) ?? {};
+    const alertsKey = childKey(key, "alerts");
+    const alerts = check.object(alertsKey, raw.alerts, ["provider", "channel"]);
+    let url: string | undefined;
+    if (urlValue !== undefined) {
+        url = urlValue === OFFLINE_SECRET ? urlValue : check.string(urlKey, urlValue, { pattern: HTTPS_URL, expected: "an https:// webhook URL (set it with `pulumi config set --secret flaggerAlertUrl <url>`)" });
+        if (url !== undefined && url !== OFFLINE_SECRET && url.length > 2048) {
+            check.report(urlKey, "is longer than 2048 characters; allowed: an https:// webhook URL");
+            url = undefined;
+        }
+    }
+    if (alerts === undefined) {
+        return {};
+    }
+    let provider: AlertProviderType | undefined;
+    if (alerts.provider === "generic") {
+        check.report(
+            childKey(alertsKey, "provider"),
+            "Flagger's AlertProvider has no generic webhook type, and its event webhook would carry the URL in plain resource inputs; allowed: " + ALERT_PROVIDERS.join(", "),
+        );
+    } else {
+        provider = check.requiredString(childKey(alertsKey, "provider"), alerts.provider, { oneOf: ALERT_PROVIDERS }) as AlertProviderType | undefined;
+    }
+    const channel = check.string(childKey(alertsKey, "channel"), alerts.channel, { pattern: CHANNEL, expected: "a channel name such as #releases" });
+    if (urlValue === undefined) {
+        check.report(urlKey, "missing: alerts are configured but have no webhook URL; set it with `pulumi config set --secret flaggerAlertUrl https://...`");
+    }
+    if (provider === undefined || url === undefined) {
+        return {};
+    }
+    return { alerts: { provider, ...(channel === undefined ? {} : { channel }), url } };
 }
 
 function parseCanary(

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../infra/accesslogs";
+import { Flagger } from "../infra/canary/flagger";
 import { createRouter, namespaceLabels } from "../infra/canary/routers";
 import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
@@ -129,6 +130,22 @@ export function declareStack(config: StackConfig): StackOutputs {
         loadBalancerController: loadBalancers,
         tags,
     });
+    // Flagger, once per stack, only when a service is released by it (mode automated).
+    const automated = config.services.filter((service) => service.mode === "automated");
+    const flagger =
+        automated.length === 0
+            ? undefined
+            : new Flagger("flagger", {
+                  router,
+                  region: config.region,
+                  namespace: namespaceName,
+                  namespaceName: config.namespace,
+                  services: automated.map((service) => service.name),
+                  oidcProvider: cluster.oidcProvider,
+                  k8sProvider,
+                  ...(config.flagger.alerts === undefined ? {} : { alerts: config.flagger.alerts }),
+                  tags,
+              });
     const services = new Map<string, CanaryService>();
     for (const service of config.services) {
         services.set(
@@ -146,6 +163,7 @@ export function declareStack(config: StackConfig): StackOutputs {
                 ...(service.canary === undefined ? {} : { canary: service.canary }),
                 ...(service.smtp && mail !== undefined ? { env: mail.env() } : {}),
                 router,
+                ...(flagger !== undefined && service.analysis !== undefined ? { automated: { flagger, analysis: service.analysis } } : {}),
                 k8sProvider,
             }),
         );

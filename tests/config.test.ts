@@ -96,8 +96,10 @@ describe("parseStackConfig: a minimal valid config", () => {
                 tracingName: "Notification-Microservice",
                 resources: { cpu: "250m", memory: "512Mi" },
                 stable: { image: "example/notification:1.0.0" },
+                mode: "manual",
             },
         ]);
+        expect(config.flagger).toEqual({});
     });
 
     it("has no canary without a canary block", () => {
@@ -517,6 +519,8 @@ describe("planOffline with bad config", () => {
             "sentinel",
             false,
         );
+        // Test files may share a process: start from no config, whatever ran before.
+        pulumi.runtime.setAllConfig({});
         const monitor = pulumi.runtime.getMonitor();
         const raw = { ...readStackFile("dev").config, "eks-canary:router": "linkerd", "eks-canary:domain": "Not a domain" };
 

@@ -88,6 +88,7 @@ describe("ReplicasRouter: the weight becomes a replica split of 4 pods", () => {
                 stable: "stacksimplify/kube-notifications-microservice:3.0.0-AWS-XRay",
                 canary: "stacksimplify/kube-notifications-microservice:4.0.0-AWS-XRay",
             },
+            mode: "manual",
         });
     });
 
@@ -128,6 +129,7 @@ describe("ReplicasRouter: a service without a canary block", () => {
             traffic: { stable: 100, canary: 0 },
             replicas: { stable: 4, canary: 0 },
             images: { stable: "stacksimplify/kube-notifications-microservice:3.0.0-AWS-XRay" },
+            mode: "manual",
         });
     });
 

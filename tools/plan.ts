@@ -453,6 +453,35 @@ export function details(resource: DeclaredResource): string[] {
             );
             return [`${objectName(inputs)}  hosts ${list(at(inputs, "spec.hostnames")).map(text).join(",")}  weighted ${backends.join(" / ")}`];
         }
+        case "kubernetes:flagger.app/v1beta1:Canary": {
+            const steps = at(inputs, "spec.analysis.stepWeights") === undefined
+                ? `step ${get("spec.analysis.stepWeight")}% up to ${get("spec.analysis.maxWeight")}%`
+                : `steps ${list(at(inputs, "spec.analysis.stepWeights")).map(text).join(",")}%`;
+            const metrics = list(at(inputs, "spec.analysis.metrics")).map((metric) => {
+                const range = at(metric, "thresholdRange") as Record<string, unknown> | undefined;
+                const bound = range?.min !== undefined ? `≥ ${text(range.min)}` : `≤ ${text(range?.max)}`;
+                const template = at(metric, "templateRef.name");
+                return `${text(at(metric, "name"))} ${bound}${template === undefined ? " (builtin)" : ` (template ${text(template)})`}`;
+            });
+            const webhooks = list(at(inputs, "spec.analysis.webhooks")).map((hook) => `${text(at(hook, "type"))} ${text(at(hook, "name"))}${at(hook, "metadata.cmd") === undefined ? "" : `: ${text(at(hook, "metadata.cmd"))}`}`);
+            const alerts = list(at(inputs, "spec.analysis.alerts")).map((alert) => text(at(alert, "providerRef.name")));
+            const gateways = list(at(inputs, "spec.service.gatewayRefs")).map((ref) => `${text(at(ref, "namespace"))}/${text(at(ref, "name"))}`);
+            return [
+                `${objectName(inputs)}  provider ${get("spec.provider")}  target ${get("spec.targetRef.kind")}/${get("spec.targetRef.name")}  port ${get("spec.service.port")}` +
+                    (gateways.length > 0 ? `  gateways ${gateways.join(",")}  hosts ${list(at(inputs, "spec.service.hosts")).map(text).join(",")}` : ""),
+                `analysis every ${get("spec.analysis.interval")}: ${steps}, rollback after ${get("spec.analysis.threshold")} failed checks`,
+                `metrics ${metrics.join(", ")}`,
+                ...webhooks.map((hook) => `webhook ${hook}`),
+                ...(alerts.length > 0 ? [`alerts → ${alerts.join(", ")}`] : []),
+            ];
+        }
+        case "kubernetes:flagger.app/v1beta1:MetricTemplate": {
+            const query = parseJson<{ MetricStat?: { Metric?: { Namespace?: string; MetricName?: string }; Stat?: string } }[]>(at(inputs, "spec.query"));
+            const metricsOf = (query ?? []).filter((item) => item.MetricStat !== undefined).map((item) => `${text(item.MetricStat?.Metric?.MetricName)} ${text(item.MetricStat?.Stat)}`);
+            return [`${objectName(inputs)}  provider ${get("spec.provider.type")} ${text(at(inputs, "spec.provider.region") ?? "")}  ${metricsOf.length > 0 ? `${text(query?.[1]?.MetricStat?.Metric?.Namespace ?? query?.[0]?.MetricStat?.Metric?.Namespace)} ${metricsOf.join(", ")}` : ""}`];
+        }
+        case "kubernetes:flagger.app/v1beta1:AlertProvider":
+            return [`${objectName(inputs)}  ${get("spec.type")}${at(inputs, "spec.channel") === undefined ? "" : ` channel ${get("spec.channel")}`}  address from Secret ${get("spec.secretRef.name")}`];
         case "kubernetes:application-networking.k8s.aws/v1alpha1:TargetGroupPolicy":
             return [`${objectName(inputs)}  target ${get("spec.targetRef.name")}  health check ${get("spec.healthCheck.path")}`];
         case "aws:vpclattice/serviceNetwork:ServiceNetwork":
@@ -522,7 +551,18 @@ function renderCanary(canary: unknown, lines: string[]): void {
             lines.push(`  ${name}  ${text(split)}`);
             continue;
         }
+        if (split.mode === "automated" && split.analysis !== undefined) {
+            const a = split.analysis;
+            const steps = a.stepWeights === undefined ? `step ${a.stepWeight}% every ${a.interval} up to ${a.maxWeight}%` : `steps ${a.stepWeights.join(", ")}% every ${a.interval}`;
+            lines.push(`  ${name}  (router: ${split.router}, mode automated)`);
+            lines.push(`    automated by Flagger: ${steps}, success ≥ ${a.successRateMin}%, p99 ≤ ${a.latencyMaxMs} ms, rollback after ${a.threshold} failed checks`);
+            lines.push(
+                `    target  ${pods(split.replicas.stable)}  ${split.images.canary ?? split.images.stable}  (Flagger analyses each new image of ${name}, then promotes it to ${name}-primary)`,
+            );
+            continue;
+        }
         lines.push(`  ${name}  (router: ${split.router}, weight ${split.weight})`);
+        lines.push(`    mode manual: the weight is the stack config's; each step is a config change and \`pulumi up\``);
         const row = (label: string, percent: number, count: number, image: string): string =>
             `    ${label}  ${bar(percent)}  ${`${percent}%`.padStart(4)}  ${pods(count)}  ${image}`;
         lines.push(row("v1 stable", split.traffic.stable, split.replicas.stable, split.images.stable));

@@ -100,6 +100,8 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
     private readonly env: RouterEnvironment;
     /** The virtual services declared by `route`, by routed service name, for clients' backends. */
     private readonly virtualServices = new Map<string, appmesh.VirtualService>();
+    /** Services Flagger routes (see `automated`): their virtual services are Flagger's. */
+    private readonly flaggerServices = new Set<string>();
 
     constructor(name: string, env: RouterEnvironment, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:canary:AppMeshRouter", name, {}, opts);
@@ -274,6 +276,16 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
         return { host: pulumi.interpolate`${service.metadata.name}.${namespace}.svc.cluster.local`, port: spec.port };
     }
 
+    /**
+     * Marks a service as automated by Flagger, which generates its virtual nodes, routers and
+     * virtual services; the apex one is named after the service (awsName `<service>.<namespace>`).
+     * Its clients' backends then name that virtual service. Returns the name clients call.
+     */
+    automated(service: string): string {
+        this.flaggerServices.add(service);
+        return `${service}.${this.env.namespaceName}`;
+    }
+
     client(spec: ClientSpec, parent: pulumi.Resource): void {
         const podSelector = Object.fromEntries(
             (["app", "version"] as const).flatMap((key) => (spec.podLabels[key] === undefined ? [] : [[key, spec.podLabels[key]]])),
@@ -281,7 +293,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
         if (podSelector.app === undefined) {
             throw new Error(`client ${spec.name}: its pods carry no app label for its virtual node to select`);
         }
-        const backends = spec.calls.map((callee) => {
+        const backends = spec.calls.filter((callee) => !this.flaggerServices.has(callee)).map((callee) => {
             const virtualService = this.virtualServices.get(callee);
             if (virtualService === undefined) {
                 throw new Error(`client ${spec.name} calls ${callee}, which the appmesh router has not routed (declare the service before its clients)`);
@@ -299,7 +311,9 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
                     podSelector: { matchLabels: podSelector },
                     listeners: [listener(spec.port, spec.healthPath)],
                     serviceDiscovery: { dns: { hostname: clusterHostname(serviceName, this.env.namespaceName) } },
-                    backends: spec.calls.map((callee) => ({ virtualService: { virtualServiceRef: { name: sharedServiceName(callee) } } })),
+                    backends: spec.calls.map((callee) => ({
+                        virtualService: { virtualServiceRef: { name: this.flaggerServices.has(callee) ? callee : sharedServiceName(callee) } },
+                    })),
                 },
             },
             { parent, provider: this.env.k8sProvider, dependsOn: [...this.podDependencies, ...backends] },

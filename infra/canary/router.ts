@@ -93,3 +93,7 @@ export interface TrafficRouter {
     /** Declares what a caller of routed services needs, as children of `parent`. */
     client(spec: ClientSpec, parent: pulumi.Resource): void;
 }
+
+/** Flagger's providers, by the router each drives (Canary `spec.provider`, chart `meshProvider`). */
+export const FLAGGER_PROVIDERS = { appmesh: "appmesh:v1beta2", lattice: "gatewayapi:v1" } as const;
+export type FlaggerProvider = (typeof FLAGGER_PROVIDERS)[keyof typeof FLAGGER_PROVIDERS];

@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { versionObjectName, Workload } from "../workload";
+import { PART_OF } from "../k8s";
+import { cpuLimit, standardEnv, versionObjectName, Workload } from "../workload";
+import { CanaryAnalysis, Flagger } from "./flagger";
 import { trafficSplit } from "./plan";
 import { CanaryServiceSpec, TrafficRouter } from "./router";
 
@@ -12,6 +14,10 @@ export interface CanarySplit {
     readonly traffic: { readonly stable: number; readonly canary: number };
     readonly replicas: { readonly stable: number; readonly canary: number };
     readonly images: { readonly stable: string; readonly canary?: string };
+    /** `manual`: the weight above is the config's; `automated`: Flagger moves it (from 0 at rest). */
+    readonly mode: "manual" | "automated";
+    /** The analysis Flagger runs, for automated services. */
+    readonly analysis?: CanaryAnalysis;
 }
 
 export interface CanaryServiceArgs {
@@ -29,6 +35,11 @@ export interface CanaryServiceArgs {
     /** Environment beyond the standard variables (e.g. mail settings). */
     env?: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
     router: TrafficRouter;
+    /**
+     * Automated mode: Flagger releases the service, with this analysis. The program then declares
+     * one Deployment (the Canary's target) and the Canary, and none of what Flagger generates.
+     */
+    automated?: { flagger: Flagger; analysis: CanaryAnalysis };
     k8sProvider: k8s.Provider;
 }
 
@@ -44,6 +55,14 @@ export class CanaryService extends pulumi.ComponentResource {
 
     constructor(name: string, args: CanaryServiceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:canary:CanaryService", name, {}, opts);
+        if (args.automated !== undefined) {
+            const automated = this.declareAutomated(name, args, args.automated.flagger, args.automated.analysis);
+            this.host = automated.host;
+            this.port = automated.port;
+            this.split = automated.split;
+            this.registerOutputs({ host: this.host, split: this.split });
+            return;
+        }
         const spec: CanaryServiceSpec = {
             name: args.name,
             namespace: args.namespace,
@@ -105,7 +124,90 @@ export class CanaryService extends pulumi.ComponentResource {
             traffic: trafficSplit(spec.weight),
             replicas,
             images: { stable: args.stable.image, ...(args.canary === undefined ? {} : { canary: args.canary.image }) },
+            mode: "manual",
         };
         this.registerOutputs({ host: this.host, split: this.split });
+    }
+
+    /**
+     * Automated mode: the Canary's target Deployment, named after the service, running the canary
+     * image when a canary block is set (else the stable one), and its Canary. Flagger copies the
+     * target into `<name>-primary`, scales the target to 0 and, when its pod template changes (a
+     * new canary image on the next `pulumi up`), runs the analysis on it.
+     */
+    private declareAutomated(name: string, args: CanaryServiceArgs, flagger: Flagger, analysis: CanaryAnalysis): { host: pulumi.Output<string>; port: number; split: CanarySplit } {
+        const image = args.canary?.image ?? args.stable.image;
+        if (args.canary !== undefined && args.canary.weight !== 0) {
+            void pulumi.log.warn(
+                `service ${args.name}: canary.weight ${args.canary.weight} is ignored in automated mode; Flagger moves the weight ` +
+                    `(analysis.stepWeight${analysis.stepWeights === undefined ? ` ${analysis.stepWeight ?? ""}` : "s"}) and starts each release at 0`,
+                this,
+            );
+        }
+        // `app` alone selects the pods: Flagger derives the primary's selector from it (its default
+        // selector labels are app, name, app.kubernetes.io/name).
+        const selector = { app: args.name };
+        const podLabels = { ...selector, ...PART_OF };
+        const target = new k8s.apps.v1.Deployment(
+            `${name}-target`,
+            {
+                metadata: { name: args.name, namespace: args.namespace, labels: podLabels },
+                spec: {
+                    replicas: args.replicas,
+                    selector: { matchLabels: selector },
+                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+                    template: {
+                        metadata: { labels: podLabels, annotations: { ...args.router.podAnnotations, "eks-canary/image": image } },
+                        spec: {
+                            ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
+                            containers: [
+                                {
+                                    name: args.name,
+                                    image,
+                                    ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+                                    env: [...standardEnv(args.tracingName, args.xrayDaemonAddress), ...(args.env ?? [])],
+                                    resources: {
+                                        requests: { cpu: args.resources.cpu, memory: args.resources.memory },
+                                        limits: { cpu: cpuLimit(args.resources.cpu), memory: args.resources.memory },
+                                    },
+                                    startupProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 5, failureThreshold: 30 },
+                                    readinessProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+                                    livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+                                    securityContext: { allowPrivilegeEscalation: false },
+                                },
+                            ],
+                            topologySpreadConstraints: [
+                                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
+                            ],
+                        },
+                    },
+                },
+            },
+            {
+                parent: this,
+                provider: args.k8sProvider,
+                dependsOn: [...args.router.podDependencies],
+                // Flagger scales the target to 0 once it has copied it into <name>-primary, and
+                // back up for each analysis: the replica count is Flagger's after creation, so a
+                // later `pulumi up` must not reset it (which would start canary pods outside any
+                // analysis). The pod template stays Pulumi's: changing it starts a rollout.
+                ignoreChanges: ["spec.replicas"],
+            },
+        );
+        const route = flagger.canary({ name: args.name, namespace: args.namespace, port: args.port, healthPath: args.healthPath, analysis }, target, this);
+        return {
+            host: route.endpoint.host,
+            port: route.endpoint.port,
+            split: {
+                router: args.router.kind,
+                // At rest all traffic goes to the primary; during an analysis Flagger moves the weight.
+                weight: 0,
+                traffic: trafficSplit(0),
+                replicas: { stable: args.replicas, canary: 0 },
+                images: { stable: args.stable.image, ...(args.canary === undefined ? {} : { canary: args.canary.image }) },
+                mode: "automated",
+                analysis,
+            },
+        };
     }
 }
