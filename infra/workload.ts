@@ -70,6 +70,46 @@ export function standardEnv(tracingName: string, daemonAddress: pulumi.Input<str
     ];
 }
 
+/** What the app container of a service runs: its image, port, probes, resources and environment. */
+export interface AppContainerArgs {
+    name: string;
+    image: string;
+    port: number;
+    healthPath: string;
+    resources: { cpu: string; memory: string };
+    env: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
+}
+
+/**
+ * The app container, the same for every version and for Flagger's target: one named `http`
+ * port, a startup probe that gives slow (JVM) apps 150 s, then readiness on the health path and
+ * liveness on the port at their normal pace; requests and limits; no privilege escalation.
+ */
+export function appContainer(args: AppContainerArgs): k8s.types.input.core.v1.Container {
+    return {
+        name: args.name,
+        image: args.image,
+        ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+        env: args.env,
+        resources: {
+            requests: { cpu: args.resources.cpu, memory: args.resources.memory },
+            limits: { cpu: cpuLimit(args.resources.cpu), memory: args.resources.memory },
+        },
+        startupProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 5, failureThreshold: 30 },
+        readinessProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+        livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, failureThreshold: 3 },
+        securityContext: { allowPrivilegeEscalation: false },
+    };
+}
+
+/** Pods of one selector spread across zones, best effort (a zone's loss never blocks scheduling). */
+export function zoneSpread(selector: Record<string, string>): k8s.types.input.core.v1.TopologySpreadConstraint[] {
+    return [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }];
+}
+
+/** The rollout of every app Deployment: a new pod is ready before an old one goes. */
+export const ROLLING_UPDATE = { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } };
+
 /**
  * One version of one microservice: its Deployment (labels app/version/track), its own ClusterIP
  * Service, probes, resources, zone spreading and the standard environment.
@@ -93,33 +133,23 @@ export class Workload extends pulumi.ComponentResource {
                 spec: {
                     replicas: args.replicas,
                     selector: { matchLabels: this.labels },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+                    strategy: ROLLING_UPDATE,
                     template: {
                         metadata: { labels: podLabels, annotations: { ...args.podAnnotations, "eks-canary/image": args.image } },
                         spec: {
                             ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
                             ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
                             containers: [
-                                {
+                                appContainer({
                                     name: args.app,
                                     image: args.image,
-                                    ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+                                    port: args.port,
+                                    healthPath: args.healthPath,
+                                    resources: args.resources,
                                     env: [...standardEnv(args.tracing.name, args.tracing.daemonAddress), ...(args.env ?? [])],
-                                    resources: {
-                                        requests: { cpu: args.resources.cpu, memory: args.resources.memory },
-                                        limits: { cpu: cpuLimit(args.resources.cpu), memory: args.resources.memory },
-                                    },
-                                    // JVM apps start slowly: the startup probe gives them 150 s, then
-                                    // readiness and liveness run at their normal pace.
-                                    startupProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 5, failureThreshold: 30 },
-                                    readinessProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 10, failureThreshold: 3 },
-                                    livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, failureThreshold: 3 },
-                                    securityContext: { allowPrivilegeEscalation: false },
-                                },
+                                }),
                             ],
-                            topologySpreadConstraints: [
-                                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: this.labels } },
-                            ],
+                            topologySpreadConstraints: zoneSpread(this.labels),
                         },
                     },
                 },

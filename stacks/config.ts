@@ -4,6 +4,7 @@
  * allowed values, and returns typed values with defaults. Nothing else reads config.
  */
 import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/plan";
+import type { CanaryAnalysis } from "../infra/canary/flagger";
 import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
 import { Checker, childKey, isObject, Json, JsonObject, suggestion } from "./checks";
 
@@ -95,31 +96,8 @@ export const NOT_AUTOMATABLE_REASONS: Partial<Record<RouterKind, string>> = {
     replicas: "the replicas router has no weights to shift, only pod counts, and Flagger's kubernetes provider does blue/green only, not progressive weights",
 };
 
-/** Flagger's canary analysis of an automated service (Canary `spec.analysis`). */
-export interface AnalysisConfig {
-    /** How often Flagger checks and steps, e.g. `1m` or `30s`. */
-    readonly interval: string;
-    /** Failed checks before Flagger rolls back. */
-    readonly threshold: number;
-    /** The weight at which Flagger promotes (with `stepWeight`). */
-    readonly maxWeight: number;
-    /** The weight added per interval; exactly one of stepWeight and stepWeights is set. */
-    readonly stepWeight?: number;
-    /** The weights Flagger walks through, ascending; it promotes after the last. */
-    readonly stepWeights?: readonly number[];
-    /** Minimum percentage of non-5xx responses of the canary. */
-    readonly successRateMin: number;
-    /** Maximum p99 request duration of the canary, in milliseconds. */
-    readonly latencyMaxMs: number;
-    /** The load the rollout webhook generates with `hey` during each interval. */
-    readonly loadTest: { readonly requestsPerSecond: number; readonly concurrency: number };
-    /**
-     * Lattice only: the ID of the VPC Lattice target group of the canary Service (`<name>-canary`),
-     * which the CloudWatch metrics are keyed by and which exists only once Flagger has created
-     * that Service. Until it is set, every metric check fails and Flagger rolls back.
-     */
-    readonly latticeTargetGroup?: string;
-}
+/** Flagger's canary analysis of an automated service (Canary `spec.analysis`): see CanaryAnalysis. */
+export type AnalysisConfig = CanaryAnalysis;
 
 export const ANALYSIS_DEFAULTS = {
     interval: "1m",

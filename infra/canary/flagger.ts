@@ -57,16 +57,29 @@ export const CLOUDWATCH_READ_POLICY: PolicyDocument = {
     Statement: [{ Sid: "ReadCanaryMetrics", Effect: "Allow", Action: "cloudwatch:GetMetricData", Resource: "*" }],
 };
 
-/** The analysis of one automated service (stacks/config.ts AnalysisConfig). */
+/** Flagger's canary analysis of an automated service (Canary `spec.analysis`), as stack config sets it. */
 export interface CanaryAnalysis {
+    /** How often Flagger checks and steps, e.g. `1m` or `30s`. */
     readonly interval: string;
+    /** Failed checks before Flagger rolls back. */
     readonly threshold: number;
+    /** The weight at which Flagger promotes (with `stepWeight`). */
     readonly maxWeight: number;
+    /** The weight added per interval; exactly one of stepWeight and stepWeights is set. */
     readonly stepWeight?: number;
+    /** The weights Flagger walks through, ascending; it promotes after the last. */
     readonly stepWeights?: readonly number[];
+    /** Minimum percentage of non-5xx responses of the canary. */
     readonly successRateMin: number;
+    /** Maximum p99 request duration of the canary, in milliseconds. */
     readonly latencyMaxMs: number;
+    /** The load the rollout webhook generates with `hey` during each interval. */
     readonly loadTest: { readonly requestsPerSecond: number; readonly concurrency: number };
+    /**
+     * Lattice only: the ID of the VPC Lattice target group of the canary Service (`<name>-canary`),
+     * which the CloudWatch metrics are keyed by and which exists only once Flagger has created
+     * that Service. Until it is set, every metric check fails and Flagger rolls back.
+     */
     readonly latticeTargetGroup?: string;
 }
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../k8s";
-import { cpuLimit, standardEnv, versionObjectName, Workload } from "../workload";
+import { appContainer, ROLLING_UPDATE, standardEnv, versionObjectName, Workload, zoneSpread } from "../workload";
 import { CanaryAnalysis, Flagger } from "./flagger";
 import { trafficSplit } from "./plan";
 import { CanaryServiceSpec, TrafficRouter } from "./router";
@@ -155,30 +155,22 @@ export class CanaryService extends pulumi.ComponentResource {
                 spec: {
                     replicas: args.replicas,
                     selector: { matchLabels: selector },
-                    strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } },
+                    strategy: ROLLING_UPDATE,
                     template: {
                         metadata: { labels: podLabels, annotations: { ...args.router.podAnnotations, "eks-canary/image": image } },
                         spec: {
                             ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
                             containers: [
-                                {
+                                appContainer({
                                     name: args.name,
                                     image,
-                                    ports: [{ name: "http", containerPort: args.port, protocol: "TCP" }],
+                                    port: args.port,
+                                    healthPath: args.healthPath,
+                                    resources: args.resources,
                                     env: [...standardEnv(args.tracingName, args.xrayDaemonAddress), ...(args.env ?? [])],
-                                    resources: {
-                                        requests: { cpu: args.resources.cpu, memory: args.resources.memory },
-                                        limits: { cpu: cpuLimit(args.resources.cpu), memory: args.resources.memory },
-                                    },
-                                    startupProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 5, failureThreshold: 30 },
-                                    readinessProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 10, failureThreshold: 3 },
-                                    livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, failureThreshold: 3 },
-                                    securityContext: { allowPrivilegeEscalation: false },
-                                },
+                                }),
                             ],
-                            topologySpreadConstraints: [
-                                { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } },
-                            ],
+                            topologySpreadConstraints: zoneSpread(selector),
                         },
                     },
                 },
