@@ -19,6 +19,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parse } from "yaml";
+import { splitArgs, UsageError, valueOf } from "./args";
 import { ROUTER_KINDS } from "../infra/canary/router";
 import type { ProbeJob, ProbeResult } from "./bench/probe";
 import { BenchReport, evaluateTargets, Measurement, MeasurementGroup, renderReport, REPORT_SCHEMA, seconds } from "./bench/report";
@@ -57,60 +58,31 @@ export interface BenchArgs {
     readonly help: boolean;
 }
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-    let runs = 5;
-    let baselineRuns = 3;
-    let json = false;
-    let out: string | undefined;
-    let help = false;
-    for (let index = 0; index < argv.length; index++) {
-        const arg = argv[index];
-        const equals = arg.indexOf("=");
-        const flag = arg.startsWith("--") && equals > 0 ? arg.slice(0, equals) : arg;
-        const inline = flag === arg ? undefined : arg.slice(equals + 1);
-        const value = (): string => {
-            if (inline !== undefined) {
-                return inline;
-            }
-            const next = argv[index + 1];
-            if (next === undefined || next.startsWith("--")) {
-                throw new UsageError(`${flag} needs a value`);
-            }
-            index++;
-            return next;
-        };
-        const count = (): number => {
-            const text = value();
-            const parsed = Number(text);
-            if (!/^\d+$/.test(text) || parsed < 1 || parsed > 100) {
-                throw new UsageError(`${flag} takes a whole number 1..100, got ${JSON.stringify(text)}`);
-            }
-            return parsed;
-        };
-        switch (flag) {
-            case "--runs":
-                runs = count();
-                break;
-            case "--baseline-runs":
-                baselineRuns = count();
-                break;
-            case "--out":
-                out = value();
-                break;
-            case "--json":
-                json = true;
-                break;
-            case "--help":
-            case "-h":
-                help = true;
-                break;
-            default:
-                throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
-        }
+    const args = splitArgs(argv, { values: ["--runs", "--baseline-runs", "--out"], booleans: ["--json", "--help", "-h"] });
+    if (args.positionals.length > 0) {
+        throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     }
-    return { runs, baselineRuns, json, out, help };
+    const count = (flag: string, fallback: number): number => {
+        const text = valueOf(args, flag);
+        if (text === undefined) {
+            return fallback;
+        }
+        const parsed = Number(text);
+        if (!/^\d+$/.test(text) || parsed < 1 || parsed > 100) {
+            throw new UsageError(`${flag} takes a whole number 1..100, got ${JSON.stringify(text)}`);
+        }
+        return parsed;
+    };
+    return {
+        runs: count("--runs", 5),
+        baselineRuns: count("--baseline-runs", 3),
+        json: args.booleans.has("--json"),
+        out: valueOf(args, "--out"),
+        help: args.booleans.has("--help") || args.booleans.has("-h"),
+    };
 }
 
 /** Scratch space: the JavaScript build of the probe and the job files. Under node_modules, so git, eslint and tsc leave it alone. */

@@ -7,6 +7,7 @@
  * rolls back by itself when they are bad. `--dry-run` and `status --offline` need no CLI and no
  * cloud: they read `Pulumi.<stack>.yaml`.
  */
+import { splitArgs, UsageError } from "./args";
 import { MetricSourceFactory, Clock, dryRun, errorText, Io, loadState, renderStatus, runSingle, runWalk } from "./canary/commands";
 import { CloudWatchMetricSource, cloudWatchClient } from "./canary/metrics";
 import { CanaryError, DEFAULT_BAKE_MS, DEFAULT_THRESHOLDS, parseDuration } from "./canary/schedule";
@@ -45,7 +46,7 @@ export const USAGE = [
     "Exit codes: 0 done, 1 refused or rolled back, 2 bad usage or no Pulumi CLI.",
 ].join("\n");
 
-export class UsageError extends Error {}
+export { UsageError };
 
 export interface CanaryArgs {
     readonly command: Command | undefined;
@@ -87,46 +88,21 @@ function number(flag: string, text: string, check: (value: number) => boolean, e
 }
 
 export function parseArgs(argv: readonly string[]): CanaryArgs {
-    let command: Command | undefined;
-    const values = new Map<string, string>();
-    const flags = new Set<string>();
-    for (let index = 0; index < argv.length; index++) {
-        const arg = argv[index];
-        if (!arg.startsWith("-")) {
-            if (command !== undefined) {
-                throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
-            }
-            if (!(COMMANDS as readonly string[]).includes(arg)) {
-                throw new UsageError(`unknown command ${JSON.stringify(arg)}; commands: ${COMMANDS.join(", ")}`);
-            }
-            command = arg as Command;
-            continue;
-        }
-        const equals = arg.indexOf("=");
-        const flag = equals > 0 ? arg.slice(0, equals) : arg;
-        if (flag !== "--stack" && flag !== "--service" && !BOOLEAN_FLAGS.has(flag) && FLAG_COMMANDS[flag] === undefined) {
-            throw new UsageError(`unknown option ${flag}`);
-        }
-        if (flags.has(flag)) {
-            throw new UsageError(`${flag} given twice`);
-        }
-        flags.add(flag);
-        if (BOOLEAN_FLAGS.has(flag)) {
-            if (equals > 0) {
-                throw new UsageError(`${flag} takes no value`);
-            }
-            continue;
-        }
-        let value: string | undefined = equals > 0 ? arg.slice(equals + 1) : argv[index + 1];
-        if (equals <= 0) {
-            if (value === undefined || value.startsWith("--")) {
-                throw new UsageError(`${flag} needs a value`);
-            }
-            index++;
-        }
-        value = value ?? "";
-        values.set(flag, value);
+    const booleans = [...BOOLEAN_FLAGS];
+    const split = splitArgs(argv, {
+        values: ["--stack", "--service", ...Object.keys(FLAG_COMMANDS).filter((flag) => !BOOLEAN_FLAGS.has(flag))],
+        booleans,
+    });
+    if (split.positionals.length > 1) {
+        throw new UsageError(`unexpected argument ${JSON.stringify(split.positionals[1])}`);
     }
+    const [first] = split.positionals;
+    if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
+        throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: ${COMMANDS.join(", ")}`);
+    }
+    const command = first as Command | undefined;
+    const flags = new Set<string>([...split.values.keys(), ...split.booleans]);
+    const values = new Map([...split.values].map(([flag, given]) => [flag, given[0]]));
     const help = flags.has("--help") || flags.has("-h");
     if (command !== undefined) {
         for (const flag of flags) {

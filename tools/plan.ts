@@ -9,6 +9,7 @@
 import type { CanarySplit } from "../infra/canary/service";
 import { ConfigError } from "../stacks/checks";
 import { PROJECT } from "../stacks/config";
+import { splitArgs, UsageError, valueOf } from "./args";
 import { DeclaredResource, OfflinePlan, planOffline } from "./offline";
 import { listStacks, readStackFile, StackFileError } from "./stackfile";
 
@@ -37,56 +38,17 @@ interface PlanArgs {
     readonly help: boolean;
 }
 
-class UsageError extends Error {}
-
 export function parseArgs(argv: readonly string[]): PlanArgs {
-    let stack: string | undefined;
-    const sets: string[] = [];
-    let json = false;
-    let help = false;
-    for (let index = 0; index < argv.length; index++) {
-        const arg = argv[index];
-        const equals = arg.indexOf("=");
-        const flag = arg.startsWith("--") && equals > 0 ? arg.slice(0, equals) : arg;
-        const inline = flag === arg ? undefined : arg.slice(equals + 1);
-        const value = (): string => {
-            if (inline !== undefined) {
-                return inline;
-            }
-            const next = argv[index + 1];
-            if (next === undefined || next.startsWith("--")) {
-                throw new UsageError(`${flag} needs a value`);
-            }
-            index++;
-            return next;
-        };
-        switch (flag) {
-            case "--stack":
-                if (stack !== undefined) {
-                    throw new UsageError("--stack given twice");
-                }
-                stack = value();
-                break;
-            case "--set":
-                sets.push(value());
-                break;
-            case "--json":
-            case "--help":
-            case "-h":
-                if (inline !== undefined) {
-                    throw new UsageError(`${flag} takes no value`);
-                }
-                if (flag === "--json") {
-                    json = true;
-                } else {
-                    help = true;
-                }
-                break;
-            default:
-                throw new UsageError(arg.startsWith("-") ? `unknown option ${arg}` : `unexpected argument ${JSON.stringify(arg)}`);
-        }
+    const args = splitArgs(argv, { values: ["--stack", "--set"], booleans: ["--json", "--help", "-h"], repeatable: ["--set"] });
+    if (args.positionals.length > 0) {
+        throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     }
-    return { stack, sets, json, help };
+    return {
+        stack: valueOf(args, "--stack"),
+        sets: [...(args.values.get("--set") ?? [])],
+        json: args.booleans.has("--json"),
+        help: args.booleans.has("--help") || args.booleans.has("-h"),
+    };
 }
 
 /** Runs the plan command; returns the exit code (0 ok, 1 bad config, 2 bad usage). */
