@@ -89,7 +89,9 @@ export class Tracing extends pulumi.ComponentResource {
                                 {
                                     name: XRAY_NAME,
                                     image: XRAY_DAEMON_IMAGE,
-                                    command: ["/usr/bin/xray", "-c", "/aws/xray/config.yaml"],
+                                    // Arguments to the image's own entrypoint (the daemon binary, which the
+                                    // scratch and Amazon Linux builds install at different paths).
+                                    args: ["-c", "/aws/xray/config.yaml"],
                                     env: [{ name: "AWS_REGION", value: args.region }],
                                     ports,
                                     resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "512m", memory: "64Mi" } },

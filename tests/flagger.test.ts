@@ -233,7 +233,8 @@ describe("Flagger, once per stack", () => {
         });
         const latticeRelease = byName(lattice, "flagger-release", TYPES.helmRelease);
         expect(at(latticeRelease.inputs, "values", "meshProvider")).toBe("gatewayapi:v1");
-        expect(at(latticeRelease.inputs, "values")).not.toHaveProperty("metricsServer");
+        // Lattice metrics come from CloudWatch MetricTemplates: Flagger is told there is no Prometheus.
+        expect(at(latticeRelease.inputs, "values", "metricsServer")).toBe("none");
         expect(resourcesOfType(appmesh, T.flagger)).toHaveLength(1);
     });
 

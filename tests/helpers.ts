@@ -117,6 +117,7 @@ export interface Container {
     name: string;
     image: string;
     command?: string[];
+    args?: string[];
     ports?: { name?: string; containerPort: number; hostPort?: number; protocol?: string }[];
     env?: EnvVar[];
     resources?: { requests?: Record<string, string>; limits?: Record<string, string> };

@@ -29,7 +29,9 @@ describe("Tracing: the X-Ray daemon DaemonSet", () => {
 
     it("reads its config from the ConfigMap", () => {
         const container = mainContainer(daemonSet());
-        expect(container.command).toEqual(["/usr/bin/xray", "-c", "/aws/xray/config.yaml"]);
+        // The image's entrypoint runs the daemon; the program only adds the config file.
+        expect(container.command).toBeUndefined();
+        expect(container.args).toEqual(["-c", "/aws/xray/config.yaml"]);
         expect(container.volumeMounts).toEqual([{ name: "config", mountPath: "/aws/xray", readOnly: true }]);
         expect(workloadSpec(daemonSet()).template.spec.volumes).toEqual([{ name: "config", configMap: { name: "xray-config" } }]);
     });

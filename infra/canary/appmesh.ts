@@ -144,7 +144,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
                     // Envoy traces to an injected X-Ray daemon sidecar, pinned like the cluster's daemon.
                     tracing: { enabled: true, provider: "x-ray" },
                     xray: { image: { repository: xrayRepository, tag: xrayTag } },
-                    resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { memory: "512Mi" } },
+                    resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "1", memory: "512Mi" } },
                 },
             },
             { parent: this, provider: env.k8sProvider },
