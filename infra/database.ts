@@ -68,7 +68,8 @@ export class Database extends pulumi.ComponentResource {
         const storageKey = new aws.kms.Key(
             `${name}-storage`,
             { description: `Storage and snapshots of RDS instance ${args.identifier}`, enableKeyRotation: true, deletionWindowInDays: 30, tags: args.tags },
-            { parent: this },
+            // Without its key the data and every snapshot are unreadable: protected like the instance.
+            { parent: this, protect: true },
         );
         new aws.kms.Alias(`${name}-storage`, { name: `alias/${args.identifier}-storage`, targetKeyId: storageKey.keyId }, { parent: this });
 

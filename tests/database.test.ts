@@ -62,10 +62,16 @@ describe("Database: the RDS MySQL instance", () => {
         expect(inputs.maxAllocatedStorage).toBe(200);
     });
 
-    it.each(["dev", "prod"])("%s: the instance, and only the instance, is protected", (stack) => {
+    it.each(["dev", "prod"])("%s: the instance and its storage key, and nothing else, are protected", (stack) => {
         const plan = stack === "dev" ? dev : prod;
         expect(byName(plan, "database-mysql").protect).toBe(true);
-        expect(plan.resources.filter((resource) => resource.protect).map((resource) => resource.name)).toEqual(["database-mysql"]);
+        expect(byName(plan, "database-storage", "aws:kms/key:Key").protect).toBe(true);
+        expect(
+            plan.resources
+                .filter((resource) => resource.protect)
+                .map((resource) => `${resource.type} ${resource.name}`)
+                .sort(),
+        ).toEqual(["aws:kms/key:Key database-storage", "aws:rds/instance:Instance database-mysql"]);
     });
 
     it("the generated password is long and avoids characters RDS or JDBC reject", () => {

@@ -225,9 +225,12 @@ describe("--json", () => {
             expect(typeof resource.inputs).toBe("object");
             expect(resource.protect === undefined || resource.protect).toBe(true);
         }
-        expect(doc.resources.filter((resource) => resource.protect === true).map((resource) => `${resource.type} ${resource.name}`)).toEqual([
-            "aws:rds/instance:Instance database-mysql",
-        ]);
+        expect(
+            doc.resources
+                .filter((resource) => resource.protect === true)
+                .map((resource) => `${resource.type} ${resource.name}`)
+                .sort(),
+        ).toEqual(["aws:kms/key:Key database-storage", "aws:rds/instance:Instance database-mysql"]);
         expect(find(doc, "aws:rds/instance:Instance", "database-mysql").parent).toBe("database");
         expect(find(doc, "eks-canary:database:Database", "database").parent).toBeNull();
 
