@@ -68,8 +68,9 @@ export class Database extends pulumi.ComponentResource {
         const storageKey = new aws.kms.Key(
             `${name}-storage`,
             { description: `Storage and snapshots of RDS instance ${args.identifier}`, enableKeyRotation: true, deletionWindowInDays: 30, tags: args.tags },
-            // Without its key the data and every snapshot are unreadable: protected like the instance.
-            { parent: this, protect: true },
+            // Without its key the data and every snapshot are unreadable: protected like the instance,
+            // and kept in AWS when the stack is destroyed, so the final snapshot stays readable.
+            { parent: this, protect: true, retainOnDelete: true },
         );
         new aws.kms.Alias(`${name}-storage`, { name: `alias/${args.identifier}-storage`, targetKeyId: storageKey.keyId }, { parent: this });
 

@@ -66,6 +66,9 @@ describe("Database: the RDS MySQL instance", () => {
         const plan = stack === "dev" ? dev : prod;
         expect(byName(plan, "database-mysql").protect).toBe(true);
         expect(byName(plan, "database-storage", "aws:kms/key:Key").protect).toBe(true);
+        // The final snapshot outlives the stack, so its key does too.
+        expect(byName(plan, "database-storage", "aws:kms/key:Key").retainOnDelete).toBe(true);
+        expect(plan.resources.filter((resource) => resource.retainOnDelete).map((resource) => resource.name)).toEqual(["database-storage"]);
         expect(
             plan.resources
                 .filter((resource) => resource.protect)

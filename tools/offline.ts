@@ -23,6 +23,8 @@ export interface DeclaredResource {
     readonly custom: boolean;
     /** `protect`: Pulumi refuses to delete or replace it. */
     readonly protect: boolean;
+    /** `retainOnDelete`: `pulumi destroy` leaves it in the cloud. */
+    readonly retainOnDelete: boolean;
     readonly inputs: Record<string, unknown>;
 }
 
@@ -117,6 +119,7 @@ interface RegisterRequest {
     getParent(): string;
     getCustom(): boolean;
     getProtect(): boolean;
+    getRetainondelete(): boolean;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 interface RegisterResponse {
@@ -180,6 +183,7 @@ export async function planOffline(stack: string, rawConfig: Readonly<Record<stri
                     urn: response.getUrn(),
                     custom: request.getCustom(),
                     protect: request.getProtect(),
+                    retainOnDelete: request.getRetainondelete(),
                     inputs: decodeWireValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                 });
             }

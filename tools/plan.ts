@@ -173,6 +173,7 @@ export function renderJson(plan: OfflinePlan): string {
         name: resource.name,
         parent: resource.parent ?? null,
         ...(resource.protect ? { protect: true } : {}),
+        ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
         inputs: sortKeys(resource.inputs),
     }));
     return JSON.stringify({ stack: plan.stack, resources, outputs: sortKeys(plan.outputs) }, null, 2);
@@ -477,7 +478,7 @@ function renderTree(nodes: readonly PlanNode[], indent: string, lines: string[])
         const { resource } = node;
         const project = !resource.custom && resource.type.startsWith(`${PROJECT}:`);
         const label = project ? resource.type : shortType(resource.type);
-        const flags = [resource.protect ? "[protected]" : "", !resource.custom && !project ? "(package component)" : ""].filter((flag) => flag !== "");
+        const flags = [resource.protect ? "[protected]" : "", resource.retainOnDelete ? "[kept on destroy]" : "", !resource.custom && !project ? "(package component)" : ""].filter((flag) => flag !== "");
         lines.push(`${indent}${last ? "└─ " : "├─ "}${label}  ${resource.name}${flags.length > 0 ? "  " + flags.join(" ") : ""}`);
         const inner = indent + (last ? "   " : "│  ");
         for (const line of details(resource)) {
