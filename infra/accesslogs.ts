@@ -37,7 +37,7 @@ export function accessLogBucketPolicy(bucketArn: string, prefix: string, elbAcco
 export interface AccessLogBucketArgs {
     /** Key prefix of the logs (the stack). */
     prefix: string;
-    /** Keep the bucket, and its logs, when the stack is destroyed: `pulumi destroy` fails while it holds logs. */
+    /** Keep the bucket, and its logs, when the stack is destroyed (`retainOnDelete`); else empty and delete it. */
     retain: boolean;
     tags?: Record<string, string>;
 }
@@ -53,7 +53,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
 
     constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:ingress:AccessLogBucket", name, {}, opts);
-        const bucket = new aws.s3.Bucket(name, { forceDestroy: !args.retain, tags: args.tags }, { parent: this });
+        const bucket = new aws.s3.Bucket(name, { forceDestroy: !args.retain, tags: args.tags }, { parent: this, retainOnDelete: args.retain });
         new aws.s3.BucketPublicAccessBlock(
             name,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },

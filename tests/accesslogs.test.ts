@@ -42,8 +42,12 @@ describe("AccessLogBucket: where the public ALB logs", () => {
     });
 
     it("is kept on destroy in prod and removable in dev", () => {
-        expect(byName(prod, "alb-access-logs", "aws:s3/bucket:Bucket").inputs.forceDestroy).toBe(false);
-        expect(byName(dev, "alb-access-logs", "aws:s3/bucket:Bucket").inputs.forceDestroy).toBe(true);
+        const prodBucket = byName(prod, "alb-access-logs", "aws:s3/bucket:Bucket");
+        expect(prodBucket.retainOnDelete).toBe(true);
+        expect(prodBucket.inputs.forceDestroy).toBe(false);
+        const devBucket = byName(dev, "alb-access-logs", "aws:s3/bucket:Bucket");
+        expect(devBucket.retainOnDelete).toBe(false);
+        expect(devBucket.inputs.forceDestroy).toBe(true);
     });
 
     it("lets only Elastic Load Balancing write, under the stack's prefix, over TLS", () => {

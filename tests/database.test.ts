@@ -68,7 +68,7 @@ describe("Database: the RDS MySQL instance", () => {
         expect(byName(plan, "database-storage", "aws:kms/key:Key").protect).toBe(true);
         // The final snapshot outlives the stack, so its key does too.
         expect(byName(plan, "database-storage", "aws:kms/key:Key").retainOnDelete).toBe(true);
-        expect(plan.resources.filter((resource) => resource.retainOnDelete).map((resource) => resource.name)).toEqual(["database-storage"]);
+        expect(plan.resources.filter((resource) => resource.retainOnDelete && resource.parent === "database").map((resource) => resource.name)).toEqual(["database-storage"]);
         expect(
             plan.resources
                 .filter((resource) => resource.protect)
