@@ -54,13 +54,13 @@ export class AccessLogBucket extends pulumi.ComponentResource {
     constructor(name: string, args: AccessLogBucketArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:ingress:AccessLogBucket", name, {}, opts);
         const bucket = new aws.s3.Bucket(name, { forceDestroy: !args.retain, tags: args.tags }, { parent: this, retainOnDelete: args.retain });
-        new aws.s3.BucketPublicAccessBlock(
+        const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
             name,
             { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
             { parent: this },
         );
         new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
-        new aws.s3.BucketServerSideEncryptionConfiguration(
+        const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
             name,
             { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
             { parent: this },
@@ -71,7 +71,7 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             { parent: this },
         );
         const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
-        new aws.s3.BucketPolicy(
+        const policy = new aws.s3.BucketPolicy(
             name,
             {
                 bucket: bucket.id,
@@ -81,7 +81,9 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        this.bucketName = bucket.bucket;
+        // Known only once the bucket is private, encrypted and writable by the load balancer: an
+        // Ingress that logs to it waits for all of that (and, on destroy, goes first).
+        this.bucketName = pulumi.all([bucket.bucket, publicAccessBlock.id, encryption.id, policy.id]).apply(([bucketName]) => bucketName);
         this.prefix = args.prefix;
         this.registerOutputs({ bucketName: this.bucketName });
     }

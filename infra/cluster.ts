@@ -162,7 +162,8 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [controlPlane, ...nodePolicyAttachments] },
         );
 
-        this.clusterName = pulumi.output(args.clusterName);
+        // The name is fixed, but whoever reads it (Helm values, outputs) should wait for the cluster.
+        this.clusterName = controlPlane.oidcProviderArn.apply(() => args.clusterName);
         this.kubeconfig = pulumi.secret(controlPlane.kubeconfigJson);
         this.oidcProvider = { arn: controlPlane.oidcProviderArn, issuer: controlPlane.oidcIssuer };
         this.nodeSecurityGroupId = controlPlane.nodeSecurityGroupId;

@@ -51,7 +51,6 @@ export class Database extends pulumi.ComponentResource {
     public readonly address: pulumi.Output<string>;
     /** `address:port`. */
     public readonly endpoint: pulumi.Output<string>;
-    public readonly password: pulumi.Output<string>;
     /** The in-cluster host name of the database. */
     public readonly serviceName: pulumi.Output<string>;
     public readonly passwordSecretName: pulumi.Output<string>;
@@ -156,7 +155,6 @@ export class Database extends pulumi.ComponentResource {
 
         this.address = instance.address;
         this.endpoint = instance.endpoint;
-        this.password = password.result;
         this.serviceName = service.metadata.name;
         this.passwordSecretName = passwordSecret.metadata.name;
         this.registerOutputs({ address: this.address, endpoint: this.endpoint, serviceName: this.serviceName, passwordSecretName: this.passwordSecretName });

@@ -71,6 +71,9 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                     // The IngressClass is declared below, where the program can see and test it.
                     createIngressClassResource: false,
                     podDisruptionBudget: { maxUnavailable: 1 },
+                    // The stack has no Services of type LoadBalancer; without this webhook, Services
+                    // created while the controller starts are not blocked on its endpoints.
+                    enableServiceMutatorWebhook: false,
                     resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
                 },
             },

@@ -49,6 +49,8 @@ export function describe(value: unknown): string {
 export interface StringRule {
     /** Allowed values; the message lists them. */
     readonly oneOf?: readonly string[];
+    /** A secret: messages never quote the value. */
+    readonly secret?: boolean;
     readonly pattern?: RegExp;
     /** What the pattern means, for the message, e.g. "an ACM certificate ARN". */
     readonly expected?: string;
@@ -83,20 +85,21 @@ export class Checker {
             return undefined;
         }
         const allowed = this.allowedText(rule);
+        const shown = rule.secret === true ? "the secret value" : describe(value);
         if (typeof value !== "string") {
-            this.report(key, `${describe(value)} is not a string; allowed: ${allowed}`);
+            this.report(key, `${shown} is not a string; allowed: ${allowed}`);
             return undefined;
         }
         if (rule.oneOf !== undefined && !rule.oneOf.includes(value)) {
-            this.report(key, `${describe(value)} is not allowed; allowed: ${allowed}`);
+            this.report(key, `${shown} is not allowed; allowed: ${allowed}`);
             return undefined;
         }
         if (rule.pattern !== undefined && !rule.pattern.test(value)) {
-            this.report(key, `${describe(value)} is malformed; allowed: ${allowed}`);
+            this.report(key, `${shown} is malformed; allowed: ${allowed}`);
             return undefined;
         }
         if (rule.maxLength !== undefined && value.length > rule.maxLength) {
-            this.report(key, `${describe(value)} is longer than ${rule.maxLength} characters; allowed: ${allowed}`);
+            this.report(key, `${shown} is longer than ${rule.maxLength} characters; allowed: ${allowed}`);
             return undefined;
         }
         return value;

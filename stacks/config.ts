@@ -79,7 +79,7 @@ export interface UserManagementConfig {
 /**
  * How a service's canary moves: `manual`, the weights of the stack config (a `pulumi up` per
  * step); `automated`, Flagger moves the weight itself, checking metrics at each step and rolling
- * back on its own (docs/flagger.md).
+ * back on its own (README, "Release modes").
  */
 export const SERVICE_MODES = ["manual", "automated"] as const;
 export type ServiceMode = (typeof SERVICE_MODES)[number];
@@ -565,7 +565,7 @@ function parseFlagger(check: Checker, key: string, value: Json | undefined, urlK
     const alerts = check.object(alertsKey, raw.alerts, ["provider", "channel"]);
     let url: string | undefined;
     if (urlValue !== undefined) {
-        url = urlValue === OFFLINE_SECRET ? urlValue : check.string(urlKey, urlValue, { pattern: HTTPS_URL, expected: "an https:// webhook URL (set it with `pulumi config set --secret flaggerAlertUrl <url>`)" });
+        url = urlValue === OFFLINE_SECRET ? urlValue : check.string(urlKey, urlValue, { secret: true, pattern: HTTPS_URL, expected: "an https:// webhook URL (set it with `pulumi config set --secret flaggerAlertUrl <url>`)" });
         if (url !== undefined && url !== OFFLINE_SECRET && url.length > 2048) {
             check.report(urlKey, "is longer than 2048 characters; allowed: an https:// webhook URL");
             url = undefined;

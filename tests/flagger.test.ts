@@ -395,7 +395,11 @@ describe("config errors", () => {
             key: "eks-canary:flaggerAlertUrl",
             message: expect.stringMatching(/missing/) as string,
         });
-        expect(configErrors([AUTOMATED, ...ALERTS.slice(0, 2), "flaggerAlertUrl=http://hooks.example.com/x"]).map((issue) => issue.key)).toEqual(["eks-canary:flaggerAlertUrl"]);
+        const insecure = configErrors([AUTOMATED, ...ALERTS.slice(0, 2), "flaggerAlertUrl=http://hooks.example.com/secret-token-123"]);
+        expect(insecure.map((issue) => issue.key)).toEqual(["eks-canary:flaggerAlertUrl"]);
+        // A secret is never quoted back, even when it is wrong.
+        expect(insecure[0].message).not.toContain("secret-token-123");
+        expect(insecure[0].message).toContain("the secret value is malformed");
         expect(configErrors([AUTOMATED, "flagger.alerts.provider=generic", ALERTS[2]])).toContainEqual({
             key: "eks-canary:flagger.alerts.provider",
             message: expect.stringMatching(/no generic webhook type/) as string,

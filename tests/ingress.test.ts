@@ -36,6 +36,8 @@ describe("LoadBalancerController: the Helm release", () => {
         expect(values.region).toBe("eu-west-1");
         expect(values.vpcId).toBe("(known after deploy: network-vpc.vpcId)");
         expect(values.createIngressClassResource).toBe(false);
+        // No Service of type LoadBalancer here: no mutating webhook on every Service create.
+        expect(values.enableServiceMutatorWebhook).toBe(false);
     });
 
     it("its service account carries the IRSA role ARN", () => {

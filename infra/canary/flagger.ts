@@ -198,7 +198,7 @@ export function canaryAnalysis(
             { name: "smoke-test", type: "pre-rollout", url: urls.loadTester, timeout: "30s", metadata: { type: "bash", cmd: `curl -sf ${urls.smokeTest}` } },
             // During each step: enough requests for the metrics to mean something.
             { name: "load-test", type: "rollout", url: urls.loadTester, timeout: "5s", metadata: { cmd: `hey -z ${analysis.interval} -q ${requestsPerSecond} -c ${concurrency} ${urls.loadTest}` } },
-            // A manual abort: open the load tester's rollback gate (docs/flagger.md).
+            // A manual abort: open the load tester's rollback gate (README, "Release, watch, abort").
             { name: "manual-rollback", type: "rollback", url: `${urls.loadTester}rollback/check`, timeout: "5s" },
         ],
         ...(alertProvider === undefined ? {} : { alerts: [{ name: "rollout events", severity: "info", providerRef: alertProvider }] }),
@@ -382,7 +382,7 @@ export class Flagger extends pulumi.ComponentResource {
             if (spec.analysis.latticeTargetGroup === undefined) {
                 void pulumi.log.warn(
                     `service ${spec.name}: analysis.latticeTargetGroup is not set, so Flagger cannot read the canary's CloudWatch metrics and rolls every release back; ` +
-                        `after the first deploy set it to the VPC Lattice target group of Service ${spec.name}-canary (docs/flagger.md)`,
+                        `after the first deploy set it to the VPC Lattice target group of Service ${spec.name}-canary (README, "Release modes")`,
                     parent,
                 );
             }
