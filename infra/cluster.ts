@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
@@ -12,6 +13,14 @@ export function clusterAccessPolicyArn(region: string, policy: string): string {
     return `arn:${partitionOf(region)}:eks::aws:cluster-access-policy/${policy}`;
 }
 
+/**
+ * The key of a principal's access entry: derived from its ARN, so adding, removing or reordering
+ * admins never moves another admin's entry.
+ */
+export function accessEntryKey(principalArn: string): string {
+    return `admin-${createHash("sha256").update(principalArn).digest("hex").slice(0, 12)}`;
+}
+
 /** An access entry that makes `principalArn` cluster admin, in access-entry API terms. */
 export function clusterAdminAccessEntry(region: string, principalArn: pulumi.Input<string>): eks.types.input.AccessEntryArgs {
     return {
@@ -23,7 +32,7 @@ export function clusterAdminAccessEntry(region: string, principalArn: pulumi.Inp
 /**
  * A transform for the EKS cluster that @pulumi/eks creates: the creator of a cluster gets no
  * implicit, invisible admin access entry (`bootstrapClusterCreatorAdminPermissions`); the admins
- * are the explicit access entries, the deployer among them.
+ * are the explicit access entries of `cluster.adminPrincipalArns`.
  */
 export function withoutCreatorAdmin(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
     if (args.type !== "aws:eks/cluster:Cluster") {
@@ -54,10 +63,11 @@ export interface ClusterArgs {
     /** CIDRs that may reach the public API endpoint; empty: the endpoint is private only. */
     publicAccessCidrs: readonly string[];
     /**
-     * Cluster administrators by IAM principal ARN. The principal running `pulumi up` is always one
-     * (the Kubernetes provider deploys as it); nobody else is, the cluster's creator included.
+     * Cluster administrators by IAM principal ARN, and nobody else (the cluster's creator
+     * included). The principals that run `pulumi up` must be among them: the Kubernetes provider
+     * deploys as they do.
      */
-    adminPrincipalArns: readonly pulumi.Input<string>[];
+    adminPrincipalArns: readonly string[];
     tags?: Record<string, string>;
 }
 
@@ -106,7 +116,7 @@ export class Cluster extends pulumi.ComponentResource {
                 ...(args.publicAccessCidrs.length > 0 ? { publicAccessCidrs: [...args.publicAccessCidrs] } : {}),
                 enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
                 encryptionConfigKeyArn: secretsKey.arn,
-                accessEntries: Object.fromEntries(args.adminPrincipalArns.map((principal, index) => [`admin-${index}`, clusterAdminAccessEntry(args.region, principal)])),
+                accessEntries: Object.fromEntries(args.adminPrincipalArns.map((principal) => [accessEntryKey(principal), clusterAdminAccessEntry(args.region, principal)])),
                 tags: args.tags,
             },
             { parent: this, transforms: [withoutCreatorAdmin] },

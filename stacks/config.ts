@@ -40,8 +40,8 @@ export interface ClusterConfig {
     /** CIDRs allowed to reach the public API endpoint; empty means the endpoint is private only. */
     readonly publicAccessCidrs: readonly string[];
     /**
-     * IAM roles and users granted cluster admin, besides the principal that runs `pulumi up`; the
-     * cluster's creator gets no implicit admin.
+     * IAM roles and users granted cluster admin, and nobody else: the cluster's creator gets no
+     * implicit admin, so the principals that run `pulumi up` must be listed.
      */
     readonly adminPrincipalArns: readonly string[];
 }
@@ -360,7 +360,14 @@ function parseCluster(check: Checker, key: string, value: Json | undefined, stac
         return cidr;
     });
     const adminsKey = childKey(key, "adminPrincipalArns");
-    const adminPrincipalArns = (check.array(adminsKey, raw.adminPrincipalArns, { minItems: 0, maxItems: 20 }) ?? []).map((item, index) =>
+    if (raw.adminPrincipalArns === undefined) {
+        check.report(
+            adminsKey,
+            "missing; the cluster's creator gets no implicit admin, so list the IAM roles (or users) that run `pulumi up` and administer the cluster, e.g. your CI or Pulumi Deployments role: " +
+                "`pulumi config set --path 'cluster.adminPrincipalArns[0]' arn:aws:iam::<account>:role/<name>`; allowed: 1..20 IAM role or user ARNs",
+        );
+    }
+    const adminPrincipalArns = (check.array(adminsKey, raw.adminPrincipalArns, { minItems: 1, maxItems: 20 }) ?? []).map((item, index) =>
         check.string(childKey(adminsKey, index), item, { pattern: PRINCIPAL_ARN, expected: "an IAM role or user ARN such as arn:aws:iam::111122223333:role/platform-admin" }),
     );
     return {

@@ -2,7 +2,6 @@
  * The composition: which components one stack declares and how their outputs wire them together.
  * It takes a validated StackConfig and reads nothing else.
  */
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../infra/accesslogs";
@@ -46,9 +45,6 @@ export function declareStack(config: StackConfig): StackOutputs {
         tags,
     });
 
-    // The principal running `pulumi up` (an assumed role resolves to the role itself): the
-    // Kubernetes provider deploys as it, so it is a cluster admin, explicitly.
-    const deployer = aws.iam.getSessionContextOutput({ arn: aws.getCallerIdentityOutput().arn }).issuerArn;
     const cluster = new Cluster("cluster", {
         clusterName: config.cluster.name,
         kubernetesVersion: config.cluster.kubernetesVersion,
@@ -60,7 +56,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         nodes: config.cluster.nodes,
         nodeDiskGiB: config.cluster.nodeDiskGiB,
         publicAccessCidrs: config.cluster.publicAccessCidrs,
-        adminPrincipalArns: [deployer, ...config.cluster.adminPrincipalArns],
+        adminPrincipalArns: config.cluster.adminPrincipalArns,
         tags,
     });
     const k8sProvider = cluster.provider;

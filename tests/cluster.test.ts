@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CONTROL_PLANE_LOG_TYPES, withoutCreatorAdmin } from "../infra/cluster";
+import { accessEntryKey, CONTROL_PLANE_LOG_TYPES, withoutCreatorAdmin } from "../infra/cluster";
 import { at, byName, childrenOf, editJson, OfflinePlan, planOffline, planStack, policyOf, readStackFile, resourcesOfType, TYPES } from "./helpers";
 
 let dev: OfflinePlan;
@@ -25,7 +25,7 @@ beforeAll(async () => {
         "dev",
         editJson(readStackFile("dev").config, "eks-canary:cluster", (cluster) => {
             cluster.publicAccessCidrs = ["203.0.113.10/32"];
-            cluster.adminPrincipalArns = ["arn:aws:iam::111122223333:role/platform-admin"];
+            cluster.adminPrincipalArns = ["arn:aws:iam::111122223333:role/eks-canary-deployer", "arn:aws:iam::111122223333:role/platform-admin"];
         }),
     );
 });
@@ -205,21 +205,24 @@ describe("Cluster: secrets encryption and access", () => {
         expect(byName(dev, "cluster-eks").inputs.encryptionConfigKeyArn).toBe("(known after deploy: cluster-secrets.arn)");
     });
 
-    it("makes the deployer cluster admin through an explicit access entry, and nobody else by default", () => {
+    it("makes exactly the configured principals cluster admin, through explicit access entries", () => {
         const entries = byName(dev, "cluster-eks").inputs.accessEntries as Record<string, { principalArn: string; accessPolicies: Record<string, unknown> }>;
-        expect(Object.keys(entries)).toEqual(["admin-0"]);
-        expect(entries["admin-0"].principalArn).toBe("(known after deploy: aws.deployerRoleArn)");
-        expect(entries["admin-0"].accessPolicies).toEqual({
-            admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+        const deployer = "arn:aws:iam::111122223333:role/eks-canary-deployer";
+        expect(entries).toEqual({
+            [accessEntryKey(deployer)]: {
+                principalArn: deployer,
+                accessPolicies: { admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
+            },
         });
     });
 
-    it("adds the configured admins after the deployer", () => {
+    it("keys each entry by its principal, so adding an admin leaves the others' entries alone", () => {
         const entries = byName(publicFromOffice, "cluster-eks").inputs.accessEntries as Record<string, { principalArn: string }>;
-        expect(Object.values(entries).map((entry) => entry.principalArn)).toEqual([
-            "(known after deploy: aws.deployerRoleArn)",
-            "arn:aws:iam::111122223333:role/platform-admin",
-        ]);
+        const admins = ["arn:aws:iam::111122223333:role/eks-canary-deployer", "arn:aws:iam::111122223333:role/platform-admin"];
+        expect(Object.fromEntries(Object.entries(entries).map(([key, entry]) => [key, entry.principalArn]))).toEqual(
+            Object.fromEntries(admins.map((admin) => [accessEntryKey(admin), admin])),
+        );
+        expect(accessEntryKey(admins[0])).toMatch(/^admin-[0-9a-f]{12}$/);
     });
 
     it("withoutCreatorAdmin turns off the creator's implicit admin on the EKS cluster only", () => {

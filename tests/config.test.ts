@@ -5,6 +5,7 @@ import { KUBERNETES_VERSIONS, parseStackConfig, StackConfig } from "../stacks/co
 import { planOffline } from "../tools/offline";
 import { readStackFile } from "../tools/stackfile";
 
+const ADMIN = "arn:aws:iam::111122223333:role/eks-canary-deployer";
 const CERTIFICATE = "arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-4987-8654-3210fedcba98";
 
 /** The least config that parses: every required key, nothing optional. */
@@ -14,7 +15,7 @@ function minimalRaw(): Record<string, string> {
         "eks-canary:domain": "canary.example.com",
         "eks-canary:hostedZoneId": "Z0123456789ABCDEFGHIJ",
         "eks-canary:certificateArn": CERTIFICATE,
-        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35" }),
+        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN] }),
         "eks-canary:mail": JSON.stringify({ fromAddress: "noreply@example.com" }),
         "eks-canary:usermgmt": JSON.stringify({ image: "example/usermgmt:1.0.0" }),
         "eks-canary:services": JSON.stringify({
@@ -73,7 +74,7 @@ describe("parseStackConfig: a minimal valid config", () => {
             nodes: { min: 2, desired: 2, max: 4 },
             nodeDiskGiB: 30,
             publicAccessCidrs: [],
-            adminPrincipalArns: [],
+            adminPrincipalArns: [ADMIN],
         });
         expect(config.ingress).toEqual({ deletionProtection: true });
         expect(config.database).toEqual({
@@ -357,12 +358,12 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
     });
 
     it("nodes with min above desired", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", nodes: { min: 3, desired: 2, max: 4 } }) });
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], nodes: { min: 3, desired: 2, max: 4 } }) });
         expect(issueAt(issues, "eks-canary:cluster.nodes").message).toBe("min 3, desired 2, max 4; allowed: min <= desired <= max");
     });
 
     it("nodes with desired above max", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", nodes: { min: 1, desired: 5, max: 4 } }) });
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], nodes: { min: 1, desired: 5, max: 4 } }) });
         expect(issueAt(issues, "eks-canary:cluster.nodes").message).toContain("min <= desired <= max");
     });
 
@@ -390,7 +391,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
     });
 
     it("a public API endpoint open to the whole internet", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", publicAccessCidrs: ["10.1.0.0/16", "0.0.0.0/0"] }) });
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["10.1.0.0/16", "0.0.0.0/0"] }) });
         expect(issueAt(issues, "eks-canary:cluster.publicAccessCidrs[1]").message).toContain("opens the Kubernetes API to the whole internet");
     });
 
@@ -470,7 +471,7 @@ describe("parseStackConfig reports all problems at once", () => {
         "eks-canary:router": "istio",
         "eks-canary:domian": "canary.example.com",
         "eks-canary:certificateArn": CERTIFICATE.replace("eu-west-1", "us-east-1"),
-        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", nodes: { min: 3, desired: 2, max: 4 } }),
+        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], nodes: { min: 3, desired: 2, max: 4 } }),
         "eks-canary:usermgmt": JSON.stringify({ image: "example/usermgmt", calls: "payments" }),
     };
     const expectedKeys = [
@@ -537,5 +538,16 @@ describe("planOffline with bad config", () => {
         expect(pulumi.runtime.getStack()).toBe("sentinel");
         expect(pulumi.runtime.allConfig()).not.toHaveProperty("eks-canary:router");
         expect(registered).toEqual([]);
+    });
+});
+
+describe("parseStackConfig: cluster admins", () => {
+    it("requires them, saying why and how to set them", () => {
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35" }) });
+        expect(issues).toHaveLength(1);
+        expect(issueAt(issues, "eks-canary:cluster.adminPrincipalArns").message).toContain("the cluster's creator gets no implicit admin");
+        expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [] }) }), "eks-canary:cluster.adminPrincipalArns").message).toContain(
+            "1..20 items",
+        );
     });
 });

@@ -87,8 +87,6 @@ export function mockInvoke(token: string, inputs: Record<string, unknown>): Reco
             const name = String(inputs.name);
             return { id: afterDeploy(`prefix list ${name}`, "id"), name, addressFamily: name.includes(".ipv6.") ? "IPv6" : "IPv4" };
         }
-        case "aws:iam/getSessionContext:getSessionContext":
-            return { arn: String(inputs.arn), issuerArn: afterDeploy("aws", "deployerRoleArn"), issuerId: afterDeploy("aws", "deployerRoleId"), issuerName: afterDeploy("aws", "deployerRoleName"), sessionName: "" };
         case "aws:elb/getServiceAccount:getServiceAccount":
             return { arn: afterDeploy("aws", "elbServiceAccountArn"), id: afterDeploy("aws", "elbServiceAccountId") };
         default:
