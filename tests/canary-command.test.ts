@@ -15,6 +15,7 @@ interface StackOptions {
     weight?: number | undefined;
     canary?: boolean;
     replicas?: number;
+    mode?: "manual" | "automated";
     outputs?: Record<string, unknown>;
     upFails?: (message: string) => boolean;
 }
@@ -27,6 +28,7 @@ function fakeStack(options: StackOptions = {}) {
         healthPath: "/notification/health-status",
         replicas: options.replicas ?? 2,
         stable: { image: STABLE_IMAGE },
+        ...(options.mode === undefined ? {} : { mode: options.mode }),
     };
     if (options.canary !== false) {
         notification.canary = { image: CANARY_IMAGE, ...(options.weight === undefined ? {} : { weight: options.weight }) };
@@ -178,6 +180,16 @@ describe("canary step", () => {
         expect(run.code).toBe(1);
         expect(run.err).toContain("pulumi up failed: code: 255");
         expect(run.err).not.toMatch(/\n\s+at /);
+    });
+});
+
+describe("a service Flagger drives", () => {
+    it.each([["step"], ["promote"], ["rollback"], ["run"]])("refuses %s, changes nothing and says why", async (command) => {
+        const { driver, log } = fakeStack({ router: "lattice", mode: "automated", weight: 0 });
+        const run = await canary([command, "--stack", "dev"], { stack: driver });
+        expect(run.code).not.toBe(0);
+        expect(run.err).toContain("service notification is in automated mode: Flagger moves its weight");
+        expect(log).toEqual([]);
     });
 });
 

@@ -15,6 +15,7 @@ import {
     formatDuration,
     formatPercent,
     Health,
+    pickManualService,
     pickService,
     planPromote,
     planRollback,
@@ -128,7 +129,7 @@ export async function runSingle(
 
 /** The steps `run` would walk, printed (the `--dry-run` output, and the header of a real run). */
 export function describeRun(state: CanaryState, options: RunOptions): { lines: string[]; walk: number[]; service: string; from: number } {
-    const service = pickService(state, options.service);
+    const service = pickManualService(state, options.service, "run");
     const canary = requireCanary(service, "walk");
     const steps = effectiveSteps(state);
     const walk = remainingSteps(canary.weight, steps);
@@ -194,7 +195,7 @@ export async function runWalk(driver: StackDriver, metricSource: MetricSourceFac
     io.out(`metrics: ${source.description}`);
 
     const steps = effectiveSteps(state);
-    const canary = requireCanary(pickService(state, service), "walk");
+    const canary = requireCanary(pickManualService(state, service, "run"), "walk");
     let current = canary.weight;
     for (const [index, to] of walk.entries()) {
         const change: ReleaseChange = {

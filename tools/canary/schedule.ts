@@ -18,6 +18,8 @@ export interface ServiceState {
     readonly stableImage: string | undefined;
     /** Pods per version (`replicas` router: pods of both versions together). */
     readonly replicas: number;
+    /** `automated`: Flagger moves the weight, and the command leaves the service alone. */
+    readonly mode: "manual" | "automated";
     readonly canary?: { readonly image: string | undefined; readonly weight: number };
 }
 
@@ -89,7 +91,7 @@ function serviceState(name: string, value: unknown): ServiceState {
     const raw = isRecord(value) ? value : {};
     const stable = isRecord(raw.stable) ? raw.stable : {};
     const replicas = typeof raw.replicas === "number" ? raw.replicas : 2;
-    const base = { name, stableImage: typeof stable.image === "string" ? stable.image : undefined, replicas };
+    const base = { name, stableImage: typeof stable.image === "string" ? stable.image : undefined, replicas, mode: raw.mode === "automated" ? ("automated" as const) : ("manual" as const) };
     if (!isRecord(raw.canary)) {
         return base;
     }
@@ -117,6 +119,25 @@ export function pickService(state: CanaryState, name: string | undefined): Servi
         throw new CanaryError(`unknown service ${JSON.stringify(name)}; services of this stack: ${names.length > 0 ? names.join(", ") : "none"}`);
     }
     return found;
+}
+
+/**
+ * Refuses a service whose canary Flagger drives: a weight the command set would be ignored, and
+ * its rollback would change nothing.
+ */
+export function pickManualService(state: CanaryState, name: string | undefined, command: string): ServiceState {
+    const service = pickService(state, name);
+    requireManual(service, command);
+    return service;
+}
+
+export function requireManual(service: ServiceState, command: string): void {
+    if (service.mode === "automated") {
+        throw new CanaryError(
+            `service ${service.name} is in automated mode: Flagger moves its weight and rolls it back, so \`${command}\` has nothing to do; ` +
+                "watch it with `kubectl get canary -w`, or set services." + service.name + ".mode to manual to release it step by step",
+        );
+    }
 }
 
 /** The canary block of a service, or a refusal that says how to start one. */
@@ -164,7 +185,7 @@ export function checkWeight(state: CanaryState, service: ServiceState, weight: n
 
 /** `step [--to N]`: the next weight of the schedule, or N. */
 export function planStep(state: CanaryState, serviceName: string | undefined, to: number | undefined): ReleaseChange {
-    const service = pickService(state, serviceName);
+    const service = pickManualService(state, serviceName, "step");
     const canary = requireCanary(service, "step");
     const steps = effectiveSteps(state);
     let target: number;
@@ -194,7 +215,7 @@ export function planStep(state: CanaryState, serviceName: string | undefined, to
 
 /** `rollback`: all requests back to v1; v2 stays deployed until its canary block is removed. */
 export function planRollback(state: CanaryState, serviceName: string | undefined, reason?: string): ReleaseChange | undefined {
-    const service = pickService(state, serviceName);
+    const service = pickManualService(state, serviceName, "rollback");
     const canary = requireCanary(service, "roll back");
     if (canary.weight === 0) {
         return undefined;
@@ -214,7 +235,7 @@ export function rollbackChange(service: string, from: number, reason?: string): 
 
 /** `promote`: v1 takes the canary's image, the canary block goes. */
 export function planPromote(state: CanaryState, serviceName: string | undefined): ReleaseChange {
-    const service = pickService(state, serviceName);
+    const service = pickManualService(state, serviceName, "promote");
     const canary = requireCanary(service, "promote");
     return promoteChange(service.name, canary.image, canary.weight);
 }
