@@ -73,6 +73,9 @@ export class Database extends pulumi.ComponentResource {
         );
         new aws.kms.Alias(`${name}-storage`, { name: `alias/${args.identifier}-storage`, targetKeyId: storageKey.keyId }, { parent: this });
 
+        // A stack recreated after a destroy must not collide with the previous final snapshot.
+        const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, { parent: this });
+
         const subnetGroup = new aws.rds.SubnetGroup(
             `${name}-subnets`,
             { description: `Isolated subnets of ${args.identifier}`, subnetIds: args.subnetIds, tags: args.tags },
@@ -126,7 +129,7 @@ export class Database extends pulumi.ComponentResource {
                 copyTagsToSnapshot: true,
                 deletionProtection: args.deletionProtection,
                 skipFinalSnapshot: !args.finalSnapshot,
-                ...(args.finalSnapshot ? { finalSnapshotIdentifier: `${args.identifier}-final` } : {}),
+                ...(args.finalSnapshot ? { finalSnapshotIdentifier: pulumi.interpolate`${args.identifier}-final-${snapshotSuffix.hex}` } : {}),
                 tags: args.tags,
             },
             // The data outlives any one `pulumi up`: no update, rename or destroy removes it

@@ -49,6 +49,8 @@ export interface ClusterConfig {
 export interface IngressConfig {
     /** Refuse to delete the public ALB until this is lifted. */
     readonly deletionProtection: boolean;
+    /** Leave the access-log bucket, with its logs, in the account when the stack is destroyed. */
+    readonly retainAccessLogs: boolean;
 }
 
 export interface DatabaseConfig {
@@ -267,8 +269,11 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     const network = parseNetwork(check, key("network"), values.network);
     const cluster = parseCluster(check, key("cluster"), values.cluster, stack);
     const database = parseDatabase(check, key("database"), values.database);
-    const ingressObject = check.object(key("ingress"), values.ingress, ["deletionProtection"]) ?? {};
-    const ingress: IngressConfig = { deletionProtection: check.boolean(childKey(key("ingress"), "deletionProtection"), ingressObject.deletionProtection) ?? true };
+    const ingressObject = check.object(key("ingress"), values.ingress, ["deletionProtection", "retainAccessLogs"]) ?? {};
+    const ingress: IngressConfig = {
+        deletionProtection: check.boolean(childKey(key("ingress"), "deletionProtection"), ingressObject.deletionProtection) ?? true,
+        retainAccessLogs: check.boolean(childKey(key("ingress"), "retainAccessLogs"), ingressObject.retainAccessLogs) ?? true,
+    };
     const mailObject = check.object(key("mail"), values.mail, ["fromAddress"]);
     const fromAddress = check.requiredString(childKey(key("mail"), "fromAddress"), mailObject?.fromAddress, { pattern: EMAIL, expected: "an email address verified in SES" });
     const schedule = parseSchedule(check, key("canary"), values.canary);

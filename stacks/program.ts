@@ -213,7 +213,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         usermgmt,
     );
 
-    const accessLogs = new AccessLogBucket("alb-access-logs", { prefix: config.stack, retain: config.ingress.deletionProtection, tags });
+    const accessLogs = new AccessLogBucket("alb-access-logs", { prefix: config.stack, retain: config.ingress.retainAccessLogs, tags });
     const ingress = new AppIngress(
         "app-ingress",
         {

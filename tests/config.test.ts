@@ -76,7 +76,7 @@ describe("parseStackConfig: a minimal valid config", () => {
             publicAccessCidrs: [],
             adminPrincipalArns: [ADMIN],
         });
-        expect(config.ingress).toEqual({ deletionProtection: true });
+        expect(config.ingress).toEqual({ deletionProtection: true, retainAccessLogs: true });
         expect(config.database).toEqual({
             instanceClass: "db.t4g.micro",
             allocatedStorageGiB: 20,

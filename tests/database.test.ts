@@ -56,7 +56,9 @@ describe("Database: the RDS MySQL instance", () => {
         expect(inputs.multiAz).toBe(true);
         expect(inputs.deletionProtection).toBe(true);
         expect(inputs.skipFinalSnapshot).toBe(false);
-        expect(inputs.finalSnapshotIdentifier).toBe("eks-canary-prod-usermgmt-final");
+        // A suffix made once per stack: a stack recreated after a destroy takes a new final snapshot name.
+        expect(inputs.finalSnapshotIdentifier).toBe("eks-canary-prod-usermgmt-final-(known after deploy: database-final-snapshot.hex)");
+        expect(byName(prod, "database-final-snapshot").inputs).toEqual({ byteLength: 4 });
         expect(inputs.instanceClass).toBe("db.t4g.medium");
         expect(inputs.allocatedStorage).toBe(50);
         expect(inputs.maxAllocatedStorage).toBe(200);
@@ -148,6 +150,7 @@ describe("Database: what the cluster sees", () => {
                 `${TYPES.service} database-service`,
                 "aws:kms/key:Key database-storage",
                 "aws:kms/alias:Alias database-storage",
+                "random:index/randomId:RandomId database-final-snapshot",
             ].sort(),
         );
     });

@@ -66,6 +66,8 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
             return { sesSmtpPasswordV4: unknown("sesSmtpPasswordV4") };
         case "random:index/randomPassword:RandomPassword":
             return { result: unknown("result") };
+        case "random:index/randomId:RandomId":
+            return { hex: unknown("hex") };
         case "aws:s3/bucket:Bucket":
             return { bucket: unknown("bucket") };
         case "aws:route53/zone:Zone":
