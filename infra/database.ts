@@ -9,7 +9,8 @@ export const MYSQL_PORT = 3306;
 export const DATABASE_NAME = "usermgmt";
 export const DATABASE_USER = "dbadmin";
 /** In-cluster names the app resolves: the ExternalName Service and the password Secret. */
-export const DATABASE_SERVICE_NAME = "mysql";
+export { DATABASE_SERVICE_NAME } from "./names";
+import { DATABASE_SERVICE_NAME } from "./names";
 export const PASSWORD_SECRET_NAME = "mysql-db-password";
 export const PASSWORD_SECRET_KEY = "db-password";
 

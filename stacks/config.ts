@@ -6,6 +6,7 @@
 import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/plan";
 import type { CanaryAnalysis } from "../infra/canary/flagger";
 import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
+import { fixedObjectNames, serviceObjectNames, USERMGMT } from "../infra/names";
 import { Checker, childKey, isObject, Json, JsonObject, suggestion } from "./checks";
 
 export const PROJECT = "eks-canary";
@@ -413,8 +414,8 @@ function parseResources(check: Checker, key: string, value: Json | undefined, de
     };
 }
 
-/** Names the program gives its own workloads: a canaried service may not take them. */
-export const RESERVED_SERVICE_NAMES = ["usermgmt"] as const;
+/** The name of the user-management app: no canaried service may take it. */
+export const RESERVED_SERVICE_NAMES = [USERMGMT.name] as const;
 
 const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "resources", "stable", "canary", "mode", "analysis"];
 const ANALYSIS_KEYS = ["interval", "threshold", "maxWeight", "stepWeight", "stepWeights", "successRateMin", "latencyMaxMs", "loadTest", "latticeTargetGroup"];
@@ -449,10 +450,23 @@ function parseServices(check: Checker, key: string, value: Json | undefined, rou
     if (Object.keys(entries).length === 0 && isObject(value)) {
         check.report(key, "no services; allowed: at least one service");
     }
-    for (const name of Object.keys(entries)) {
+    const taken = new Map(fixedObjectNames().map((objectName) => [objectName, "an object of the program"]));
+    for (const [name, entry] of Object.entries(entries)) {
         if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(name)) {
             check.report(childKey(key, name), `${JSON.stringify(name)} is the name of the user-management app (configured under usermgmt); allowed: any other name`);
             delete entries[name];
+            continue;
+        }
+        // Two services, or a service and the program, must not name the same Kubernetes object.
+        const automated = isObject(entry) && entry.mode === "automated";
+        const clash = serviceObjectNames(name, automated).find((objectName) => taken.has(objectName));
+        if (clash !== undefined) {
+            check.report(childKey(key, name), `its ${automated ? "Flagger-generated " : ""}object ${JSON.stringify(clash)} would collide with ${taken.get(clash)}; allowed: another name`);
+            delete entries[name];
+            continue;
+        }
+        for (const objectName of serviceObjectNames(name, automated)) {
+            taken.set(objectName, `service ${name}`);
         }
     }
     return Object.entries(entries)

@@ -14,13 +14,13 @@ import { ExternalDns } from "../infra/dns";
 import { AppIngress, LoadBalancerController, loadBalancerName } from "../infra/ingress";
 import { PART_OF } from "../infra/k8s";
 import { Mail, SMTP_PORT } from "../infra/mail";
+import { USERMGMT } from "../infra/names";
 import { Network } from "../infra/network";
 import { Tracing } from "../infra/tracing";
 import { Workload } from "../infra/workload";
 import { RouterKind, StackConfig } from "./config";
 
-/** The seed's user-management service: its port, health path and X-Ray name. */
-export const USERMGMT = { name: "usermgmt", port: 8095, healthPath: "/usermgmt/health-status", tracingName: "User-Management-Microservice", serviceName: "usermgmt-service" };
+export { USERMGMT };
 /** Small image with `nc`, for the init container that waits for the database. */
 export const WAIT_IMAGE = "busybox:1.37.0";
 
@@ -208,6 +208,7 @@ export function declareStack(config: StackConfig): StackOutputs {
             port: USERMGMT.port,
             healthPath: USERMGMT.healthPath,
             podLabels: usermgmt.labels,
+            serviceName: USERMGMT.serviceName,
             calls: [config.usermgmt.calls],
         },
         usermgmt,

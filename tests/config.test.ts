@@ -382,6 +382,18 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         expect(issueAt(issues, "eks-canary:services.usermgmt").message).toContain("user-management app");
     });
 
+    it("a service whose Kubernetes objects would collide with the program's or another service's", () => {
+        const raw: Record<string, string> = { ...minimalRaw(), "eks-canary:router": "lattice" };
+        const services = JSON.parse(raw["eks-canary:services"]) as Record<string, unknown>;
+        // Flagger would generate a Service `mysql`, the database's ExternalName.
+        services.mysql = { port: 9000, healthPath: "/health", mode: "automated", stable: { image: "example/other:1.0.0" } };
+        // An automated `notification-v1` takes that name, which notification's v1 already has.
+        services["notification-v1"] = { port: 9001, healthPath: "/health", mode: "automated", stable: { image: "example/other:1.0.0" } };
+        const issues = issuesOf({ ...raw, "eks-canary:services": JSON.stringify(services) });
+        expect(issueAt(issues, "eks-canary:services.mysql").message).toBe('its Flagger-generated object "mysql" would collide with an object of the program; allowed: another name');
+        expect(issueAt(issues, "eks-canary:services.notification-v1").message).toBe('its Flagger-generated object "notification-v1" would collide with service notification; allowed: another name');
+    });
+
     it("an invalid replica count is reported once, without a second message about the weight", () => {
         const issues = issuesOf(withNotification((service) => {
             service.replicas = 0;

@@ -12,7 +12,6 @@ import { MetricSourceFactory, Clock, dryRun, errorText, Io, loadState, renderSta
 import { CloudWatchMetricSource, cloudWatchClient } from "./canary/metrics";
 import { CanaryError, DEFAULT_BAKE_MS, DEFAULT_THRESHOLDS, parseDuration } from "./canary/schedule";
 import { automationStack, findOnPath, PULUMI_MISSING, stackFileDriver, StackDriver } from "./canary/stack";
-import { planOffline } from "./offline";
 import { listStacks, readStackFile, REPO_ROOT, StackFileError } from "./stackfile";
 import { ConfigError } from "../stacks/checks";
 
@@ -168,7 +167,8 @@ export const realDeps = (io: Io): CanaryDeps => ({
     openStack: (stack) => automationStack(stack, REPO_ROOT),
     stackFile: (stack) => stackFileDriver(stack),
     metricSource: async (targets, region) => new CloudWatchMetricSource(await cloudWatchClient(region), targets),
-    offlineOutputs: async (stack) => (await planOffline(stack, readStackFile(stack).config)).outputs,
+    // Loaded only for `status --offline`: the program and the SDKs cost a second and 130 MB.
+    offlineOutputs: async (stack) => (await (await import("./offline")).planOffline(stack, readStackFile(stack).config)).outputs,
 });
 
 /** Runs the command; returns the exit code (0 done, 1 refused or rolled back, 2 usage or no CLI). */

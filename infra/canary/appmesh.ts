@@ -300,9 +300,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
             }
             return virtualService;
         });
-        // The client's own Service is `<client>-service` (stacks/program.ts USERMGMT.serviceName);
-        // ClientSpec does not carry it, so the convention is relied on here.
-        const serviceName = `${spec.name}-service`;
+        const serviceName = spec.serviceName;
         new appmesh.VirtualNode(
             `${spec.name}-virtual-node`,
             {

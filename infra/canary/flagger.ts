@@ -44,7 +44,8 @@ export const APPMESH_PROMETHEUS_URL = `http://appmesh-prometheus.${APPMESH_CONTR
 export const FLAGGER_NAMESPACE = "flagger-system";
 export const FLAGGER_SERVICE_ACCOUNT = "flagger";
 /** The load tester's release, Deployment and Service name (it runs in the app namespace). */
-export const LOADTESTER_NAME = "flagger-loadtester";
+export { LOADTESTER_NAME } from "../names";
+import { LOADTESTER_NAME } from "../names";
 /** The key of the alert Secret that holds the webhook URL, as Flagger's AlertProvider reads it. */
 export const ALERT_SECRET_KEY = "address";
 export const ALERT_PROVIDER_NAME = "flagger-alerts";

@@ -73,6 +73,8 @@ export interface ClientSpec {
     readonly healthPath: string;
     /** Labels of the client's pods. */
     readonly podLabels: Record<string, string>;
+    /** The client's own Service (its DNS name inside the cluster). */
+    readonly serviceName: string;
     /** Names of the routed services it calls. */
     readonly calls: readonly string[];
 }

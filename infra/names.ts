@@ -1,0 +1,27 @@
+/**
+ * Names of the Kubernetes objects the program gives fixed names in the app namespace, in one
+ * pure module: the components use them, and the config refuses service names that would collide.
+ */
+
+/** The ExternalName Service of the database (the user-management app's DB_HOSTNAME). */
+export const DATABASE_SERVICE_NAME = "mysql";
+/** The ExternalName Service of SES's SMTP endpoint (the notification app's mail host). */
+export const SMTP_SERVICE_NAME = "smtp-service";
+/** Flagger's load tester, when a service is automated. */
+export const LOADTESTER_NAME = "flagger-loadtester";
+/** The seed's user-management service: its port, health path, X-Ray name and Service. */
+export const USERMGMT = { name: "usermgmt", port: 8095, healthPath: "/usermgmt/health-status", tracingName: "User-Management-Microservice", serviceName: "usermgmt-service" };
+
+/** Names the program's own objects take in the app namespace, besides those of the canaried services. */
+export function fixedObjectNames(): string[] {
+    return [DATABASE_SERVICE_NAME, SMTP_SERVICE_NAME, LOADTESTER_NAME, USERMGMT.serviceName, `${USERMGMT.name}-v1`];
+}
+
+/**
+ * The objects a canaried service named `name` takes in the app namespace: its versions'
+ * Deployments and Services and the shared Service; in automated mode Flagger's target and the
+ * `-primary` and `-canary` copies it generates.
+ */
+export function serviceObjectNames(name: string, automated: boolean): string[] {
+    return automated ? [name, `${name}-primary`, `${name}-canary`] : [`${name}-v1`, `${name}-v2`, `${name}-clusterip-service`];
+}
