@@ -177,7 +177,8 @@ export interface StackConfig {
     readonly cluster: ClusterConfig;
     readonly database: DatabaseConfig;
     readonly ingress: IngressConfig;
-    readonly mail: { readonly fromAddress: string };
+    /** The SES sender of the services with `smtp: true`: required when one has it. */
+    readonly mail: { readonly fromAddress: string } | undefined;
     readonly usermgmt: UserManagementConfig;
     readonly services: readonly ServiceConfig[];
     readonly canary: CanaryScheduleConfig;
@@ -276,11 +277,16 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         retainAccessLogs: check.boolean(childKey(key("ingress"), "retainAccessLogs"), ingressObject.retainAccessLogs) ?? true,
     };
     const mailObject = check.object(key("mail"), values.mail, ["fromAddress"]);
-    const fromAddress = check.requiredString(childKey(key("mail"), "fromAddress"), mailObject?.fromAddress, { pattern: EMAIL, expected: "an email address verified in SES" });
+    const fromAddressKey = childKey(key("mail"), "fromAddress");
+    const fromAddressRule = { pattern: EMAIL, expected: "an email address verified in SES (a service has smtp: true)" };
     const schedule = parseSchedule(check, key("canary"), values.canary);
     // An invalid router is reported once: the router-specific checks of services are then skipped.
     const routerToCheck = values.router === undefined ? "replicas" : router;
     const services = parseServices(check, key("services"), values.services, routerToCheck, schedule);
+    // Mail is the sender of the services with smtp: required for them, checked if given anyway.
+    const fromAddress = services.some((service) => service.smtp)
+        ? check.requiredString(fromAddressKey, mailObject?.fromAddress, fromAddressRule)
+        : check.string(fromAddressKey, mailObject?.fromAddress, fromAddressRule);
     const usermgmt = parseUserManagement(check, key("usermgmt"), values.usermgmt, services);
     const flagger = parseFlagger(check, key("flagger"), values.flagger, key("flaggerAlertUrl"), values.flaggerAlertUrl);
 
@@ -298,7 +304,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         cluster,
         database,
         ingress,
-        mail: { fromAddress: fromAddress as string },
+        mail: fromAddress === undefined ? undefined : { fromAddress },
         usermgmt: usermgmt as UserManagementConfig,
         services,
         canary: schedule,

@@ -108,8 +108,11 @@ export function declareStack(config: StackConfig): StackOutputs {
         tags,
     });
 
-    const needsMail = config.services.some((service) => service.smtp);
-    const mail = needsMail ? new Mail("mail", { region: config.region, fromAddress: config.mail.fromAddress, namespace: namespaceName, k8sProvider, tags }) : undefined;
+    // parseStackConfig requires the sender when a service sends mail.
+    const mail =
+        config.mail !== undefined && config.services.some((service) => service.smtp)
+            ? new Mail("mail", { region: config.region, fromAddress: config.mail.fromAddress, namespace: namespaceName, k8sProvider, tags })
+            : undefined;
 
     const router = createRouter(config.router, {
         name: config.cluster.name,

@@ -59,7 +59,7 @@ describe("parseStackConfig: a minimal valid config", () => {
         expect(config.hostedZoneId).toBe("Z0123456789ABCDEFGHIJ");
         expect(config.certificateArn).toBe(CERTIFICATE);
         expect(config.cluster.kubernetesVersion).toBe("1.35");
-        expect(config.mail.fromAddress).toBe("noreply@example.com");
+        expect(config.mail?.fromAddress).toBe("noreply@example.com");
         expect(config.usermgmt.image).toBe("example/usermgmt:1.0.0");
     });
 
@@ -274,7 +274,6 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
             "eks-canary:hostedZoneId",
             "eks-canary:certificateArn",
             "eks-canary:cluster.kubernetesVersion",
-            "eks-canary:mail.fromAddress",
             "eks-canary:usermgmt.image",
         ];
         for (const key of required) {
@@ -284,6 +283,14 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         }
         expect(issueAt(issues, "eks-canary:services").message).toMatch(/^missing; allowed: an object of services/);
         expect(issueAt(issues, "eks-canary:usermgmt").message).toMatch(/^missing; allowed: an object with image/);
+    });
+
+    it("the mail sender only when a service sends mail", () => {
+        const withoutMail = minimalRaw();
+        delete withoutMail["eks-canary:mail"];
+        expect(parseStackConfig(withoutMail, "test").mail).toBeUndefined();
+        const sending = withNotification((service) => (service.smtp = true), withoutMail);
+        expect(issueAt(issuesOf(sending), "eks-canary:mail.fromAddress").message).toContain("pulumi config set eks-canary:mail.fromAddress <value>");
     });
 
     it.each(["aws:region", "eks-canary:domain", "eks-canary:hostedZoneId", "eks-canary:certificateArn", "eks-canary:services"])(
