@@ -13,7 +13,6 @@ function loadSettings(): ReturnType<typeof readSettings> {
         repository: config.get("repository"),
         branch: config.get("branch"),
         repoDir: config.get("repoDir"),
-        build: config.getBoolean("build"),
         driftSchedule: config.get("driftSchedule"),
         stacks: config.getObject<unknown>("stacks"),
     };

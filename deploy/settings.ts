@@ -1,6 +1,6 @@
 /**
  * Pulumi Deployments for the eks-canary stacks, as code: per stack a `DeploymentSettings` (source
- * repository and folder, `npm ci` (and a build) before the operation, AWS credentials through
+ * repository and folder, `npm ci` (which builds the program) before the operation, AWS credentials through
  * Pulumi's OIDC issuer, GitHub previews on pull requests) and a `DriftSchedule`.
  *
  * `readSettings` checks the raw config and reports every problem at once; `deploymentArgs` and
@@ -34,8 +34,6 @@ export interface DeploySettings {
     readonly branch: string;
     /** Folder of the program's Pulumi.yaml in the repository; undefined: the root. */
     readonly repoDir: string | undefined;
-    /** Run `npm run build` after `npm ci`. */
-    readonly build: boolean;
     readonly stacks: readonly StackDeployment[];
 }
 
@@ -45,7 +43,6 @@ export interface RawSettings {
     readonly repository?: string;
     readonly branch?: string;
     readonly repoDir?: string;
-    readonly build?: boolean;
     readonly driftSchedule?: string;
     readonly stacks?: unknown;
 }
@@ -129,12 +126,15 @@ export function readSettings(raw: RawSettings): DeploySettings {
     if (problems.length > 0) {
         throw new DeploySettingsError(problems);
     }
-    return { organization, repository, branch, repoDir, build: raw.build ?? false, stacks };
+    return { organization, repository, branch, repoDir, stacks };
 }
 
-/** The commands run before `pulumi up`/`preview`: a clean install, and the build when asked. */
-export function preRunCommands(settings: DeploySettings): string[] {
-    return ["npm ci", ...(settings.build ? ["npm run build"] : [])];
+/**
+ * The commands run before `pulumi up`/`preview`: a clean install, which also builds bin/ (the
+ * program's `prepare` script), the JavaScript Pulumi runs.
+ */
+export function preRunCommands(): string[] {
+    return ["npm ci"];
 }
 
 /** The DeploymentSettings inputs of one stack. */
@@ -156,7 +156,7 @@ export function deploymentArgs(settings: DeploySettings, stack: StackDeployment)
             ...(settings.repoDir === undefined ? {} : { paths: [`${settings.repoDir}/**`] }),
         },
         operationContext: {
-            preRunCommands: preRunCommands(settings),
+            preRunCommands: preRunCommands(),
             // `npm ci` above installs exactly the lockfile; skip the default install.
             options: { skipInstallDependencies: true },
             oidc: {

@@ -58,7 +58,7 @@ function find(resources: Declared[], type: string, name: string): Declared {
 describe("readSettings", () => {
     it("applies the defaults: branch main, repository root, no build, daily drift, dev deploys commits, prod only previews", () => {
         const settings = readSettings(RAW);
-        expect(settings).toMatchObject({ organization: "acme", repository: "acme/eks-canary", branch: "main", repoDir: undefined, build: false });
+        expect(settings).toMatchObject({ organization: "acme", repository: "acme/eks-canary", branch: "main", repoDir: undefined });
         expect(settings.stacks).toEqual([
             { stack: "dev", roleArn: RAW.stacks.dev.roleArn, deployCommits: true, previewPullRequests: true, driftSchedule: "0 6 * * *" },
             { stack: "prod", roleArn: RAW.stacks.prod.roleArn, deployCommits: false, previewPullRequests: true, driftSchedule: "0 6 * * *" },
@@ -119,12 +119,12 @@ describe("declareDeployments under mocks", () => {
         expect(text).not.toMatch(/AKIA[0-9A-Z]{16}|AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID/);
     });
 
-    it("builds after npm ci when asked, and filters deployments to the program's folder", async () => {
-        const resources = await declare(readSettings({ ...RAW, build: true, repoDir: "infra/eks-canary", branch: "release" }));
+    it("installs (which builds the program) before each operation, and filters deployments to the program's folder", async () => {
+        const resources = await declare(readSettings({ ...RAW, repoDir: "infra/eks-canary", branch: "release" }));
         const dev = find(resources, "pulumiservice:index:DeploymentSettings", "dev-deployment-settings").inputs;
         expect(dev.sourceContext).toEqual({ git: { branch: "release", repoDir: "infra/eks-canary" } });
         expect(dev.github).toMatchObject({ paths: ["infra/eks-canary/**"] });
-        expect(dev.operationContext).toMatchObject({ preRunCommands: ["npm ci", "npm run build"] });
+        expect(dev.operationContext).toMatchObject({ preRunCommands: ["npm ci"] });
     });
 
     it("declares a drift schedule per stack that reports drift and never remediates it", async () => {
@@ -144,13 +144,12 @@ describe("declareDeployments under mocks", () => {
         pulumi.runtime.setAllConfig({
             "deploy:organization": "acme",
             "deploy:repository": "acme/eks-canary",
-            "deploy:build": "true",
             "deploy:stacks": JSON.stringify(RAW.stacks),
         });
         const program = (await import("../deploy/index")) as { stacks: Record<string, pulumi.Output<string>> };
         const dev = await new Promise((resolve) => program.stacks.dev.apply(resolve));
         expect(dev).toBe("acme/eks-canary/dev");
         const settings = find(declared, "pulumiservice:index:DeploymentSettings", "dev-deployment-settings").inputs;
-        expect(settings.operationContext).toMatchObject({ preRunCommands: ["npm ci", "npm run build"] });
+        expect(settings.operationContext).toMatchObject({ preRunCommands: ["npm ci"] });
     });
 });
