@@ -110,6 +110,45 @@ export function zoneSpread(selector: Record<string, string>): k8s.types.input.co
 /** The rollout of every app Deployment: a new pod is ready before an old one goes. */
 export const ROLLING_UPDATE = { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: 0 } };
 
+export interface AppDeploymentArgs {
+    /** The Deployment's name. */
+    name: string;
+    namespace: pulumi.Input<string>;
+    replicas: number;
+    /** Labels that select the pods. */
+    selector: Record<string, string>;
+    /** All labels of the Deployment and its pods (the selector's among them). */
+    labels: Record<string, string>;
+    podAnnotations?: Record<string, string>;
+    serviceAccountName?: pulumi.Input<string>;
+    initContainers?: pulumi.Input<k8s.types.input.core.v1.Container>[];
+    container: AppContainerArgs;
+}
+
+/**
+ * An app Deployment, the same for every version and for Flagger's target: the app container,
+ * zone spreading, a surge-first rollout, and the image as a pod annotation.
+ */
+export function appDeployment(args: AppDeploymentArgs): k8s.apps.v1.DeploymentArgs {
+    return {
+        metadata: { name: args.name, namespace: args.namespace, labels: args.labels },
+        spec: {
+            replicas: args.replicas,
+            selector: { matchLabels: args.selector },
+            strategy: ROLLING_UPDATE,
+            template: {
+                metadata: { labels: args.labels, annotations: { ...args.podAnnotations, "eks-canary/image": args.container.image } },
+                spec: {
+                    ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
+                    ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
+                    containers: [appContainer(args.container)],
+                    topologySpreadConstraints: zoneSpread(args.selector),
+                },
+            },
+        },
+    };
+}
+
 /**
  * One version of one microservice: its Deployment (labels app/version/track), its own ClusterIP
  * Service, probes, resources, zone spreading and the standard environment.
@@ -128,32 +167,24 @@ export class Workload extends pulumi.ComponentResource {
 
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
-            {
-                metadata: { name: objectName, namespace: args.namespace, labels: podLabels },
-                spec: {
-                    replicas: args.replicas,
-                    selector: { matchLabels: this.labels },
-                    strategy: ROLLING_UPDATE,
-                    template: {
-                        metadata: { labels: podLabels, annotations: { ...args.podAnnotations, "eks-canary/image": args.image } },
-                        spec: {
-                            ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
-                            ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
-                            containers: [
-                                appContainer({
-                                    name: args.app,
-                                    image: args.image,
-                                    port: args.port,
-                                    healthPath: args.healthPath,
-                                    resources: args.resources,
-                                    env: [...standardEnv(args.tracing.name, args.tracing.daemonAddress), ...(args.env ?? [])],
-                                }),
-                            ],
-                            topologySpreadConstraints: zoneSpread(this.labels),
-                        },
-                    },
+            appDeployment({
+                name: objectName,
+                namespace: args.namespace,
+                replicas: args.replicas,
+                selector: this.labels,
+                labels: podLabels,
+                ...(args.podAnnotations === undefined ? {} : { podAnnotations: args.podAnnotations }),
+                ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
+                ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
+                container: {
+                    name: args.app,
+                    image: args.image,
+                    port: args.port,
+                    healthPath: args.healthPath,
+                    resources: args.resources,
+                    env: [...standardEnv(args.tracing.name, args.tracing.daemonAddress), ...(args.env ?? [])],
                 },
-            },
+            }),
             { ...k8sOpts, dependsOn: [...(args.dependsOn ?? [])] },
         );
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../k8s";
-import { appContainer, ROLLING_UPDATE, standardEnv, versionObjectName, Workload, zoneSpread } from "../workload";
+import { appDeployment, standardEnv, versionObjectName, Workload } from "../workload";
 import { CanaryAnalysis, Flagger } from "./flagger";
 import { trafficSplit } from "./plan";
 import { CanaryServiceSpec, TrafficRouter } from "./router";
@@ -150,31 +150,23 @@ export class CanaryService extends pulumi.ComponentResource {
         const podLabels = { ...selector, ...PART_OF };
         const target = new k8s.apps.v1.Deployment(
             `${name}-target`,
-            {
-                metadata: { name: args.name, namespace: args.namespace, labels: podLabels },
-                spec: {
-                    replicas: args.replicas,
-                    selector: { matchLabels: selector },
-                    strategy: ROLLING_UPDATE,
-                    template: {
-                        metadata: { labels: podLabels, annotations: { ...args.router.podAnnotations, "eks-canary/image": image } },
-                        spec: {
-                            ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
-                            containers: [
-                                appContainer({
-                                    name: args.name,
-                                    image,
-                                    port: args.port,
-                                    healthPath: args.healthPath,
-                                    resources: args.resources,
-                                    env: [...standardEnv(args.tracingName, args.xrayDaemonAddress), ...(args.env ?? [])],
-                                }),
-                            ],
-                            topologySpreadConstraints: zoneSpread(selector),
-                        },
-                    },
+            appDeployment({
+                name: args.name,
+                namespace: args.namespace,
+                replicas: args.replicas,
+                selector,
+                labels: podLabels,
+                podAnnotations: args.router.podAnnotations,
+                ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
+                container: {
+                    name: args.name,
+                    image,
+                    port: args.port,
+                    healthPath: args.healthPath,
+                    resources: args.resources,
+                    env: [...standardEnv(args.tracingName, args.xrayDaemonAddress), ...(args.env ?? [])],
                 },
-            },
+            }),
             {
                 parent: this,
                 provider: args.k8sProvider,
