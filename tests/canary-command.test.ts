@@ -435,9 +435,17 @@ describe("canary status", () => {
         const { driver } = fakeStack({ outputs: { canary: { notification: split } } });
         const run = await canary(["status", "--stack", "prod"], { stack: driver });
         expect(run.code).toBe(0);
-        expect(run.out).toContain("notification: router alb, weight 25%");
-        expect(run.out).toContain("traffic  v1 75%  v2 25%");
-        expect(run.out).toContain(`images   v1 ${STABLE_IMAGE}  v2 ${CANARY_IMAGE}`);
+        // The same rendering as the offline plan's "Canary split".
+        expect(run.out).toContain("notification  (router: alb, weight 25)");
+        expect(run.out).toMatch(new RegExp(`v1 stable  ${"█".repeat(15)}${"░".repeat(5)}\\s+75%  3 pods  ${STABLE_IMAGE}`));
+        expect(run.out).toMatch(new RegExp(`v2 canary  ${"█".repeat(5)}${"░".repeat(15)}\\s+25%  3 pods  ${CANARY_IMAGE}`));
+    });
+
+    it("shows an automated service's analysis instead of weights", async () => {
+        const analysis = { interval: "1m", threshold: 5, maxWeight: 50, stepWeight: 5, successRateMin: 99, latencyMaxMs: 500, loadTest: { requestsPerSecond: 10, concurrency: 2 } };
+        const { driver } = fakeStack({ outputs: { canary: { notification: { ...split, router: "lattice", weight: 0, mode: "automated", analysis } } } });
+        const run = await canary(["status", "--stack", "prod"], { stack: driver });
+        expect(run.out).toContain("automated by Flagger: step 5% every 1m up to 50%, success ≥ 99%, p99 ≤ 500 ms, rollback after 5 failed checks");
     });
 
     it("--offline prints it from the offline plan, with no CLI", async () => {
@@ -445,7 +453,7 @@ describe("canary status", () => {
         const run = await canary(["status", "--stack", "dev", "--offline"], { findPulumi: () => undefined, offlineOutputs });
         expect(run.code).toBe(0);
         expect(offlineOutputs).toHaveBeenCalledWith("dev");
-        expect(run.out).toContain("notification: router appmesh, weight 50%");
+        expect(run.out).toContain("notification  (router: appmesh, weight 50)");
     });
 });
 

@@ -6,12 +6,14 @@
  * components, the canary split of every service and the stack outputs. `--json` prints the same
  * as one JSON document, for scripts.
  */
-import type { CanarySplit } from "../infra/canary/service";
 import { ConfigError } from "../stacks/checks";
 import { PROJECT } from "../stacks/config";
 import { splitArgs, UsageError, valueOf } from "./args";
 import { DeclaredResource, OfflinePlan, planOffline } from "./offline";
+import { renderCanary } from "./split";
 import { listStacks, readStackFile, StackFileError } from "./stackfile";
+
+export { bar } from "./split";
 
 export interface PlanIo {
     readonly out: (text: string) => void;
@@ -486,55 +488,6 @@ function renderTree(nodes: readonly PlanNode[], indent: string, lines: string[])
         }
         renderTree(node.children, inner, lines);
     });
-}
-
-const BAR_CELLS = 20;
-
-export function bar(percent: number): string {
-    const filled = Math.max(0, Math.min(BAR_CELLS, Math.round((percent / 100) * BAR_CELLS)));
-    return "█".repeat(filled) + "░".repeat(BAR_CELLS - filled);
-}
-
-function pods(count: number): string {
-    return `${count} pod${count === 1 ? "" : "s"}`.padEnd(6);
-}
-
-function isSplit(value: unknown): value is CanarySplit {
-    return typeof value === "object" && value !== null && typeof at(value, "traffic.stable") === "number" && typeof at(value, "replicas.stable") === "number";
-}
-
-function renderCanary(canary: unknown, lines: string[]): void {
-    const services = typeof canary === "object" && canary !== null ? Object.entries(canary as Record<string, unknown>) : [];
-    lines.push("Canary split");
-    if (services.length === 0) {
-        lines.push("  (no canaried services)");
-    }
-    for (const [name, split] of services) {
-        if (!isSplit(split)) {
-            lines.push(`  ${name}  ${text(split)}`);
-            continue;
-        }
-        if (split.mode === "automated" && split.analysis !== undefined) {
-            const a = split.analysis;
-            const steps = a.stepWeights === undefined ? `step ${a.stepWeight}% every ${a.interval} up to ${a.maxWeight}%` : `steps ${a.stepWeights.join(", ")}% every ${a.interval}`;
-            lines.push(`  ${name}  (router: ${split.router}, mode automated)`);
-            lines.push(`    automated by Flagger: ${steps}, success ≥ ${a.successRateMin}%, p99 ≤ ${a.latencyMaxMs} ms, rollback after ${a.threshold} failed checks`);
-            lines.push(
-                `    target  ${pods(split.replicas.stable)}  ${split.images.canary ?? split.images.stable}  (Flagger analyses each new image of ${name}, then promotes it to ${name}-primary)`,
-            );
-            continue;
-        }
-        lines.push(`  ${name}  (router: ${split.router}, weight ${split.weight})`);
-        lines.push(`    mode manual: the weight is the stack config's; each step is a config change and \`pulumi up\``);
-        const row = (label: string, percent: number, count: number, image: string): string =>
-            `    ${label}  ${bar(percent)}  ${`${percent}%`.padStart(4)}  ${pods(count)}  ${image}`;
-        lines.push(row("v1 stable", split.traffic.stable, split.replicas.stable, split.images.stable));
-        if (split.images.canary !== undefined) {
-            lines.push(row("v2 canary", split.traffic.canary, split.replicas.canary, split.images.canary));
-        } else {
-            lines.push(`    v2 canary  (none configured)`);
-        }
-    }
 }
 
 /** The plan for a person; `region` is the stack's `aws:region`. */

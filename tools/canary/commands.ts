@@ -3,6 +3,7 @@
  * MetricSource (the canary's health), a Clock and an Io. Every change is a config change followed
  * by one recorded `pulumi up` whose message names the step.
  */
+import { renderCanary } from "../split";
 import { MetricSource, MetricTarget, metricsUnavailable, resolveTarget, TargetFlags } from "./metrics";
 import {
     CanaryError,
@@ -292,18 +293,6 @@ export function renderStatus(stack: string, outputs: Readonly<Record<string, unk
         return [`stack ${stack} has no canary output (${source}): has it been deployed with this program?`];
     }
     const lines = [`stack ${stack} (${source})`];
-    for (const [name, value] of Object.entries(canary as Record<string, unknown>)) {
-        const split = value as {
-            router?: string;
-            weight?: number;
-            traffic?: { stable?: number; canary?: number };
-            replicas?: { stable?: number; canary?: number };
-            images?: { stable?: string; canary?: string };
-        };
-        lines.push(`${name}: router ${split.router ?? "-"}, weight ${split.weight ?? "-"}%`);
-        lines.push(`  traffic  v1 ${split.traffic?.stable ?? "-"}%  v2 ${split.traffic?.canary ?? "-"}%`);
-        lines.push(`  pods     v1 ${split.replicas?.stable ?? "-"}  v2 ${split.replicas?.canary ?? "-"}`);
-        lines.push(`  images   v1 ${split.images?.stable ?? "-"}  v2 ${split.images?.canary ?? "(no canary)"}`);
-    }
+    renderCanary(canary, lines);
     return lines;
 }
