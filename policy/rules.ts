@@ -25,6 +25,7 @@ import {
     StackValidationPolicy,
     validateResourceOfType,
 } from "@pulumi/policy";
+import { isAfterDeploy, SECRET } from "../tools/markers";
 
 /** Resource properties as the rules read them: untyped, possibly partial. */
 export type Props = Record<string, unknown>;
@@ -82,10 +83,7 @@ export function isSet(value: unknown): boolean {
     return value !== undefined && value !== null && value !== "" && !(Array.isArray(value) && value.length === 0);
 }
 
-/** A value only known after a deploy, as the offline plan writes it. */
-export function isAfterDeploy(value: unknown): boolean {
-    return typeof value === "string" && value.includes("(known after deploy: ");
-}
+export { isAfterDeploy };
 
 function isTrue(value: unknown): boolean {
     return value === true || value === "true";
@@ -261,7 +259,7 @@ function policyDocument(value: unknown): { Statement: Statement[] } | "unreadabl
             document = JSON.parse(value);
         } catch {
             // Wholly unknown until deploy (e.g. built from outputs): nothing to judge yet.
-            return isAfterDeploy(value) || value === "[secret]" ? undefined : "unreadable";
+            return isAfterDeploy(value) || value === SECRET ? undefined : "unreadable";
         }
     }
     if (typeof document !== "object" || document === null) {

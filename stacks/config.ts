@@ -7,6 +7,7 @@ import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/plan";
 import type { CanaryAnalysis } from "../infra/canary/flagger";
 import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
 import { fixedObjectNames, serviceObjectNames, USERMGMT } from "../infra/names";
+import { SECRET } from "../tools/markers";
 import { Checker, childKey, isObject, Json, JsonObject, suggestion } from "./checks";
 
 export const PROJECT = "eks-canary";
@@ -208,7 +209,7 @@ export const CONFIG_KEYS = [
  * How the offline plan (tools/stackfile.ts) passes a value encrypted in the stack file: the
  * plaintext is unknown, so its format cannot be checked offline.
  */
-export const OFFLINE_SECRET = "[secret]";
+export const OFFLINE_SECRET = SECRET;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

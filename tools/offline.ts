@@ -9,9 +9,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, PROJECT } from "../stacks/config";
+import { afterDeploy, isAfterDeploy, SECRET } from "./markers";
 import { declareStack, StackOutputs } from "../stacks/program";
 
-export const SECRET = "[secret]";
+export { afterDeploy, isAfterDeploy, SECRET };
 
 export interface DeclaredResource {
     readonly type: string;
@@ -34,13 +35,6 @@ export interface OfflinePlan {
     readonly outputs: Record<string, unknown>;
 }
 
-export function afterDeploy(resourceName: string, property: string): string {
-    return `(known after deploy: ${resourceName}.${property})`;
-}
-
-export function isAfterDeploy(value: unknown): boolean {
-    return typeof value === "string" && value.includes("(known after deploy: ");
-}
 
 /** What the providers would return for the outputs the program reads, per resource type. */
 export function mockOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {

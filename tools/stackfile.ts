@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { PROJECT } from "../stacks/config";
+import { OFFLINE_SECRET, PROJECT } from "../stacks/config";
 
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
@@ -56,7 +56,7 @@ export function readStackFile(stack: string, overrides: readonly string[] = [], 
         if (isSecure(value)) {
             // Encrypted with the stack's secrets provider: only `pulumi` can read it.
             secretKeys.push(key);
-            values[key] = "[secret]";
+            values[key] = OFFLINE_SECRET;
         }
     }
     for (const override of overrides) {
