@@ -13,6 +13,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { splitArgs, UsageError, valueOf } from "./args";
 
 export const repoRoot = path.resolve(__dirname, "..");
 export const defaultCrdDir = path.resolve(repoRoot, "..", "shared", "crds", "json");
@@ -669,26 +670,19 @@ export function drift(files: ReadonlyMap<string, string>, outDir: string = defau
 
 /** The command line; returns the exit code. */
 export function main(argv: readonly string[]): number {
-  let crdDir = defaultCrdDir;
-  let outDir = defaultOutDir;
-  let checkOnly = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return path.resolve(v);
-    };
-    if (arg === "--check") checkOnly = true;
-    else if (arg === "--crds") crdDir = value();
-    else if (arg === "--out") outDir = value();
-    else if (arg.startsWith("--crds=")) crdDir = path.resolve(arg.slice(7));
-    else if (arg.startsWith("--out=")) outDir = path.resolve(arg.slice(6));
-    else if (arg === "--help" || arg === "-h") {
-      console.log("usage: npx tsx tools/crdgen.ts [--check] [--crds <dir>] [--out <dir>]");
-      return 0;
-    } else throw new Error(`unknown argument ${arg}`);
+  const args = splitArgs(argv, { values: ["--crds", "--out"], booleans: ["--check", "--help", "-h"] });
+  if (args.positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+  if (args.booleans.has("--help") || args.booleans.has("-h")) {
+    console.log("usage: npm run crdgen -- [--check] [--crds <dir>] [--out <dir>]");
+    return 0;
   }
+  const given = (flag: string): string | undefined => {
+    const value = valueOf(args, flag);
+    return value === undefined ? undefined : path.resolve(value);
+  };
+  const crdDir = given("--crds") ?? defaultCrdDir;
+  const outDir = given("--out") ?? defaultOutDir;
+  const checkOnly = args.booleans.has("--check");
   const rel = (p: string): string => path.relative(process.cwd(), p) || ".";
 
   if (!fs.existsSync(crdDir)) {
@@ -736,6 +730,6 @@ if (typeof require !== "undefined" && typeof module !== "undefined" && require.m
     process.exitCode = main(process.argv.slice(2));
   } catch (e) {
     console.error(`crdgen: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+    process.exitCode = e instanceof UsageError ? 2 : 1;
   }
 }
