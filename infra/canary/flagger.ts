@@ -273,7 +273,6 @@ export class Flagger extends pulumi.ComponentResource {
                     meshProvider: this.provider,
                     // App Mesh: the builtin checks query this Prometheus. Lattice: every check is a
                     // CloudWatch MetricTemplate, so no Prometheus is needed.
-                    // Lattice metrics come from CloudWatch through MetricTemplates: no Prometheus to ask.
                     metricsServer: this.provider === "appmesh:v1beta2" ? APPMESH_PROMETHEUS_URL : "none",
                     serviceAccount: { create: true, name: FLAGGER_SERVICE_ACCOUNT, annotations: serviceAccountAnnotations },
                 },
