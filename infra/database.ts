@@ -2,15 +2,14 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { DATABASE_SERVICE_NAME } from "./names";
 
 export const MYSQL_ENGINE_VERSION = "8.4";
 export const MYSQL_PORT = 3306;
 /** The names the user-management service expects (its DB_* environment). */
 export const DATABASE_NAME = "usermgmt";
 export const DATABASE_USER = "dbadmin";
-/** In-cluster names the app resolves: the ExternalName Service and the password Secret. */
-export { DATABASE_SERVICE_NAME } from "./names";
-import { DATABASE_SERVICE_NAME } from "./names";
+/** The Secret the app reads its database password from (the ExternalName Service: ./names). */
 export const PASSWORD_SECRET_NAME = "mysql-db-password";
 export const PASSWORD_SECRET_KEY = "db-password";
 

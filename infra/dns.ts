@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { OidcProvider, partitionOf, PolicyDocument, ServiceAccountRole } from "./iam";
 import { ROLE_ARN_ANNOTATION } from "./k8s";
+import { pinnedChart } from "./helm";
 
 /** ExternalDNS chart (https://kubernetes-sigs.github.io/external-dns/), app v0.21.0. */
 export const EXTERNAL_DNS_CHART = { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" };
@@ -77,9 +78,7 @@ export class ExternalDns extends pulumi.ComponentResource {
             name,
             {
                 name: args.releaseName ?? "external-dns",
-                chart: EXTERNAL_DNS_CHART.chart,
-                version: EXTERNAL_DNS_CHART.version,
-                repositoryOpts: { repo: EXTERNAL_DNS_CHART.repo },
+                ...pinnedChart(EXTERNAL_DNS_CHART),
                 namespace,
                 atomic: true,
                 values: {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import loadBalancerControllerPolicy from "./policies/aws-load-balancer-controller.json";
 import { OidcProvider, PolicyDocument, ServiceAccountRole } from "./iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "./k8s";
+import { pinnedChart } from "./helm";
 
 /**
  * The AWS Load Balancer Controller chart (https://aws.github.io/eks-charts). The IAM policy in
@@ -52,9 +53,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             name,
             {
                 name: "aws-load-balancer-controller",
-                chart: LOAD_BALANCER_CONTROLLER_CHART.chart,
-                version: LOAD_BALANCER_CONTROLLER_CHART.version,
-                repositoryOpts: { repo: LOAD_BALANCER_CONTROLLER_CHART.repo },
+                ...pinnedChart(LOAD_BALANCER_CONTROLLER_CHART),
                 namespace,
                 atomic: true,
                 values: {

@@ -3,9 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PolicyDocument } from "./iam";
 import { PART_OF } from "./k8s";
-
-export { SMTP_SERVICE_NAME } from "./names";
 import { SMTP_SERVICE_NAME } from "./names";
+
 /** SES SMTP with STARTTLS, the port the notification service uses. */
 export const SMTP_PORT = 587;
 export const SMTP_SECRET_NAME = "smtp-credentials";

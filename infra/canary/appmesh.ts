@@ -16,6 +16,7 @@ import { XRAY_DAEMON_IMAGE } from "../tracing";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
 import { sharedServiceName } from "./replicas";
 import { CanaryServiceSpec, ClientSpec, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionServices } from "./router";
+import { pinnedChart } from "../helm";
 
 /**
  * The App Mesh controller chart (https://aws.github.io/eks-charts). The CRDs the program's typed
@@ -127,9 +128,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
             `${name}-controller`,
             {
                 name: "appmesh-controller",
-                chart: APPMESH_CONTROLLER_CHART.chart,
-                version: APPMESH_CONTROLLER_CHART.version,
-                repositoryOpts: { repo: APPMESH_CONTROLLER_CHART.repo },
+                ...pinnedChart(APPMESH_CONTROLLER_CHART),
                 namespace: APPMESH_CONTROLLER_NAMESPACE,
                 createNamespace: true,
                 atomic: true,

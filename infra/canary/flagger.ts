@@ -21,6 +21,8 @@ import { PART_OF, ROLE_ARN_ANNOTATION } from "../k8s";
 import { AppMeshRouter, APPMESH_CONTROLLER_NAMESPACE } from "./appmesh";
 import { LATTICE_LISTENER, latticeHostname, LatticeRouter } from "./lattice";
 import { FLAGGER_PROVIDERS, FlaggerProvider, RouteEndpoint, TrafficRouter } from "./router";
+import { LOADTESTER_NAME } from "../names";
+import { pinnedChart } from "../helm";
 
 /**
  * The Flagger chart, pinned to the release the typed CRD classes (../crds/flagger.ts) are
@@ -43,9 +45,6 @@ export const APPMESH_PROMETHEUS_URL = `http://appmesh-prometheus.${APPMESH_CONTR
 
 export const FLAGGER_NAMESPACE = "flagger-system";
 export const FLAGGER_SERVICE_ACCOUNT = "flagger";
-/** The load tester's release, Deployment and Service name (it runs in the app namespace). */
-export { LOADTESTER_NAME } from "../names";
-import { LOADTESTER_NAME } from "../names";
 /** The key of the alert Secret that holds the webhook URL, as Flagger's AlertProvider reads it. */
 export const ALERT_SECRET_KEY = "address";
 export const ALERT_PROVIDER_NAME = "flagger-alerts";
@@ -241,9 +240,7 @@ export class Flagger extends pulumi.ComponentResource {
                     `${name}-appmesh-prometheus`,
                     {
                         name: "appmesh-prometheus",
-                        chart: APPMESH_PROMETHEUS_CHART.chart,
-                        version: APPMESH_PROMETHEUS_CHART.version,
-                        repositoryOpts: { repo: APPMESH_PROMETHEUS_CHART.repo },
+                        ...pinnedChart(APPMESH_PROMETHEUS_CHART),
                         namespace: APPMESH_CONTROLLER_NAMESPACE,
                         atomic: true,
                     },
@@ -263,9 +260,7 @@ export class Flagger extends pulumi.ComponentResource {
             `${name}-release`,
             {
                 name: "flagger",
-                chart: FLAGGER_CHART.chart,
-                version: FLAGGER_CHART.version,
-                repositoryOpts: { repo: FLAGGER_CHART.repo },
+                ...pinnedChart(FLAGGER_CHART),
                 namespace: FLAGGER_NAMESPACE,
                 createNamespace: true,
                 atomic: true,
@@ -286,9 +281,7 @@ export class Flagger extends pulumi.ComponentResource {
             `${name}-loadtester`,
             {
                 name: LOADTESTER_NAME,
-                chart: LOADTESTER_CHART.chart,
-                version: LOADTESTER_CHART.version,
-                repositoryOpts: { repo: LOADTESTER_CHART.repo },
+                ...pinnedChart(LOADTESTER_CHART),
                 namespace: args.namespace,
                 atomic: true,
                 values:
