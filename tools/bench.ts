@@ -22,7 +22,7 @@ import { parse } from "yaml";
 import { splitArgs, UsageError, valueOf } from "./args";
 import { ROUTER_KINDS } from "../infra/canary/router";
 import type { ProbeJob, ProbeResult } from "./bench/probe";
-import { BenchReport, evaluateTargets, Measurement, MeasurementGroup, renderReport, REPORT_SCHEMA, seconds } from "./bench/report";
+import { BenchReport, evaluateTargets, Measurement, renderReport, REPORT_SCHEMA, seconds } from "./bench/report";
 import { childCommand, ProbeEntries, ProjectRuntime, RUNTIME_IDS, RuntimeId, RUNTIMES, runtimeOfProject } from "./bench/runtimes";
 import { withServices } from "./bench/scaling";
 import { summarize } from "./bench/stats";
@@ -191,13 +191,8 @@ async function buildJavaScript(): Promise<Measurement> {
     };
 }
 
-interface TimedCase {
-    readonly id: string;
-    readonly group: MeasurementGroup;
-    readonly label: string;
-    readonly runtime?: RuntimeId;
-    readonly stack?: string;
-    readonly services?: number;
+/** A measurement to take: what its row says, and how to run it. */
+interface TimedCase extends Pick<Measurement, "id" | "group" | "label" | "runtime" | "stack" | "services"> {
     readonly args: string[];
     readonly jobFile?: string;
     readonly runs: number;
