@@ -32,6 +32,19 @@ export function childKey(key: string, segment: string | number): string {
     return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment) ? `${key}.${segment}` : `${key}["${segment}"]`;
 }
 
+/** A raw config value as Pulumi passes it: structured values as JSON text, scalars as plain text. */
+export function parseConfigText(text: string): Json {
+    const trimmed = text.trim();
+    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+        try {
+            return JSON.parse(trimmed) as Json;
+        } catch {
+            return text;
+        }
+    }
+    return text;
+}
+
 export function describe(value: unknown): string {
     if (value === undefined) {
         return "nothing";

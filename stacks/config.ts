@@ -8,7 +8,7 @@ import type { CanaryAnalysis } from "../infra/canary/flagger";
 import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
 import { fixedObjectNames, serviceObjectNames, USERMGMT } from "../infra/names";
 import { SECRET } from "../tools/markers";
-import { Checker, childKey, isObject, Json, JsonObject, suggestion } from "./checks";
+import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "./checks";
 
 export const PROJECT = "eks-canary";
 
@@ -247,7 +247,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
             check.report(fullKey, `unknown key${suggestion(name, CONFIG_KEYS)}; allowed keys: ${CONFIG_KEYS.join(", ")}`);
             continue;
         }
-        values[name] = parseValue(text);
+        values[name] = parseConfigText(text);
     }
 
     if (!STACK_NAME.test(stack)) {
@@ -318,18 +318,6 @@ function splitKey(fullKey: string): [string, string] {
     return colon < 0 ? ["", fullKey] : [fullKey.slice(0, colon), fullKey.slice(colon + 1)];
 }
 
-/** Pulumi passes structured values as JSON text and scalars as plain text. */
-function parseValue(text: string): Json {
-    const trimmed = text.trim();
-    if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
-        try {
-            return JSON.parse(trimmed) as Json;
-        } catch {
-            return text;
-        }
-    }
-    return text;
-}
 
 function parseNetwork(check: Checker, key: string, value: Json | undefined): NetworkConfig {
     const raw = check.object(key, value, ["cidrBlock", "availabilityZones", "natGateways"]) ?? {};

@@ -4,6 +4,7 @@
  * commands). No Pulumi, no AWS, no I/O: the orchestrator applies what these return.
  */
 import { replicaSplitProblem } from "../../infra/canary/plan";
+import { parseConfigText } from "../../stacks/checks";
 import { PROJECT } from "../../stacks/config";
 
 /** The schedule walked when the stack sets no `canary.steps`. */
@@ -64,14 +65,7 @@ export function effectiveSteps(state: CanaryState): readonly number[] {
 export function stateFromConfig(config: Readonly<Record<string, string | undefined>>): CanaryState {
     const json = (key: string): unknown => {
         const text = config[configKey(key)];
-        if (text === undefined) {
-            return undefined;
-        }
-        try {
-            return JSON.parse(text) as unknown;
-        } catch {
-            return text;
-        }
+        return text === undefined ? undefined : parseConfigText(text);
     };
     const router = config[configKey("router")] ?? DEFAULT_ROUTER;
     const schedule = json("canary");
