@@ -27,9 +27,8 @@ import {
     requireCanary,
     rollbackChange,
     stateFromConfig,
-    stepLabel,
     Thresholds,
-    weightKey,
+    weightChange,
 } from "./schedule";
 import { StackDriver } from "./stack";
 
@@ -65,23 +64,24 @@ export async function loadState(driver: StackDriver): Promise<{ state: CanarySta
 
 /** Writes a change's config, then runs `pulumi up` with its message. */
 export async function applyChange(driver: StackDriver, change: ReleaseChange, io: Io): Promise<void> {
+    printPlan(change, io);
     for (const item of change.changes) {
-        io.out(`  ${describeChange(item)}`);
         if (item.op === "set") {
             await driver.setConfig(item.key, item.value);
         } else {
             await driver.removeConfig(item.key);
         }
     }
-    io.out(`  pulumi up --message ${JSON.stringify(change.message)}`);
     await driver.up(change.message, (text) => io.out(text.replace(/\n$/, "")));
 }
 
+/** A change as the commands that make it: its config commands, then its `pulumi up`. */
+function planLines(change: ReleaseChange): string[] {
+    return [...change.changes.map((item) => `  ${describeChange(item)}`), `  pulumi up --message ${JSON.stringify(change.message)}`];
+}
+
 function printPlan(change: ReleaseChange, io: Io): void {
-    for (const item of change.changes) {
-        io.out(`  ${describeChange(item)}`);
-    }
-    io.out(`  pulumi up --message ${JSON.stringify(change.message)}`);
+    planLines(change).forEach((line) => io.out(line));
 }
 
 export const DRY_RUN_NOTE = "dry run: nothing is changed; no Pulumi CLI, no cloud access.";
@@ -149,8 +149,7 @@ export function describeRun(state: CanaryState, options: RunOptions): { lines: s
     let from = canary.weight;
     walk.forEach((to, index) => {
         lines.push(`step ${index + 1}/${walk.length}: ${from}% -> ${to}%`);
-        lines.push(`  pulumi config set --path 'services.${service.name}.canary.weight' ${to}`);
-        lines.push(`  pulumi up --message ${JSON.stringify(`canary: ${service.name} ${from}% -> ${to}%${stepLabel(to, steps)}`)}`);
+        lines.push(...planLines(weightChange(service.name, from, to, steps)));
         lines.push(
             `  bake ${formatDuration(options.bakeMs)}, then check the canary: 5xx rate <= ${formatPercent(options.thresholds.max5xxRate)}, p99 <= ${options.thresholds.maxP99Ms} ms; ` +
                 "a failed check, a failed query or no data rolls back to 0% and stops (exit 1)",
@@ -199,13 +198,7 @@ export async function runWalk(driver: StackDriver, metricSource: MetricSourceFac
     const canary = requireCanary(pickManualService(state, service, "run"), "walk");
     let current = canary.weight;
     for (const [index, to] of walk.entries()) {
-        const change: ReleaseChange = {
-            service,
-            from: current,
-            to,
-            changes: [{ op: "set", key: weightKey(service), value: String(to) }],
-            message: `canary: ${service} ${current}% -> ${to}%${stepLabel(to, steps)}`,
-        };
+        const change = weightChange(service, current, to, steps);
         io.out(`step ${index + 1}/${walk.length}: ${service} ${current}% -> ${to}%`);
         try {
             await applyChange(driver, change, io);

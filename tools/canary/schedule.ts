@@ -198,12 +198,17 @@ export function planStep(state: CanaryState, serviceName: string | undefined, to
     if (target === canary.weight) {
         throw new CanaryError(`${service.name} is already at ${target}%: nothing to change`);
     }
+    return weightChange(service.name, canary.weight, target, steps);
+}
+
+/** The change of one step: the canary's weight from `from` to `to`, and the message naming it. */
+export function weightChange(service: string, from: number, to: number, steps: readonly number[]): ReleaseChange {
     return {
-        service: service.name,
-        from: canary.weight,
-        to: target,
-        changes: [{ op: "set", key: weightKey(service.name), value: String(target) }],
-        message: `canary: ${service.name} ${canary.weight}% -> ${target}%${stepLabel(target, steps)}`,
+        service,
+        from,
+        to,
+        changes: [{ op: "set", key: weightKey(service), value: String(to) }],
+        message: `canary: ${service} ${from}% -> ${to}%${stepLabel(to, steps)}`,
     };
 }
 
