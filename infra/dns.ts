@@ -3,15 +3,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { OidcProvider, partitionOf, PolicyDocument, ServiceAccountRole } from "./iam";
 import { ROLE_ARN_ANNOTATION } from "./k8s";
 import { pinnedChart } from "./helm";
+import { CHARTS } from "./versions";
 
-/** ExternalDNS chart (https://kubernetes-sigs.github.io/external-dns/), app v0.21.0. */
-export const EXTERNAL_DNS_CHART = { repo: "https://kubernetes-sigs.github.io/external-dns/", chart: "external-dns", version: "1.21.1" };
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
 
 /**
- * What ExternalDNS needs in Route53 (its AWS tutorial's policy), with record changes narrowed to
- * one hosted zone. Listing zones cannot be scoped to a zone; the controller is also told to look
- * at this zone only.
+ * What ExternalDNS needs in Route53: upstream's policy at the pinned version (its AWS tutorial),
+ * action for action, with the zone actions narrowed from every hosted zone to this one (the
+ * controller is also told to look at this zone only). Listing zones cannot be scoped to a zone.
  */
 export function externalDnsPolicy(region: string, hostedZoneId: string): PolicyDocument {
     const zoneArn = `arn:${partitionOf(region)}:route53:::hostedzone/${hostedZoneId}`;
@@ -19,7 +18,7 @@ export function externalDnsPolicy(region: string, hostedZoneId: string): PolicyD
         Version: "2012-10-17",
         Statement: [
             { Sid: "ChangeRecordsOfTheZone", Effect: "Allow", Action: "route53:ChangeResourceRecordSets", Resource: zoneArn },
-            { Sid: "ReadTheZone", Effect: "Allow", Action: ["route53:ListResourceRecordSets", "route53:ListTagsForResource"], Resource: zoneArn },
+            { Sid: "ReadTheZone", Effect: "Allow", Action: ["route53:ListResourceRecordSets", "route53:ListTagsForResources"], Resource: zoneArn },
             { Sid: "FindTheZone", Effect: "Allow", Action: "route53:ListHostedZones", Resource: "*" },
         ],
     };
@@ -78,7 +77,7 @@ export class ExternalDns extends pulumi.ComponentResource {
             name,
             {
                 name: args.releaseName ?? "external-dns",
-                ...pinnedChart(EXTERNAL_DNS_CHART),
+                ...pinnedChart(CHARTS.externalDns),
                 namespace,
                 atomic: true,
                 values: {

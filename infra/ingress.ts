@@ -1,17 +1,12 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import loadBalancerControllerPolicy from "./policies/aws-load-balancer-controller.json";
-import { OidcProvider, PolicyDocument, ServiceAccountRole } from "./iam";
+import { controllerPolicy } from "./policies";
+import { CHARTS } from "./versions";
+import { OidcProvider, ServiceAccountRole } from "./iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "./k8s";
 import { pinnedChart } from "./helm";
 
-/**
- * The AWS Load Balancer Controller chart (https://aws.github.io/eks-charts). The IAM policy in
- * ./policies is upstream's docs/install/iam_policy.json of the same release line; upgrade both
- * together.
- */
-export const LOAD_BALANCER_CONTROLLER_CHART = { repo: "https://aws.github.io/eks-charts", chart: "aws-load-balancer-controller", version: "1.12.0" };
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 export const INGRESS_CLASS = "alb";
 /** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for ALB HTTPS listeners. */
@@ -43,7 +38,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                 oidcProvider: args.oidcProvider,
                 namespace,
                 serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
-                policy: loadBalancerControllerPolicy as PolicyDocument,
+                policy: controllerPolicy(CHARTS.loadBalancerController),
                 ...(args.tags === undefined ? {} : { tags: args.tags }),
             },
             { parent: this },
@@ -53,7 +48,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
             name,
             {
                 name: "aws-load-balancer-controller",
-                ...pinnedChart(LOAD_BALANCER_CONTROLLER_CHART),
+                ...pinnedChart(CHARTS.loadBalancerController),
                 namespace,
                 atomic: true,
                 values: {

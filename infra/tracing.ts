@@ -2,8 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn, OidcProvider, ServiceAccountRole } from "./iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "./k8s";
+import { IMAGES } from "./versions";
 
-export const XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.12";
 export const XRAY_PORT = 2000;
 export const XRAY_SERVICE_NAME = "xray-service";
 export const XRAY_NAME = "xray-daemon";
@@ -88,7 +88,7 @@ export class Tracing extends pulumi.ComponentResource {
                             containers: [
                                 {
                                     name: XRAY_NAME,
-                                    image: XRAY_DAEMON_IMAGE,
+                                    image: IMAGES.xrayDaemon,
                                     // Arguments to the image's own entrypoint (the daemon binary, which the
                                     // scratch and Amazon Linux builds install at different paths).
                                     args: ["-c", "/aws/xray/config.yaml"],

@@ -355,6 +355,7 @@ export const UPSTREAM_WILDCARD_STATEMENTS: readonly { readonly source: string; r
             "s3:PutBucketPolicy",
             "tag:TagResources",
             "tag:UntagResources",
+            "acm:ListCertificates",
         ],
     },
 ];

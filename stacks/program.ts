@@ -17,12 +17,11 @@ import { Mail, SMTP_PORT } from "../infra/mail";
 import { USERMGMT } from "../infra/names";
 import { Network } from "../infra/network";
 import { Tracing } from "../infra/tracing";
+import { IMAGES } from "../infra/versions";
 import { Workload } from "../infra/workload";
 import { RouterKind, StackConfig } from "./config";
 
 export { USERMGMT };
-/** Small image with `nc`, for the init container that waits for the database. */
-export const WAIT_IMAGE = "busybox:1.37.0";
 
 export interface StackOutputs {
     url: pulumi.Output<string>;
@@ -188,7 +187,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         initContainers: [
             {
                 name: "wait-for-database",
-                image: WAIT_IMAGE,
+                image: IMAGES.busybox,
                 command: ["sh", "-c", pulumi.interpolate`until nc -z ${database.serviceName} ${MYSQL_PORT}; do echo waiting for the database; sleep 2; done`],
                 resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "32Mi" } },
             },

@@ -92,7 +92,7 @@ describe("AppMeshRouter: the controller", () => {
             annotations: { "eks.amazonaws.com/role-arn": "(known after deploy: appmesh-controller-irsa.arn)" },
         });
         expect(values.tracing).toEqual({ enabled: true, provider: "x-ray" });
-        expect(values.xray).toEqual({ image: { repository: "public.ecr.aws/xray/aws-xray-daemon", tag: "3.3.12" } });
+        expect(values.xray).toEqual({ image: { repository: "public.ecr.aws/xray/aws-xray-daemon", tag: "3.6.6" } });
         expect(at(values, "resources", "requests")).toEqual({ cpu: "100m", memory: "200Mi" });
     });
 

@@ -1,3 +1,4 @@
+import { CHARTS } from "../infra/versions";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LATTICE_TEMPLATES } from "../infra/canary/flagger";
@@ -241,7 +242,7 @@ describe("Flagger, once per stack", () => {
     it("appmesh: Prometheus scraping Envoy (the eks-charts appmesh-prometheus chart), no MetricTemplates or AWS role", () => {
         expect(byName(appmesh, "flagger-appmesh-prometheus", TYPES.helmRelease).inputs).toMatchObject({
             chart: "appmesh-prometheus",
-            version: "1.0.0",
+            version: CHARTS.appMeshPrometheus.version,
             repositoryOpts: { repo: "https://aws.github.io/eks-charts" },
             namespace: "appmesh-system",
         });
@@ -267,9 +268,9 @@ describe("Flagger, once per stack", () => {
 
     it("runs the pinned load tester in the app namespace; with App Mesh, in the mesh with the service and its canary as backends", () => {
         const tester = byName(appmesh, "flagger-loadtester", TYPES.helmRelease);
-        expect(tester.inputs).toMatchObject({ name: "flagger-loadtester", chart: "loadtester", version: "0.39.0", repositoryOpts: { repo: "https://flagger.app" }, namespace: "eks-canary" });
+        expect(tester.inputs).toMatchObject({ name: "flagger-loadtester", chart: "loadtester", version: "0.38.0", repositoryOpts: { repo: "https://flagger.app" }, namespace: "eks-canary" });
         expect(at(tester.inputs, "values", "appmesh")).toEqual({ enabled: true, backends: ["notification", "notification-canary"] });
-        expect(byName(lattice, "flagger-loadtester", TYPES.helmRelease).inputs).toMatchObject({ version: "0.39.0", values: {} });
+        expect(byName(lattice, "flagger-loadtester", TYPES.helmRelease).inputs).toMatchObject({ version: "0.38.0", values: {} });
     });
 
     it("alerts: an AlertProvider reading the URL from a Secret that holds it as a secret, referenced by the Canary", () => {

@@ -1,3 +1,4 @@
+import { CHARTS } from "../infra/versions";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -24,7 +25,7 @@ describe("LoadBalancerController: the Helm release", () => {
     it("installs the pinned chart from the eks-charts repository into kube-system", () => {
         const inputs = release(dev);
         expect(inputs.chart).toBe("aws-load-balancer-controller");
-        expect(inputs.version).toBe("1.12.0");
+        expect(inputs.version).toBe(CHARTS.loadBalancerController.version);
         expect(inputs.repositoryOpts).toEqual({ repo: "https://aws.github.io/eks-charts" });
         expect(inputs.namespace).toBe("kube-system");
         expect(inputs.atomic).toBe(true);

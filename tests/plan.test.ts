@@ -1,3 +1,4 @@
+import { CHARTS } from "../infra/versions";
 import { describe, expect, it } from "vitest";
 import { bar, main, shortType } from "../tools/plan";
 
@@ -100,7 +101,7 @@ describe("npm run plan -- --stack dev", () => {
         expect(detailsOf(out, "aws rds.Instance", "database-mysql")).toMatch(/mysql 8\.4\s+db\.t4g\.micro\s+multiAz=false\s+deletionProtection=false/);
 
         // Helm releases with their chart versions.
-        expect(detailsOf(out, "helm Release", "aws-load-balancer-controller")).toContain("aws-load-balancer-controller@1.12.0");
+        expect(detailsOf(out, "helm Release", "aws-load-balancer-controller")).toContain(`aws-load-balancer-controller@${CHARTS.loadBalancerController.version}`);
         expect(detailsOf(out, "helm Release", "external-dns")).toContain("external-dns@1.21.1");
 
         // X-Ray and the Ingress host.

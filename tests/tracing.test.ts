@@ -17,7 +17,7 @@ describe("Tracing: the X-Ray daemon DaemonSet", () => {
 
     it("runs the pinned daemon image in kube-system, outside the app namespace (and any mesh)", () => {
         expect(metadata(daemonSet())).toMatchObject({ name: "xray-daemon", namespace: "kube-system" });
-        expect(mainContainer(daemonSet()).image).toBe("public.ecr.aws/xray/aws-xray-daemon:3.3.12");
+        expect(mainContainer(daemonSet()).image).toBe("public.ecr.aws/xray/aws-xray-daemon:3.6.6");
     });
 
     it("listens on host port 2000 over UDP and TCP", () => {

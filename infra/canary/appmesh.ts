@@ -11,20 +11,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as appmesh from "../crds/appmesh";
 import { managedPolicyArn, partitionOf, PolicyDocument, ServiceAccountRole } from "../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../k8s";
-import appMeshControllerPolicy from "../policies/appmesh-controller.json";
-import { XRAY_DAEMON_IMAGE } from "../tracing";
+import { controllerPolicy } from "../policies";
+import { CHARTS, IMAGES } from "../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
 import { sharedServiceName } from "./replicas";
 import { CanaryServiceSpec, ClientSpec, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionServices } from "./router";
 import { pinnedChart } from "../helm";
 
-/**
- * The App Mesh controller chart (https://aws.github.io/eks-charts). The CRDs the program's typed
- * classes (../crds/appmesh.ts) are generated from are this chart version's; the IAM policy in
- * ../policies is upstream's config/iam/controller-iam-policy.json. Upgrade the three together.
- * Helm installs the chart's CRDs (its crds/ folder) on install only, never on upgrade.
- */
-export const APPMESH_CONTROLLER_CHART = { repo: "https://aws.github.io/eks-charts", chart: "appmesh-controller", version: "1.13.3" };
 export const APPMESH_CONTROLLER_NAMESPACE = "appmesh-system";
 export const APPMESH_CONTROLLER_SERVICE_ACCOUNT = "appmesh-controller";
 /** The service account of the routed pods and their clients: the identity of their Envoy sidecars. */
@@ -118,17 +111,17 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
                 oidcProvider: env.oidcProvider,
                 namespace: APPMESH_CONTROLLER_NAMESPACE,
                 serviceAccount: APPMESH_CONTROLLER_SERVICE_ACCOUNT,
-                policy: appMeshControllerPolicy as PolicyDocument,
+                policy: controllerPolicy(CHARTS.appMeshController),
                 ...tags,
             },
             { parent: this },
         );
-        const [xrayRepository, xrayTag] = XRAY_DAEMON_IMAGE.split(":");
+        const [xrayRepository, xrayTag] = IMAGES.xrayDaemon.split(":");
         this.release = new k8s.helm.v3.Release(
             `${name}-controller`,
             {
                 name: "appmesh-controller",
-                ...pinnedChart(APPMESH_CONTROLLER_CHART),
+                ...pinnedChart(CHARTS.appMeshController),
                 namespace: APPMESH_CONTROLLER_NAMESPACE,
                 createNamespace: true,
                 atomic: true,

@@ -23,24 +23,8 @@ import { LATTICE_LISTENER, latticeHostname, LatticeRouter } from "./lattice";
 import { FLAGGER_PROVIDERS, FlaggerProvider, RouteEndpoint, TrafficRouter } from "./router";
 import { LOADTESTER_NAME } from "../names";
 import { pinnedChart } from "../helm";
+import { CHARTS } from "../versions";
 
-/**
- * The Flagger chart, pinned to the release the typed CRD classes (../crds/flagger.ts) are
- * generated from: Flagger v1.44.0 (chart version = app version). Upgrade both together.
- */
-export const FLAGGER_CHART = { repo: "https://flagger.app", chart: "flagger", version: "1.44.0" };
-/**
- * Flagger's load tester chart (its own version line). 0.39.0 is the newest release confirmed
- * upstream (fluxcd/flagger PR #1967 "Release loadtester 0.39.0", merged after the 1.44.0
- * release PR #1946); which load tester shipped with 1.44.0 itself could not be confirmed.
- */
-export const LOADTESTER_CHART = { repo: "https://flagger.app", chart: "loadtester", version: "0.39.0" };
-/**
- * The Prometheus that scrapes the Envoy sidecars, as Flagger's chart README documents for App
- * Mesh (`--set metricsServer=http://appmesh-prometheus:9090`): the eks-charts chart (newest
- * found: 1.0.0), in the controller's namespace.
- */
-export const APPMESH_PROMETHEUS_CHART = { repo: "https://aws.github.io/eks-charts", chart: "appmesh-prometheus", version: "1.0.0" };
 export const APPMESH_PROMETHEUS_URL = `http://appmesh-prometheus.${APPMESH_CONTROLLER_NAMESPACE}:9090`;
 
 export const FLAGGER_NAMESPACE = "flagger-system";
@@ -240,7 +224,7 @@ export class Flagger extends pulumi.ComponentResource {
                     `${name}-appmesh-prometheus`,
                     {
                         name: "appmesh-prometheus",
-                        ...pinnedChart(APPMESH_PROMETHEUS_CHART),
+                        ...pinnedChart(CHARTS.appMeshPrometheus),
                         namespace: APPMESH_CONTROLLER_NAMESPACE,
                         atomic: true,
                     },
@@ -260,7 +244,7 @@ export class Flagger extends pulumi.ComponentResource {
             `${name}-release`,
             {
                 name: "flagger",
-                ...pinnedChart(FLAGGER_CHART),
+                ...pinnedChart(CHARTS.flagger),
                 namespace: FLAGGER_NAMESPACE,
                 createNamespace: true,
                 atomic: true,
@@ -281,7 +265,7 @@ export class Flagger extends pulumi.ComponentResource {
             `${name}-loadtester`,
             {
                 name: LOADTESTER_NAME,
-                ...pinnedChart(LOADTESTER_CHART),
+                ...pinnedChart(CHARTS.flaggerLoadTester),
                 namespace: args.namespace,
                 atomic: true,
                 values:

@@ -3,22 +3,16 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gatewayapi, lattice } from "../crds";
 import { ExternalDns } from "../dns";
-import { PolicyDocument, ServiceAccountRole } from "../iam";
+import { ServiceAccountRole } from "../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../k8s";
-import gatewayControllerPolicy from "../policies/aws-gateway-controller.json";
+import { controllerPolicy } from "../policies";
+import { pinnedChart } from "../helm";
+import { CHARTS, GATEWAY_API_CRDS } from "../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
 import { CanaryServiceSpec, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionServices } from "./router";
 
-/**
- * The AWS Gateway API Controller for Amazon VPC Lattice (chart in public ECR, version = app
- * version). The IAM policy in ../policies/aws-gateway-controller.json is upstream's
- * files/controller-installation/recommended-inline-policy.json; upgrade both together.
- */
-export const GATEWAY_CONTROLLER_CHART = { chart: "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart", version: "v2.1.3" };
 export const GATEWAY_CONTROLLER_NAMESPACE = "aws-application-networking-system";
 export const GATEWAY_CONTROLLER_SERVICE_ACCOUNT = "gateway-api-controller";
-/** Gateway API CRDs, standard channel: the release infra/crds/gatewayapi.ts is generated from. */
-export const GATEWAY_API_CRDS = "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml";
 export const LATTICE_GATEWAY_CLASS = "amazon-vpc-lattice";
 export const LATTICE_CONTROLLER_NAME = "application-networking.k8s.aws/gateway-api-controller";
 /** The Gateway's one listener: clients call every routed service on this port. */
@@ -95,7 +89,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
         const tags = env.tags;
 
         // Gateway API CRDs (standard channel). Offline this is one remote component; nothing is fetched.
-        const crds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS }, k8sOpts);
+        const crds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS.url }, k8sOpts);
 
         // The service network and its association with the cluster VPC. The association's security
         // group (the nodes') filters what enters the network from the VPC: the node group admits
@@ -164,7 +158,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
                 oidcProvider: env.oidcProvider,
                 namespace: GATEWAY_CONTROLLER_NAMESPACE,
                 serviceAccount: GATEWAY_CONTROLLER_SERVICE_ACCOUNT,
-                policy: gatewayControllerPolicy as PolicyDocument,
+                policy: controllerPolicy(CHARTS.gatewayController),
                 ...(tags === undefined ? {} : { tags }),
             },
             { parent: this },
@@ -174,8 +168,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
             `${name}-controller`,
             {
                 name: "gateway-api-controller",
-                chart: GATEWAY_CONTROLLER_CHART.chart,
-                version: GATEWAY_CONTROLLER_CHART.version,
+                ...pinnedChart(CHARTS.gatewayController),
                 namespace: GATEWAY_CONTROLLER_NAMESPACE,
                 createNamespace: true,
                 atomic: true,

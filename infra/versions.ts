@@ -1,0 +1,72 @@
+/**
+ * Every pinned chart and image of the stack, in one table: the README's version table and the
+ * test that compares the controllers' IAM policies with upstream's read it. Upgrading a
+ * controller is one edit here (and, where it has one, its policy file under ./policies, taken
+ * from the same upstream release).
+ */
+import type { ChartPin } from "./helm";
+
+export interface PinnedChart extends ChartPin {
+    /** The application version the chart release installs (its Chart.yaml `appVersion`). */
+    readonly appVersion: string;
+    /**
+     * The controller's IAM policy, a file under ./policies equal to the policy upstream publishes
+     * at `appVersion`; absent for charts that need no AWS permissions of their own.
+     */
+    readonly iamPolicy?: string;
+}
+
+/** Helm charts, by what they install. */
+export const CHARTS = {
+    /**
+     * The last release of the v2 line. v3 (chart 3.x, from 2026) is a major upgrade with its own IAM
+     * policy and defaults; it is not taken until it is reviewed like this one.
+     */
+    loadBalancerController: {
+        repo: "https://aws.github.io/eks-charts",
+        chart: "aws-load-balancer-controller",
+        version: "1.17.1",
+        appVersion: "v2.17.1",
+        iamPolicy: "aws-load-balancer-controller.json",
+    },
+    externalDns: {
+        repo: "https://kubernetes-sigs.github.io/external-dns/",
+        chart: "external-dns",
+        version: "1.21.1",
+        appVersion: "v0.21.0",
+        // Built in code (../dns.ts): upstream's actions, with record changes narrowed to one zone.
+    },
+    gatewayController: {
+        repo: "oci://public.ecr.aws/aws-application-networking-k8s",
+        chart: "aws-gateway-controller-chart",
+        version: "v2.1.3",
+        appVersion: "v2.1.3",
+        iamPolicy: "aws-gateway-controller.json",
+    },
+    appMeshController: {
+        repo: "https://aws.github.io/eks-charts",
+        chart: "appmesh-controller",
+        version: "1.13.3",
+        appVersion: "v1.13.3",
+        iamPolicy: "appmesh-controller.json",
+    },
+    /** The Prometheus that scrapes App Mesh's Envoy sidecars for Flagger (1.0.1+ render RBAC v1). */
+    appMeshPrometheus: { repo: "https://aws.github.io/eks-charts", chart: "appmesh-prometheus", version: "1.0.3", appVersion: "2.13.1" },
+    /** Pinned to the release the typed CRD classes (./crds/flagger.ts) are generated from. */
+    flagger: { repo: "https://flagger.app", chart: "flagger", version: "1.44.0", appVersion: "1.44.0" },
+    /** Flagger's load tester, on its own version line: the one published with Flagger 1.44.0. */
+    flaggerLoadTester: { repo: "https://flagger.app", chart: "loadtester", version: "0.38.0", appVersion: "0.38.0" },
+} as const satisfies Record<string, PinnedChart>;
+
+/** Container images the program runs itself (not through a chart). */
+export const IMAGES = {
+    xrayDaemon: "public.ecr.aws/xray/aws-xray-daemon:3.6.6",
+    /**
+     * Small image with `nc`, for the init container that waits for the database: the newest
+     * release the official image does not tag `unstable` (1.38 is).
+     */
+    busybox: "busybox:1.37.0",
+} as const;
+
+/** The Gateway API CRDs (standard channel) the Lattice controller serves. */
+export const GATEWAY_API_CRDS = { version: "v1.6.1", url: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml" } as const;
