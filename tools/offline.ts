@@ -26,6 +26,10 @@ export interface DeclaredResource {
     readonly protect: boolean;
     /** `retainOnDelete`: `pulumi destroy` leaves it in the cloud. */
     readonly retainOnDelete: boolean;
+    /** Names of the resources its `dependsOn` names (explicit ordering, beyond its inputs' own). */
+    readonly dependsOn: string[];
+    /** Name of its explicit provider resource, if any: it also waits for that provider. */
+    readonly provider: string | undefined;
     readonly inputs: Record<string, unknown>;
 }
 
@@ -114,6 +118,9 @@ interface RegisterRequest {
     getCustom(): boolean;
     getProtect(): boolean;
     getRetainondelete(): boolean;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }) => void): void };
+    getProvider(): string;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 interface RegisterResponse {
@@ -141,6 +148,13 @@ export function decodeWireValue(value: unknown): unknown {
         return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, decodeWireValue(item)]));
     }
     return value === pulumi.runtime.unknownValue ? "(unknown)" : value;
+}
+
+/** The dependencies `dependsOn` adds: all of them but those the inputs' values bring. */
+function explicitDependencies(request: RegisterRequest): string[] {
+    const fromInputs = new Set<string>();
+    request.getPropertydependenciesMap().forEach((dependencies) => dependencies.getUrnsList().forEach((urn) => fromInputs.add(urn)));
+    return [...new Set(request.getDependenciesList())].filter((urn) => !fromInputs.has(urn));
 }
 
 function nameOfUrn(urn: string): string | undefined {
@@ -178,6 +192,9 @@ export async function planOffline(stack: string, rawConfig: Readonly<Record<stri
                     custom: request.getCustom(),
                     protect: request.getProtect(),
                     retainOnDelete: request.getRetainondelete(),
+                    dependsOn: [...new Set(explicitDependencies(request).map((urn) => nameOfUrn(urn) ?? urn))],
+                    // A provider reference is `<urn>::<id>`.
+                    provider: nameOfUrn(request.getProvider().split("::").slice(0, -1).join("::")),
                     inputs: decodeWireValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
                 });
             }

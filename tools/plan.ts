@@ -176,6 +176,8 @@ export function renderJson(plan: OfflinePlan): string {
         parent: resource.parent ?? null,
         ...(resource.protect ? { protect: true } : {}),
         ...(resource.retainOnDelete ? { retainOnDelete: true } : {}),
+        ...(resource.provider === undefined ? {} : { provider: resource.provider }),
+        dependsOn: [...resource.dependsOn].sort(),
         inputs: sortKeys(resource.inputs),
     }));
     return JSON.stringify({ stack: plan.stack, resources, outputs: sortKeys(plan.outputs) }, null, 2);
