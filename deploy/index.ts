@@ -4,7 +4,22 @@
  * namespace (see Pulumi.yaml and Pulumi.example.yaml).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { declareDeployments, DeploySettingsError, readSettings, RawSettings } from "./settings";
+import { ConfigError } from "../stacks/checks";
+import { parseStackConfig } from "../stacks/config";
+import { readStackFile } from "../tools/stackfile";
+import { declareDeployments, DeploySettingsError, PROGRAM_STACKS, ProgramDeployer, ProgramStack, readSettings, RawSettings } from "./settings";
+
+/** Each program stack's deployer, from its own Pulumi.<stack>.yaml (checked by the program's parser). */
+function programDeployers(): Record<ProgramStack, ProgramDeployer> {
+    const entries = PROGRAM_STACKS.map((stack) => {
+        try {
+            return [stack, parseStackConfig(readStackFile(stack).config, stack).deployer] as const;
+        } catch (error) {
+            throw error instanceof ConfigError ? new pulumi.RunError(`Pulumi.${stack}.yaml: ${error.message}`) : error;
+        }
+    });
+    return Object.fromEntries(entries) as unknown as Record<ProgramStack, ProgramDeployer>;
+}
 
 function loadSettings(): ReturnType<typeof readSettings> {
     const config = new pulumi.Config("deploy");
@@ -17,7 +32,7 @@ function loadSettings(): ReturnType<typeof readSettings> {
         stacks: config.getObject<unknown>("stacks"),
     };
     try {
-        return readSettings(raw);
+        return readSettings(raw, programDeployers());
     } catch (error) {
         throw error instanceof DeploySettingsError ? new pulumi.RunError(error.message) : error;
     }

@@ -18,8 +18,10 @@ export const DEFAULT_DRIFT_SCHEDULE = "0 6 * * *";
 
 export interface StackDeployment {
     readonly stack: ProgramStack;
-    /** IAM role the deployment assumes with Pulumi's OIDC token. */
+    /** IAM role the deployment assumes with Pulumi's OIDC token: the stack's `eks-canary:deployer.roleArn`. */
     readonly roleArn: string;
+    /** The customer-managed agent pool that runs it, inside a network the cluster API admits. */
+    readonly agentPoolId: string;
     /** `pulumi up` on every commit to the branch. */
     readonly deployCommits: boolean;
     /** `pulumi preview` on every pull request, posted to it. */
@@ -34,6 +36,7 @@ export interface DeploySettings {
     readonly branch: string;
     /** Folder of the program's Pulumi.yaml in the repository; undefined: the root. */
     readonly repoDir: string | undefined;
+    /** The stacks Pulumi Deployments deploys: those whose deployer is `pulumi-deployments`. */
     readonly stacks: readonly StackDeployment[];
 }
 
@@ -47,6 +50,13 @@ export interface RawSettings {
     readonly stacks?: unknown;
 }
 
+/** What a program stack's own config (`eks-canary:deployer` in Pulumi.<stack>.yaml) says of its deployer. */
+export interface ProgramDeployer {
+    readonly kind: string;
+    readonly roleArn: string;
+    readonly agentPoolId?: string;
+}
+
 export class DeploySettingsError extends Error {
     constructor(public readonly problems: readonly string[]) {
         super(`invalid deploy settings:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
@@ -54,12 +64,16 @@ export class DeploySettingsError extends Error {
 }
 
 const REPOSITORY = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const CRON = /^\S+(\s+\S+){4}$/;
 const BRANCH = /^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]{1,255}$/;
+const STACK_KEYS = ["deployCommits", "previewPullRequests", "driftSchedule"];
 
-/** Checks the raw config; throws a DeploySettingsError listing every problem with its key. */
-export function readSettings(raw: RawSettings): DeploySettings {
+/**
+ * Checks the raw config against the program stacks' deployers; throws a DeploySettingsError
+ * listing every problem with its key. Only the stacks whose deployer is `pulumi-deployments` get
+ * settings: a stack has one deployer, so the deploy workflow and Deployments never both deploy it.
+ */
+export function readSettings(raw: RawSettings, deployers: Readonly<Record<ProgramStack, ProgramDeployer>>): DeploySettings {
     const problems: string[] = [];
     const organization = raw.organization ?? "";
     if (organization === "") {
@@ -78,9 +92,9 @@ export function readSettings(raw: RawSettings): DeploySettings {
         problems.push(`deploy:repoDir: ${JSON.stringify(repoDir)}; allowed: a folder relative to the repository root`);
     }
     const defaultDrift = raw.driftSchedule ?? DEFAULT_DRIFT_SCHEDULE;
-    const stacksRaw = typeof raw.stacks === "object" && raw.stacks !== null && !Array.isArray(raw.stacks) ? (raw.stacks as Record<string, unknown>) : undefined;
+    const stacksRaw = raw.stacks === undefined ? {} : typeof raw.stacks === "object" && raw.stacks !== null && !Array.isArray(raw.stacks) ? (raw.stacks as Record<string, unknown>) : undefined;
     if (stacksRaw === undefined) {
-        problems.push(`deploy:stacks: missing; allowed: {${PROGRAM_STACKS.map((stack) => `${stack}: {roleArn}`).join(", ")}}`);
+        problems.push(`deploy:stacks: ${JSON.stringify(raw.stacks)} is not an object; allowed: {${PROGRAM_STACKS.join(", ")}} with ${STACK_KEYS.join(", ")}`);
     }
     for (const key of Object.keys(stacksRaw ?? {})) {
         if (!(PROGRAM_STACKS as readonly string[]).includes(key)) {
@@ -89,15 +103,27 @@ export function readSettings(raw: RawSettings): DeploySettings {
     }
     const stacks: StackDeployment[] = [];
     for (const stack of PROGRAM_STACKS) {
+        const deployer = deployers[stack];
         const entry = stacksRaw?.[stack];
-        if (stacksRaw !== undefined && (typeof entry !== "object" || entry === null)) {
-            problems.push(`deploy:stacks.${stack}: missing; allowed: {roleArn, deployCommits?, previewPullRequests?, driftSchedule?}`);
+        if (deployer.kind !== "pulumi-deployments") {
+            if (entry !== undefined) {
+                problems.push(
+                    `deploy:stacks.${stack}: stack ${stack} is deployed by ${deployer.kind} (eks-canary:deployer.kind in Pulumi.${stack}.yaml), and one deployer per stack; allowed: remove it, or set that deployer.kind to pulumi-deployments`,
+                );
+            }
+            continue;
+        }
+        if (entry !== undefined && (typeof entry !== "object" || entry === null || Array.isArray(entry))) {
+            problems.push(`deploy:stacks.${stack}: ${JSON.stringify(entry)} is not an object; allowed keys: ${STACK_KEYS.join(", ")}`);
             continue;
         }
         const value = (entry ?? {}) as Record<string, unknown>;
-        const roleArn = typeof value.roleArn === "string" ? value.roleArn : "";
-        if (stacksRaw !== undefined && !ROLE_ARN.test(roleArn)) {
-            problems.push(`deploy:stacks.${stack}.roleArn: ${JSON.stringify(value.roleArn ?? null)}; allowed: an IAM role ARN, arn:aws:iam::<account>:role/<name>`);
+        for (const key of Object.keys(value)) {
+            if (key === "roleArn") {
+                problems.push(`deploy:stacks.${stack}.roleArn: the role is the stack's own eks-canary:deployer.roleArn (Pulumi.${stack}.yaml), one home for it; allowed: remove it`);
+            } else if (!STACK_KEYS.includes(key)) {
+                problems.push(`deploy:stacks.${stack}.${key}: unknown key; allowed keys: ${STACK_KEYS.join(", ")}`);
+            }
         }
         const flag = (key: string, fallback: boolean): boolean => {
             const flagValue = value[key];
@@ -114,9 +140,14 @@ export function readSettings(raw: RawSettings): DeploySettings {
         if (!CRON.test(driftSchedule.trim())) {
             problems.push(`deploy:stacks.${stack}.driftSchedule: ${JSON.stringify(driftSchedule)}; allowed: a 5-field cron expression such as "0 6 * * *"`);
         }
+        if (deployer.agentPoolId === undefined) {
+            problems.push(`eks-canary:deployer.agentPoolId (Pulumi.${stack}.yaml): missing; allowed: the customer-managed agent pool that reaches the cluster API`);
+            continue;
+        }
         stacks.push({
             stack,
-            roleArn,
+            roleArn: deployer.roleArn,
+            agentPoolId: deployer.agentPoolId,
             // prod goes out through an approved deployment, never straight from a merge.
             deployCommits: flag("deployCommits", stack === "dev"),
             previewPullRequests: flag("previewPullRequests", true),
@@ -143,6 +174,8 @@ export function deploymentArgs(settings: DeploySettings, stack: StackDeployment)
         organization: settings.organization,
         project: PROGRAM_PROJECT,
         stack: stack.stack,
+        // The agent runs where the cluster's API endpoint admits it (eks-canary:cluster.publicAccessCidrs).
+        agentPoolId: stack.agentPoolId,
         sourceContext: {
             git: {
                 branch: settings.branch,

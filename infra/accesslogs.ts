@@ -6,21 +6,22 @@ import { PolicyDocument } from "./iam";
 export const ACCESS_LOG_RETENTION_DAYS = 90;
 
 /**
- * Who may write a bucket's load balancer access logs, under `prefix` only: the Elastic Load
- * Balancing account of the region (regions opened before August 2022) and the log-delivery
- * service principal (the others).
+ * Who may write a bucket's load balancer access logs, under `<prefix>/AWSLogs/<accountId>/` only
+ * (where ELB writes this account's logs): the Elastic Load Balancing account of the region
+ * (regions opened before August 2022) and the log-delivery service principal (the others).
  */
-export function accessLogBucketPolicy(bucketArn: string, prefix: string, elbAccountArn: string): PolicyDocument {
+export function accessLogBucketPolicy(bucketArn: string, prefix: string, accountId: string, elbAccountArn: string): PolicyDocument {
+    const logs = `${bucketArn}/${prefix}/AWSLogs/${accountId}/*`;
     return {
         Version: "2012-10-17",
         Statement: [
-            { Sid: "RegionalLoadBalancingAccount", Effect: "Allow", Principal: { AWS: elbAccountArn }, Action: "s3:PutObject", Resource: `${bucketArn}/${prefix}/AWSLogs/*` },
+            { Sid: "RegionalLoadBalancingAccount", Effect: "Allow", Principal: { AWS: elbAccountArn }, Action: "s3:PutObject", Resource: logs },
             {
                 Sid: "LoadBalancingLogDelivery",
                 Effect: "Allow",
                 Principal: { Service: "logdelivery.elasticloadbalancing.amazonaws.com" },
                 Action: "s3:PutObject",
-                Resource: `${bucketArn}/${prefix}/AWSLogs/*`,
+                Resource: logs,
             },
             {
                 Sid: "TlsOnly",
@@ -71,13 +72,14 @@ export class AccessLogBucket extends pulumi.ComponentResource {
             { parent: this },
         );
         const elbAccount = aws.elb.getServiceAccountOutput({}, { parent: this });
+        const identity = aws.getCallerIdentityOutput({}, { parent: this });
         const policy = new aws.s3.BucketPolicy(
             name,
             {
                 bucket: bucket.id,
                 policy: pulumi
-                    .all([bucket.arn, elbAccount.arn])
-                    .apply(([bucketArn, elbAccountArn]) => JSON.stringify(accessLogBucketPolicy(bucketArn, args.prefix, elbAccountArn))),
+                    .all([bucket.arn, identity.accountId, elbAccount.arn])
+                    .apply(([bucketArn, accountId, elbAccountArn]) => JSON.stringify(accessLogBucketPolicy(bucketArn, args.prefix, accountId, elbAccountArn))),
             },
             { parent: this },
         );

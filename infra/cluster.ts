@@ -4,28 +4,40 @@ import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn, OidcProvider, partitionOf } from "./iam";
+import { serviceKey } from "./kms";
+import type { EKS_ADDONS } from "./versions";
 
 /** EKS access policy of a cluster administrator. */
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
+/**
+ * EKS access policy of a principal that only previews: read most objects, but not Secrets (a
+ * preview has no need to read the database password). Server-side dry runs it may not make fall
+ * back to client-side diffs (README, "Deploy").
+ */
+export const CLUSTER_VIEW_POLICY = "AmazonEKSViewPolicy";
 
 /** The ARN of an EKS cluster access policy in the region's partition. */
 export function clusterAccessPolicyArn(region: string, policy: string): string {
     return `arn:${partitionOf(region)}:eks::aws:cluster-access-policy/${policy}`;
 }
 
+/** The access a principal gets: `admin` runs `pulumi up`, `view` only previews. */
+export type ClusterAccessLevel = "admin" | "view";
+const ACCESS_POLICIES: Record<ClusterAccessLevel, string> = { admin: CLUSTER_ADMIN_POLICY, view: CLUSTER_VIEW_POLICY };
+
 /**
  * The key of a principal's access entry: derived from its ARN, so adding, removing or reordering
- * admins never moves another admin's entry.
+ * principals never moves another one's entry.
  */
-export function accessEntryKey(principalArn: string): string {
-    return `admin-${createHash("sha256").update(principalArn).digest("hex").slice(0, 12)}`;
+export function accessEntryKey(principalArn: string, level: ClusterAccessLevel = "admin"): string {
+    return `${level}-${createHash("sha256").update(principalArn).digest("hex").slice(0, 12)}`;
 }
 
-/** An access entry that makes `principalArn` cluster admin, in access-entry API terms. */
-export function clusterAdminAccessEntry(region: string, principalArn: pulumi.Input<string>): eks.types.input.AccessEntryArgs {
+/** An access entry that gives `principalArn` the access policy of `level`, cluster-wide. */
+export function clusterAccessEntry(region: string, principalArn: pulumi.Input<string>, level: ClusterAccessLevel): eks.types.input.AccessEntryArgs {
     return {
         principalArn,
-        accessPolicies: { admin: { policyArn: clusterAccessPolicyArn(region, CLUSTER_ADMIN_POLICY), accessScope: { type: "cluster" } } },
+        accessPolicies: { [level]: { policyArn: clusterAccessPolicyArn(region, ACCESS_POLICIES[level]), accessScope: { type: "cluster" } } },
     };
 }
 
@@ -68,6 +80,10 @@ export interface ClusterArgs {
      * deploys as they do.
      */
     adminPrincipalArns: readonly string[];
+    /** Principals that only run `pulumi preview`: read-only access, no Secrets. */
+    previewPrincipalArns: readonly string[];
+    /** The EKS add-on versions pinned for `kubernetesVersion`. */
+    addons: (typeof EKS_ADDONS)[keyof typeof EKS_ADDONS];
     tags?: Record<string, string>;
 }
 
@@ -88,13 +104,14 @@ export class Cluster extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:cluster:Cluster", name, {}, opts);
 
-        // Envelope encryption of Kubernetes Secrets with a key of the account's own, rotated yearly.
-        const secretsKey = new aws.kms.Key(
+        // Envelope encryption of Kubernetes Secrets with a key of the account's own, rotated yearly,
+        // usable only through EKS.
+        const secretsKey = serviceKey(
             `${name}-secrets`,
-            { description: `Kubernetes Secrets of EKS cluster ${args.clusterName}`, enableKeyRotation: true, deletionWindowInDays: 30, tags: args.tags },
+            `${args.clusterName}-secrets`,
+            { description: `Kubernetes Secrets of EKS cluster ${args.clusterName}`, region: args.region, service: "eks", adminArns: args.adminPrincipalArns, ...(args.tags === undefined ? {} : { tags: args.tags }) },
             { parent: this },
         );
-        new aws.kms.Alias(`${name}-secrets`, { name: `alias/${args.clusterName}-secrets`, targetKeyId: secretsKey.keyId }, { parent: this });
 
         const controlPlane = new eks.Cluster(
             `${name}-eks`,
@@ -116,7 +133,15 @@ export class Cluster extends pulumi.ComponentResource {
                 ...(args.publicAccessCidrs.length > 0 ? { publicAccessCidrs: [...args.publicAccessCidrs] } : {}),
                 enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
                 encryptionConfigKeyArn: secretsKey.arn,
-                accessEntries: Object.fromEntries(args.adminPrincipalArns.map((principal) => [accessEntryKey(principal), clusterAdminAccessEntry(args.region, principal)])),
+                accessEntries: Object.fromEntries([
+                    ...args.adminPrincipalArns.map((principal) => [accessEntryKey(principal, "admin"), clusterAccessEntry(args.region, principal, "admin")]),
+                    ...args.previewPrincipalArns.map((principal) => [accessEntryKey(principal, "view"), clusterAccessEntry(args.region, principal, "view")]),
+                ]),
+                // The network and proxy add-ons run on every node, so they come first; CoreDNS,
+                // whose pods need nodes, is declared below after the node group.
+                vpcCniOptions: { addonVersion: args.addons.vpcCni, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" },
+                kubeProxyAddonOptions: { version: args.addons.kubeProxy, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" },
+                corednsAddonOptions: { enabled: false },
                 tags: args.tags,
             },
             { parent: this, transforms: [withoutCreatorAdmin] },
@@ -155,7 +180,7 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        new aws.eks.NodeGroup(
+        const nodeGroup = new aws.eks.NodeGroup(
             `${name}-nodes`,
             {
                 clusterName: args.clusterName,
@@ -172,12 +197,36 @@ export class Cluster extends pulumi.ComponentResource {
             { parent: this, dependsOn: [controlPlane, ...nodePolicyAttachments] },
         );
 
+        // CoreDNS as a managed add-on at the pinned version, so that it is upgraded with the
+        // cluster; it adopts the copy EKS installs itself. Created once there are nodes to run it
+        // (an add-on whose pods cannot schedule never becomes active).
+        const coredns = new aws.eks.Addon(
+            `${name}-coredns`,
+            {
+                clusterName: args.clusterName,
+                addonName: "coredns",
+                addonVersion: args.addons.coredns,
+                resolveConflictsOnCreate: "OVERWRITE",
+                resolveConflictsOnUpdate: "OVERWRITE",
+                tags: args.tags,
+            },
+            { parent: this, dependsOn: [nodeGroup] },
+        );
+
         // The name is fixed, but whoever reads it (Helm values, outputs) should wait for the cluster.
         this.clusterName = controlPlane.oidcProviderArn.apply(() => args.clusterName);
         this.kubeconfig = pulumi.secret(controlPlane.kubeconfigJson);
         this.oidcProvider = { arn: controlPlane.oidcProviderArn, issuer: controlPlane.oidcIssuer };
         this.nodeSecurityGroupId = controlPlane.nodeSecurityGroupId;
-        this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
+        // Every in-cluster resource uses this provider, so none is created before there are nodes
+        // and cluster DNS: a Helm release started on a cold cluster would time out and roll back.
+        // `clusterIdentifier`: a kubeconfig that changes (a new token format, an unknown value in
+        // a preview) updates the provider instead of replacing every resource it manages.
+        this.provider = new k8s.Provider(
+            `${name}-k8s`,
+            { kubeconfig: this.kubeconfig, enableServerSideApply: true, clusterIdentifier: args.clusterName },
+            { parent: this, dependsOn: [nodeGroup, coredns] },
+        );
 
         this.registerOutputs({
             clusterName: this.clusterName,

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { serviceKey } from "./kms";
 import { DATABASE_SERVICE_NAME } from "./names";
 
 export const MYSQL_ENGINE_VERSION = "8.4";
@@ -22,6 +23,9 @@ export const PASSWORD_SPECIALS = "!#$%^&*()-_=+[]{}<>:?";
 export interface DatabaseArgs {
     /** RDS instance identifier; fixed, so that a rename is never a silent replacement. */
     identifier: string;
+    region: string;
+    /** Who administers the storage key (and may use it only through RDS): the cluster admins. */
+    keyAdminArns: readonly string[];
     vpcId: pulumi.Input<string>;
     /** Subnets of the instance: the isolated ones, with no route to the internet. */
     subnetIds: pulumi.Input<string[]>;
@@ -64,14 +68,20 @@ export class Database extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        const storageKey = new aws.kms.Key(
+        const storageKey = serviceKey(
             `${name}-storage`,
-            { description: `Storage and snapshots of RDS instance ${args.identifier}`, enableKeyRotation: true, deletionWindowInDays: 30, tags: args.tags },
+            `${args.identifier}-storage`,
+            {
+                description: `Storage and snapshots of RDS instance ${args.identifier}`,
+                region: args.region,
+                service: "rds",
+                adminArns: args.keyAdminArns,
+                ...(args.tags === undefined ? {} : { tags: args.tags }),
+            },
             // Without its key the data and every snapshot are unreadable: protected like the instance,
             // and kept in AWS when the stack is destroyed, so the final snapshot stays readable.
             { parent: this, protect: true, retainOnDelete: true },
         );
-        new aws.kms.Alias(`${name}-storage`, { name: `alias/${args.identifier}-storage`, targetKeyId: storageKey.keyId }, { parent: this });
 
         // A stack recreated after a destroy must not collide with the previous final snapshot.
         const snapshotSuffix = new random.RandomId(`${name}-final-snapshot`, { byteLength: 4 }, { parent: this });

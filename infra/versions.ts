@@ -70,3 +70,14 @@ export const IMAGES = {
 
 /** The Gateway API CRDs (standard channel) the Lattice controller serves. */
 export const GATEWAY_API_CRDS = { version: "v1.6.1", url: "https://github.com/kubernetes-sigs/gateway-api/releases/download/v1.6.1/standard-install.yaml" } as const;
+
+/**
+ * EKS managed add-ons, pinned per Kubernetes minor version: the versions AWS's add-on docs list
+ * for that version (CoreDNS, kube-proxy) and a VPC CNI build in use on it. Only versions with a
+ * row here can be configured; check a new row with
+ * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>`.
+ */
+export const EKS_ADDONS = {
+    "1.35": { coredns: "v1.14.2-eksbuild.4", kubeProxy: "v1.35.3-eksbuild.2", vpcCni: "v1.21.1-eksbuild.3" },
+} as const satisfies Record<string, { coredns: string; kubeProxy: string; vpcCni: string }>;
+export type KubernetesVersion = keyof typeof EKS_ADDONS;

@@ -34,6 +34,11 @@ export interface WorkloadArgs {
     podAnnotations?: Record<string, string>;
     /** What the Deployment must be created after (e.g. a sidecar injector that must see its pods). */
     dependsOn?: readonly pulumi.Resource[];
+    /**
+     * Declares, as children of the workload, what its pods must be created after (e.g. a router's
+     * objects for a caller), and returns them.
+     */
+    beforePods?: (workload: pulumi.Resource) => readonly pulumi.Resource[];
     k8sProvider: k8s.Provider;
 }
 
@@ -164,6 +169,7 @@ export class Workload extends pulumi.ComponentResource {
         this.labels = workloadLabels(args.app, args.version);
         const podLabels = { ...args.podLabels, ...this.labels, ...PART_OF };
         const objectName = versionObjectName(args.app, args.version);
+        const prerequisites = args.beforePods?.(this) ?? [];
 
         const deployment = new k8s.apps.v1.Deployment(
             `${name}-deployment`,
@@ -185,7 +191,7 @@ export class Workload extends pulumi.ComponentResource {
                     env: [...standardEnv(args.tracing.name, args.tracing.daemonAddress), ...(args.env ?? [])],
                 },
             }),
-            { ...k8sOpts, dependsOn: [...(args.dependsOn ?? [])] },
+            { ...k8sOpts, dependsOn: [...(args.dependsOn ?? []), ...prerequisites] },
         );
 
         const service = new k8s.core.v1.Service(

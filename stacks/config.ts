@@ -7,8 +7,10 @@ import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/plan";
 import type { CanaryAnalysis } from "../infra/canary/flagger";
 import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
 import { fixedObjectNames, serviceObjectNames, USERMGMT } from "../infra/names";
+import { EKS_ADDONS, KubernetesVersion } from "../infra/versions";
 import { SECRET } from "../tools/markers";
 import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "./checks";
+import { DeployerConfig, parseDeployer } from "./deployer";
 
 export const PROJECT = "eks-canary";
 
@@ -17,10 +19,10 @@ export const ROUTERS = ROUTER_KINDS;
 export type { RouterKind };
 
 /**
- * Kubernetes versions in EKS standard support through at least March 2027 (EKS gives each version 14
- * months of standard support). The stack pins one; upgrades are a config change.
+ * Kubernetes versions the stack can run: those whose EKS add-ons are pinned (infra/versions.ts),
+ * each in EKS standard support. The stack pins one; upgrades are a config change.
  */
-export const KUBERNETES_VERSIONS = ["1.35", "1.36"] as const;
+export const KUBERNETES_VERSIONS = Object.keys(EKS_ADDONS) as KubernetesVersion[];
 
 export const NAT_STRATEGIES = ["single", "onePerAz"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
@@ -35,7 +37,7 @@ export interface NetworkConfig {
 export interface ClusterConfig {
     /** The EKS cluster name: `eks-canary-<stack>`. */
     readonly name: string;
-    readonly kubernetesVersion: string;
+    readonly kubernetesVersion: KubernetesVersion;
     readonly instanceTypes: readonly string[];
     readonly nodes: { readonly min: number; readonly desired: number; readonly max: number };
     readonly nodeDiskGiB: number;
@@ -184,6 +186,8 @@ export interface StackConfig {
     readonly services: readonly ServiceConfig[];
     readonly canary: CanaryScheduleConfig;
     readonly flagger: FlaggerConfig;
+    /** Who runs `pulumi up` and `preview`, and how they reach the API (./deployer.ts). */
+    readonly deployer: DeployerConfig;
 }
 
 /** Every project key the program reads, with its shape; Pulumi.yaml declares the same keys. */
@@ -203,6 +207,7 @@ export const CONFIG_KEYS = [
     "canary",
     "flagger",
     "flaggerAlertUrl",
+    "deployer",
 ] as const;
 
 /**
@@ -271,6 +276,12 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
 
     const network = parseNetwork(check, key("network"), values.network);
     const cluster = parseCluster(check, key("cluster"), values.cluster, stack);
+    const deployer = parseDeployer(check, key("deployer"), values.deployer, {
+        publicAccessCidrsKey: childKey(key("cluster"), "publicAccessCidrs"),
+        publicAccessCidrs: cluster.publicAccessCidrs,
+        adminsKey: childKey(key("cluster"), "adminPrincipalArns"),
+        adminPrincipalArns: cluster.adminPrincipalArns,
+    });
     const database = parseDatabase(check, key("database"), values.database);
     const ingressObject = check.object(key("ingress"), values.ingress, ["deletionProtection", "retainAccessLogs"]) ?? {};
     const ingress: IngressConfig = {
@@ -310,6 +321,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         services,
         canary: schedule,
         flagger,
+        deployer: deployer as DeployerConfig,
     };
 }
 
@@ -373,7 +385,7 @@ function parseCluster(check: Checker, key: string, value: Json | undefined, stac
     );
     return {
         name: `${PROJECT}-${stack}`,
-        kubernetesVersion: kubernetesVersion ?? KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1],
+        kubernetesVersion: (kubernetesVersion as KubernetesVersion | undefined) ?? KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1],
         instanceTypes: instanceTypes.filter(isDefined),
         nodes: { min, desired, max },
         nodeDiskGiB: check.integer(childKey(key, "nodeDiskGiB"), raw.nodeDiskGiB, { min: 20, max: 1000 }) ?? 30,

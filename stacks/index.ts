@@ -6,15 +6,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { newerSource } from "./build";
 import { ConfigError } from "./checks";
 import { parseStackConfig, StackConfig } from "./config";
+import { undeployableReason } from "./deployable";
 import { declareStack } from "./program";
 
 function loadConfig(): StackConfig {
+    let config: StackConfig;
     try {
-        return parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
+        config = parseStackConfig(pulumi.runtime.allConfig(), pulumi.getStack());
     } catch (error) {
         // A RunError prints its message without a stack trace: the config is wrong, not the program.
         throw error instanceof ConfigError ? new pulumi.RunError(error.message) : error;
     }
+    const undeployable = undeployableReason(config, pulumi.runtime.isDryRun());
+    if (undeployable !== undefined) {
+        throw new pulumi.RunError(undeployable);
+    }
+    return config;
 }
 
 const staleBecause = newerSource(__filename);

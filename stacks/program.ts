@@ -17,8 +17,8 @@ import { Mail, SMTP_PORT } from "../infra/mail";
 import { USERMGMT } from "../infra/names";
 import { Network } from "../infra/network";
 import { Tracing } from "../infra/tracing";
-import { IMAGES } from "../infra/versions";
-import { Workload } from "../infra/workload";
+import { EKS_ADDONS, IMAGES } from "../infra/versions";
+import { Workload, workloadLabels } from "../infra/workload";
 import { RouterKind, StackConfig } from "./config";
 
 export { USERMGMT };
@@ -56,6 +56,8 @@ export function declareStack(config: StackConfig): StackOutputs {
         nodeDiskGiB: config.cluster.nodeDiskGiB,
         publicAccessCidrs: config.cluster.publicAccessCidrs,
         adminPrincipalArns: config.cluster.adminPrincipalArns,
+        previewPrincipalArns: config.deployer.previewRoleArns,
+        addons: EKS_ADDONS[config.cluster.kubernetesVersion],
         tags,
     });
     const k8sProvider = cluster.provider;
@@ -69,6 +71,8 @@ export function declareStack(config: StackConfig): StackOutputs {
 
     const database = new Database("database", {
         identifier: `${config.cluster.name}-usermgmt`,
+        region: config.region,
+        keyAdminArns: config.cluster.adminPrincipalArns,
         vpcId: network.vpcId,
         subnetIds: network.isolatedSubnetIds,
         clientSecurityGroupId: cluster.nodeSecurityGroupId,
@@ -183,6 +187,20 @@ export function declareStack(config: StackConfig): StackOutputs {
         ...(router.podServiceAccountName === undefined ? {} : { serviceAccountName: router.podServiceAccountName }),
         podAnnotations: router.podAnnotations,
         dependsOn: router.podDependencies,
+        // What the router needs of a caller (App Mesh: its VirtualNode), before its pods start.
+        beforePods: (parent) =>
+            router.client(
+                {
+                    name: USERMGMT.name,
+                    namespace: namespaceName,
+                    port: USERMGMT.port,
+                    healthPath: USERMGMT.healthPath,
+                    podLabels: workloadLabels(USERMGMT.name, "v1"),
+                    serviceName: USERMGMT.serviceName,
+                    calls: [config.usermgmt.calls],
+                },
+                parent,
+            ),
         tracing: { name: USERMGMT.tracingName, daemonAddress: tracing.daemonAddress },
         initContainers: [
             {
@@ -203,19 +221,6 @@ export function declareStack(config: StackConfig): StackOutputs {
         ],
         k8sProvider,
     });
-    router.client(
-        {
-            name: USERMGMT.name,
-            namespace: namespaceName,
-            port: USERMGMT.port,
-            healthPath: USERMGMT.healthPath,
-            podLabels: usermgmt.labels,
-            serviceName: USERMGMT.serviceName,
-            calls: [config.usermgmt.calls],
-        },
-        usermgmt,
-    );
-
     const accessLogs = new AccessLogBucket("alb-access-logs", { prefix: config.stack, retain: config.ingress.retainAccessLogs, tags });
     const ingress = new AppIngress(
         "app-ingress",

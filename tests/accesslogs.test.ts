@@ -50,11 +50,11 @@ describe("AccessLogBucket: where the public ALB logs", () => {
         expect(devBucket.inputs.forceDestroy).toBe(true);
     });
 
-    it("lets only Elastic Load Balancing write, under the stack's prefix, over TLS", () => {
-        const policy = accessLogBucketPolicy("arn:aws:s3:::logs", "prod", "arn:aws:iam::156460612806:root");
+    it("lets only Elastic Load Balancing write, under the stack's prefix and this account's AWSLogs/<account>/, over TLS", () => {
+        const policy = accessLogBucketPolicy("arn:aws:s3:::logs", "prod", "111122223333", "arn:aws:iam::156460612806:root");
         expect(policy.Statement.filter((statement) => statement.Effect === "Allow").map((statement) => [statement.Principal, statement.Action, statement.Resource])).toEqual([
-            [{ AWS: "arn:aws:iam::156460612806:root" }, "s3:PutObject", "arn:aws:s3:::logs/prod/AWSLogs/*"],
-            [{ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, "s3:PutObject", "arn:aws:s3:::logs/prod/AWSLogs/*"],
+            [{ AWS: "arn:aws:iam::156460612806:root" }, "s3:PutObject", "arn:aws:s3:::logs/prod/AWSLogs/111122223333/*"],
+            [{ Service: "logdelivery.elasticloadbalancing.amazonaws.com" }, "s3:PutObject", "arn:aws:s3:::logs/prod/AWSLogs/111122223333/*"],
         ]);
         expect(policy.Statement.find((statement) => statement.Effect === "Deny")?.Condition).toEqual({ Bool: { "aws:SecureTransport": "false" } });
     });

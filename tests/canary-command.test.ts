@@ -373,7 +373,7 @@ describe("dry runs and the Pulumi CLI", () => {
         expect(openStack).not.toHaveBeenCalled();
         expect(run.out.split("\n")).toEqual([
             "dry run: nothing is changed; no Pulumi CLI, no cloud access.",
-            "stack dev, service notification, router appmesh, schedule 0, 25, 50, 75, 100 (eks-canary:canary.steps); now at 50%",
+            "stack dev, service notification, router lattice, schedule 0, 25, 50, 75, 100 (eks-canary:canary.steps); now at 50%",
             "step 1/2: 50% -> 75%",
             "  pulumi config set --path 'services.notification.canary.weight' 75",
             '  pulumi up --message "canary: notification 50% -> 75% (step 3/4)"',
@@ -383,7 +383,6 @@ describe("dry runs and the Pulumi CLI", () => {
             '  pulumi up --message "canary: notification 75% -> 100% (step 4/4)"',
             "  bake 10m, then check the canary: 5xx rate <= 1%, p99 <= 1000 ms; a failed check, a failed query or no data rolls back to 0% and stops (exit 1)",
             "then stop at 100% (promote with `npm run canary -- promote --stack dev --service notification`, or pass --promote)",
-            expect.stringContaining("note: a real run refuses this stack: the appmesh router has no CloudWatch metrics"),
         ]);
     });
 

@@ -1,30 +1,28 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { accessEntryKey, CONTROL_PLANE_LOG_TYPES, withoutCreatorAdmin } from "../infra/cluster";
+import { EKS_ADDONS } from "../infra/versions";
 import { at, byName, childrenOf, editJson, OfflinePlan, planOffline, planStack, policyOf, readStackFile, resourcesOfType, TYPES } from "./helpers";
 
 let dev: OfflinePlan;
 let prod: OfflinePlan;
-let publicFromOffice: OfflinePlan;
+let twoAdmins: OfflinePlan;
 /** dev with the cluster settings changed by `--set`. */
 let tuned: OfflinePlan;
 
 beforeAll(async () => {
     dev = await planStack("dev");
     prod = await planStack("prod");
-    // `--set` cannot set an empty list: edit the raw config.
     // The appmesh router pinned: its Envoy role is the one IRSA role in the app namespace.
     tuned = await planStack("dev", [
-        "cluster.kubernetesVersion=1.36",
         "cluster.nodes.desired=3",
         "cluster.nodes.max=5",
         "cluster.nodeDiskGiB=80",
         "namespace=apps",
         "router=appmesh",
     ]);
-    publicFromOffice = await planOffline(
+    twoAdmins = await planOffline(
         "dev",
         editJson(readStackFile("dev").config, "eks-canary:cluster", (cluster) => {
-            cluster.publicAccessCidrs = ["203.0.113.10/32"];
             cluster.adminPrincipalArns = ["arn:aws:iam::111122223333:role/eks-canary-deployer", "arn:aws:iam::111122223333:role/platform-admin"];
         }),
     );
@@ -41,7 +39,30 @@ describe("Cluster: the EKS control plane", () => {
 
     it("runs the Kubernetes version from config", () => {
         expect(byName(dev, "cluster-eks").inputs.version).toBe("1.35");
-        expect(byName(tuned, "cluster-eks").inputs.version).toBe("1.36");
+    });
+
+    it("manages the VPC CNI, kube-proxy and CoreDNS as EKS add-ons pinned for that version", () => {
+        const inputs = byName(dev, "cluster-eks").inputs;
+        const pins = EKS_ADDONS["1.35"];
+        expect(inputs.vpcCniOptions).toEqual({ addonVersion: pins.vpcCni, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
+        expect(inputs.kubeProxyAddonOptions).toEqual({ version: pins.kubeProxy, resolveConflictsOnCreate: "OVERWRITE", resolveConflictsOnUpdate: "OVERWRITE" });
+        // Not the component's own CoreDNS, which would be created before there are nodes to run it.
+        expect(inputs.corednsAddonOptions).toMatchObject({ enabled: false });
+        const coredns = byName(dev, "cluster-coredns", "aws:eks/addon:Addon");
+        expect(coredns.inputs).toMatchObject({ clusterName: "eks-canary-dev", addonName: "coredns", addonVersion: pins.coredns, resolveConflictsOnUpdate: "OVERWRITE" });
+        expect(coredns.dependsOn).toEqual(["cluster-nodes"]);
+    });
+
+    it("creates no in-cluster resource before the node group and CoreDNS: the Kubernetes provider waits for both", () => {
+        const provider = byName(dev, "cluster-k8s");
+        expect(provider.dependsOn.sort()).toEqual(["cluster-coredns", "cluster-nodes"]);
+        for (const plan of [dev, prod, tuned]) {
+            const inCluster = plan.resources.filter((resource) => resource.custom && resource.type.startsWith("kubernetes:"));
+            expect(inCluster.length).toBeGreaterThan(20);
+            for (const resource of inCluster) {
+                expect(resource.provider, `${resource.type} ${resource.name}`).toBe("cluster-k8s");
+            }
+        }
     });
 
     it("has an OIDC provider, no default node group, API authentication", () => {
@@ -58,19 +79,11 @@ describe("Cluster: the EKS control plane", () => {
         expect(CONTROL_PLANE_LOG_TYPES).toHaveLength(5);
     });
 
-    it("has a private endpoint, and a public one only for the configured CIDRs", () => {
-        const inputs = byName(publicFromOffice, "cluster-eks").inputs;
+    it.each(["dev", "prod"])("%s: a private endpoint, and a public one only for the deployer's CIDRs", (stack) => {
+        const inputs = byName(stack === "dev" ? dev : prod, "cluster-eks").inputs;
         expect(inputs.endpointPrivateAccess).toBe(true);
         expect(inputs.endpointPublicAccess).toBe(true);
         expect(inputs.publicAccessCidrs).toEqual(["203.0.113.10/32"]);
-    });
-
-    it("is private only when no public CIDR is configured, as in both stack files", () => {
-        expect(byName(prod, "cluster-eks").inputs.endpointPublicAccess).toBe(false);
-        const inputs = byName(dev, "cluster-eks").inputs;
-        expect(inputs.endpointPrivateAccess).toBe(true);
-        expect(inputs.endpointPublicAccess).toBe(false);
-        expect(inputs).not.toHaveProperty("publicAccessCidrs");
     });
 
     it("gives the in-cluster resources a Kubernetes provider with the secret kubeconfig", () => {
@@ -154,11 +167,11 @@ describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
         "external-dns-irsa": "system:serviceaccount:kube-system:external-dns",
         "xray-irsa": "system:serviceaccount:kube-system:xray-daemon",
     };
-    /** dev's: the agents' and its appmesh router's (the controller's, and the Envoy sidecars'). */
+    /** dev's: the agents' and its lattice router's (the controller's, and the private zone's ExternalDNS). */
     const expected: Record<string, string> = {
         ...agents,
-        "appmesh-controller-irsa": "system:serviceaccount:appmesh-system:appmesh-controller",
-        "appmesh-envoy-irsa": "system:serviceaccount:eks-canary:appmesh-envoy",
+        "lattice-controller-irsa": "system:serviceaccount:aws-application-networking-system:gateway-api-controller",
+        "lattice-dns-irsa": "system:serviceaccount:kube-system:external-dns-lattice",
     };
 
     it("every ServiceAccountRole declares one IAM role, and no other role trusts the OIDC provider", () => {
@@ -205,23 +218,41 @@ describe("Cluster: secrets encryption and access", () => {
         expect(byName(dev, "cluster-eks").inputs.encryptionConfigKeyArn).toBe("(known after deploy: cluster-secrets.arn)");
     });
 
-    it("makes exactly the configured principals cluster admin, through explicit access entries", () => {
+    it("makes exactly the configured principals cluster admin, and the preview roles read-only, through explicit access entries", () => {
         const entries = byName(dev, "cluster-eks").inputs.accessEntries as Record<string, { principalArn: string; accessPolicies: Record<string, unknown> }>;
         const deployer = "arn:aws:iam::111122223333:role/eks-canary-deployer";
+        const preview = "arn:aws:iam::111122223333:role/eks-canary-preview";
         expect(entries).toEqual({
             [accessEntryKey(deployer)]: {
                 principalArn: deployer,
                 accessPolicies: { admin: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } } },
             },
+            [accessEntryKey(preview, "view")]: {
+                principalArn: preview,
+                accessPolicies: { view: { policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy", accessScope: { type: "cluster" } } },
+            },
         });
     });
 
+    it("lets the admins administer the Secrets key and use it only through EKS", () => {
+        const policy = JSON.parse(String(byName(dev, "cluster-secrets", "aws:kms/key:Key").inputs.policy)) as { Statement: { Sid: string; Principal: unknown; Action: string[]; Condition?: unknown }[] };
+        const admins = { AWS: ["arn:aws:iam::111122223333:role/eks-canary-deployer"] };
+        expect(policy.Statement.map((statement) => [statement.Sid, statement.Principal])).toEqual([
+            ["AdministerTheKey", admins],
+            ["UseOnlyThroughEKS", admins],
+        ]);
+        expect(policy.Statement[0].Action).not.toContain("kms:Decrypt");
+        expect(policy.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": "eks.eu-west-1.amazonaws.com", "kms:CallerAccount": "(known after deploy: aws.accountId)" } });
+    });
+
     it("keys each entry by its principal, so adding an admin leaves the others' entries alone", () => {
-        const entries = byName(publicFromOffice, "cluster-eks").inputs.accessEntries as Record<string, { principalArn: string }>;
+        const entries = byName(twoAdmins, "cluster-eks").inputs.accessEntries as Record<string, { principalArn: string }>;
         const admins = ["arn:aws:iam::111122223333:role/eks-canary-deployer", "arn:aws:iam::111122223333:role/platform-admin"];
-        expect(Object.fromEntries(Object.entries(entries).map(([key, entry]) => [key, entry.principalArn]))).toEqual(
-            Object.fromEntries(admins.map((admin) => [accessEntryKey(admin), admin])),
-        );
+        const preview = "arn:aws:iam::111122223333:role/eks-canary-preview";
+        expect(Object.fromEntries(Object.entries(entries).map(([key, entry]) => [key, entry.principalArn]))).toEqual({
+            ...Object.fromEntries(admins.map((admin) => [accessEntryKey(admin), admin])),
+            [accessEntryKey(preview, "view")]: preview,
+        });
         expect(accessEntryKey(admins[0])).toMatch(/^admin-[0-9a-f]{12}$/);
     });
 

@@ -15,7 +15,8 @@ function minimalRaw(): Record<string, string> {
         "eks-canary:domain": "canary.example.com",
         "eks-canary:hostedZoneId": "Z0123456789ABCDEFGHIJ",
         "eks-canary:certificateArn": CERTIFICATE,
-        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN] }),
+        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["203.0.113.10/32"] }),
+        "eks-canary:deployer": JSON.stringify({ kind: "workstation", roleArn: ADMIN }),
         "eks-canary:mail": JSON.stringify({ fromAddress: "noreply@example.com" }),
         "eks-canary:usermgmt": JSON.stringify({ image: "example/usermgmt:1.0.0" }),
         "eks-canary:services": JSON.stringify({
@@ -73,7 +74,7 @@ describe("parseStackConfig: a minimal valid config", () => {
             instanceTypes: ["t3.large"],
             nodes: { min: 2, desired: 2, max: 4 },
             nodeDiskGiB: 30,
-            publicAccessCidrs: [],
+            publicAccessCidrs: ["203.0.113.10/32"],
             adminPrincipalArns: [ADMIN],
         });
         expect(config.ingress).toEqual({ deletionProtection: true, retainAccessLogs: true });
@@ -139,7 +140,7 @@ describe("parseStackConfig: a minimal valid config", () => {
 });
 
 describe("parseStackConfig: the stack files", () => {
-    it("dev: two zones, one NAT, a deletable single-AZ database, App Mesh at 50 % with 2 pods per version", () => {
+    it("dev: two zones, one NAT, a deletable single-AZ database, VPC Lattice at 50 % with 2 pods per version", () => {
         const config = parseStackConfig(readStackFile("dev").config, "dev");
         expect(config.cluster.name).toBe("eks-canary-dev");
         expect(config.domain).toBe("canary.dev.example.com");
@@ -149,7 +150,7 @@ describe("parseStackConfig: the stack files", () => {
         expect(config.database).toMatchObject({ multiAz: false, deletionProtection: false, finalSnapshot: false, maxAllocatedStorageGiB: 100 });
         expect(config.usermgmt.replicas).toBe(1);
         expect(config.services).toHaveLength(1);
-        expect(config.router).toBe("appmesh");
+        expect(config.router).toBe("lattice");
         expect(config.canary.steps).toEqual([0, 25, 50, 75, 100]);
         expect(config.services[0]).toMatchObject({ name: "notification", port: 8096, replicas: 2, smtp: true });
         expect(config.services[0].canary).toEqual({ image: "stacksimplify/kube-notifications-microservice:4.0.0-AWS-XRay", weight: 50 });
@@ -490,7 +491,7 @@ describe("parseStackConfig reports all problems at once", () => {
         "eks-canary:router": "istio",
         "eks-canary:domian": "canary.example.com",
         "eks-canary:certificateArn": CERTIFICATE.replace("eu-west-1", "us-east-1"),
-        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], nodes: { min: 3, desired: 2, max: 4 } }),
+        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["203.0.113.10/32"], nodes: { min: 3, desired: 2, max: 4 } }),
         "eks-canary:usermgmt": JSON.stringify({ image: "example/usermgmt", calls: "payments" }),
     };
     const expectedKeys = [
@@ -562,11 +563,81 @@ describe("planOffline with bad config", () => {
 
 describe("parseStackConfig: cluster admins", () => {
     it("requires them, saying why and how to set them", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35" }) });
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", publicAccessCidrs: ["203.0.113.10/32"] }) });
         expect(issues).toHaveLength(1);
         expect(issueAt(issues, "eks-canary:cluster.adminPrincipalArns").message).toContain("the cluster's creator gets no implicit admin");
         expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [] }) }), "eks-canary:cluster.adminPrincipalArns").message).toContain(
             "1..20 items",
         );
+    });
+});
+
+describe("parseStackConfig: the deployer reaches the API", () => {
+    const PREVIEW = "arn:aws:iam::111122223333:role/eks-canary-preview";
+    const withDeployer = (deployer: unknown, cluster: Record<string, unknown> = {}): Record<string, string> => ({
+        ...minimalRaw(),
+        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["203.0.113.10/32"], ...cluster }),
+        "eks-canary:deployer": JSON.stringify(deployer),
+    });
+
+    it("the shipped stacks deploy from GitHub Actions on a self-hosted runner, open to its egress only", () => {
+        for (const stack of ["dev", "prod"]) {
+            const config = parseStackConfig(readStackFile(stack).config, stack);
+            expect(config.deployer).toEqual({
+                kind: "github-actions",
+                runner: "eks-canary-deployer",
+                roleArn: ADMIN,
+                previewRoleArns: [PREVIEW],
+            });
+            expect(config.cluster.publicAccessCidrs.length).toBeGreaterThan(0);
+            expect(config.cluster.adminPrincipalArns).toContain(config.deployer.roleArn);
+        }
+    });
+
+    it("is required, naming the kinds and the keys to set", () => {
+        const raw: Record<string, string> = { ...minimalRaw() };
+        delete raw["eks-canary:deployer"];
+        const message = issueAt(issuesOf(raw), "eks-canary:deployer").message;
+        expect(message).toContain("workstation, github-actions, pulumi-deployments");
+        expect(message).toContain("pulumi config set --path deployer.kind");
+    });
+
+    it.each(["workstation", "github-actions", "pulumi-deployments"])("%s: a private-only API endpoint is refused, naming cluster.publicAccessCidrs", (kind) => {
+        const extra = kind === "github-actions" ? { runner: "self-hosted" } : kind === "pulumi-deployments" ? { agentPoolId: "0f1e2d3c-4b5a-4987-8654-3210fedcba98" } : {};
+        const issues = issuesOf(withDeployer({ kind, roleArn: ADMIN, ...extra }, { publicAccessCidrs: [] }));
+        expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:cluster.publicAccessCidrs"]);
+        expect(issues[0].message).toContain(`the ${kind} deployer runs outside the VPC this stack creates`);
+        expect(issues[0].message).toContain("pulumi config set --path 'cluster.publicAccessCidrs[0]'");
+    });
+
+    it("the role that deploys must be a cluster admin", () => {
+        const other = "arn:aws:iam::111122223333:role/someone-else";
+        const issue = issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: other })), "eks-canary:deployer.roleArn");
+        expect(issue.message).toContain("is not a cluster admin");
+        expect(issue.message).toContain("eks-canary:cluster.adminPrincipalArns");
+    });
+
+    it("GitHub Actions needs a runner with a fixed egress: a GitHub-hosted label is refused", () => {
+        expect(issueAt(issuesOf(withDeployer({ kind: "github-actions", roleArn: ADMIN })), "eks-canary:deployer.runner").message).toContain("missing");
+        const hosted = issueAt(issuesOf(withDeployer({ kind: "github-actions", roleArn: ADMIN, runner: "ubuntu-latest" })), "eks-canary:deployer.runner").message;
+        expect(hosted).toContain("is a GitHub-hosted runner");
+        expect(hosted).toContain("40 at most");
+    });
+
+    it("Pulumi Deployments needs a customer-managed agent pool", () => {
+        expect(issueAt(issuesOf(withDeployer({ kind: "pulumi-deployments", roleArn: ADMIN })), "eks-canary:deployer.agentPoolId").message).toContain("customer-managed");
+        expect(issueAt(issuesOf(withDeployer({ kind: "pulumi-deployments", roleArn: ADMIN, agentPoolId: "pool-1" })), "eks-canary:deployer.agentPoolId").message).toContain("malformed");
+    });
+
+    it("settings of another kind are refused", () => {
+        expect(issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: ADMIN, runner: "x" })), "eks-canary:deployer.runner").message).toContain("only the github-actions deployer");
+        expect(issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: ADMIN, agentPoolId: "0f1e2d3c-4b5a-4987-8654-3210fedcba98" })), "eks-canary:deployer.agentPoolId").message).toContain(
+            "only the pulumi-deployments deployer",
+        );
+    });
+
+    it("a preview role is read-only, so it cannot also be an admin", () => {
+        const issue = issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: ADMIN, previewRoleArns: [ADMIN] })), "eks-canary:deployer.previewRoleArns[0]");
+        expect(issue.message).toContain("is also in eks-canary:cluster.adminPrincipalArns");
     });
 });

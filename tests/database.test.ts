@@ -89,7 +89,7 @@ describe("Database: the RDS MySQL instance", () => {
 
 describe("Database: network access", () => {
     it("admits MySQL from the nodes' security group only", () => {
-        const rules = resourcesOfType(dev, TYPES.ingressRule);
+        const rules = resourcesOfType(dev, TYPES.ingressRule).filter((rule) => rule.parent === "database");
         expect(rules).toHaveLength(1);
         const [rule] = rules;
         expect(rule.parent).toBe("database");

@@ -36,6 +36,7 @@ const T = {
     httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
 } as const;
 const AUTOMATED = "services.notification.mode=automated";
+const APPMESH = ["router=appmesh", AUTOMATED];
 const LATTICE = ["router=lattice", AUTOMATED];
 const ALERTS = ["flagger.alerts.provider=slack", "flagger.alerts.channel=#releases", "flaggerAlertUrl=https://hooks.slack.com/services/T000/B000/XXXX"];
 const NEW_IMAGE = "services.notification.canary.image=stacksimplify/kube-notifications-microservice:5.0.0-AWS-XRay";
@@ -54,7 +55,7 @@ beforeAll(async () => {
         warnings.push(message);
         return Promise.resolve();
     });
-    appmesh = await planStack("dev", [AUTOMATED]);
+    appmesh = await planStack("dev", APPMESH);
     lattice = await planStack("dev", LATTICE);
     latticeNewImage = await planStack("dev", [...LATTICE, NEW_IMAGE]);
     tuned = await planStack("dev", [
@@ -69,7 +70,7 @@ beforeAll(async () => {
         "services.notification.analysis.loadTest.requestsPerSecond=20",
         "services.notification.analysis.latticeTargetGroup=tg-0123456789abcdef0",
     ]);
-    alerts = await planStack("dev", [AUTOMATED, ...ALERTS]);
+    alerts = await planStack("dev", [...APPMESH, ...ALERTS]);
     dev = await planStack("dev");
     prod = await planStack("prod");
 }, 120_000);

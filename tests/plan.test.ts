@@ -87,7 +87,7 @@ describe("npm run plan -- --stack dev", () => {
 
         expect(out).toMatch(/stack dev/);
         expect(out).toMatch(/region\s+eu-west-1/);
-        expect(out).toMatch(/router\s+appmesh/);
+        expect(out).toMatch(/router\s+lattice/);
         expect(out).toMatch(/declares\s+\d+ resources, 1 provider, \d+ components/);
 
         // Component groups, with their children indented beneath.
@@ -116,13 +116,13 @@ describe("npm run plan -- --stack dev", () => {
         expect(detailsOf(out, "awsx ec2.Vpc", "network-vpc")).toMatch(/2 AZs\s+NAT Single/);
         expect(detailsOf(out, "eks Cluster", "cluster-eks")).toContain("version 1.35");
 
-        // dev: App Mesh at weight 50, 2 pods per version; the VirtualRouter carries the weights.
+        // dev: VPC Lattice at weight 50, 2 pods per version; the HTTPRoute carries the weights.
         expect(detailsOf(out, "k8s apps/v1 Deployment", "notification-v1-deployment")).toMatch(/replicas=2 image=stacksimplify\/kube-notifications-microservice:3\.0\.0-AWS-XRay/);
         expect(detailsOf(out, "k8s apps/v1 Deployment", "notification-v2-deployment")).toMatch(/replicas=2 image=stacksimplify\/kube-notifications-microservice:4\.0\.0-AWS-XRay/);
-        expect(detailsOf(out, "k8s appmesh.k8s.aws/v1beta2 VirtualRouter", "notification-router")).toContain("weighted notification-v1 50% / notification-v2 50%");
+        expect(detailsOf(out, "k8s gateway.networking.k8s.io/v1 HTTPRoute", "notification")).toContain("weighted notification-v1:8096 50% / notification-v2:8096 50%");
 
         expect(out).toContain("Canary split");
-        expect(out).toContain("notification  (router: appmesh, weight 50)");
+        expect(out).toContain("notification  (router: lattice, weight 50)");
         expect(out).toMatch(new RegExp(`v1 stable  ${"█".repeat(10)}${"░".repeat(10)}\\s+50%  2 pods  stacksimplify/kube-notifications-microservice:3\\.0\\.0-AWS-XRay`));
         expect(out).toMatch(new RegExp(`v2 canary  ${"█".repeat(10)}${"░".repeat(10)}\\s+50%  2 pods  stacksimplify/kube-notifications-microservice:4\\.0\\.0-AWS-XRay`));
 
@@ -133,7 +133,7 @@ describe("npm run plan -- --stack dev", () => {
     });
 
     it("shows a --set weight in the router's own resource and the chart", async () => {
-        const appmesh = await plan("--stack", "dev", "--set", "services.notification.canary.weight=25");
+        const appmesh = await plan("--stack", "dev", "--set", "router=appmesh", "--set", "services.notification.canary.weight=25");
         expect(appmesh.code).toBe(0);
         expect(detailsOf(appmesh.out, "k8s appmesh.k8s.aws/v1beta2 VirtualRouter", "notification-router")).toContain("weighted notification-v1 75% / notification-v2 25%");
         expect(appmesh.out).toMatch(new RegExp(`v1 stable  ${"█".repeat(15)}${"░".repeat(5)}\\s+75%  2 pods  `));

@@ -8,7 +8,12 @@ type Stack = (typeof STACKS)[number];
 /** What each stack file picks: its router, and what that router adds to the stack. */
 /** routerComponents: the router's own component, for routers that declare shared resources (controllers). */
 const EXPECTED: Record<Stack, { router: string; routerComponents: string[]; charts: string[]; ingresses: string[] }> = {
-    dev: { router: "appmesh", routerComponents: ["appmesh"], charts: ["appmesh-controller", "aws-load-balancer-controller", "external-dns"], ingresses: ["app-ingress"] },
+    dev: {
+        router: "lattice",
+        routerComponents: ["lattice"],
+        charts: ["aws-load-balancer-controller", "external-dns", "external-dns", "oci://public.ecr.aws/aws-application-networking-k8s/aws-gateway-controller-chart"],
+        ingresses: ["app-ingress"],
+    },
     prod: { router: "alb", routerComponents: [], charts: ["aws-load-balancer-controller", "external-dns"], ingresses: ["app-ingress", "notification-canary"] },
 };
 const OTHER: Record<Stack, Stack> = { dev: "prod", prod: "dev" };
@@ -19,7 +24,7 @@ beforeAll(async () => {
     plans.dev = await planStack("dev");
     plans.prod = await planStack("prod");
     // Each stack's twin: the other stack file with this stack's router.
-    plans["prod@appmesh"] = await planStack("prod", [`router=${EXPECTED.dev.router}`]);
+    plans["prod@lattice"] = await planStack("prod", [`router=${EXPECTED.dev.router}`]);
     plans["dev@alb"] = await planStack("dev", [`router=${EXPECTED.prod.router}`]);
 });
 
@@ -110,10 +115,11 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
 
     it("puts the app's Kubernetes objects in the eks-canary namespace, and only the cluster agents in kube-system", () => {
         expect(metadata(byName(plan(), "apps", TYPES.namespace)).name).toBe("eks-canary");
-        /** Objects of a router's own: the App Mesh controller's namespace, and the cluster-scoped Mesh. */
+        /** Objects of a router's own: the Lattice controller's namespace, and the cluster-scoped CRDs and GatewayClass. */
         const elsewhere: Record<string, string | undefined> = {
-            [`${TYPES.helmRelease} appmesh-controller`]: "appmesh-system",
-            "kubernetes:appmesh.k8s.aws/v1beta2:Mesh appmesh-mesh": undefined,
+            [`${TYPES.helmRelease} lattice-controller`]: "aws-application-networking-system",
+            "kubernetes:yaml/v2:ConfigFile lattice-gateway-api-crds": undefined,
+            "kubernetes:gateway.networking.k8s.io/v1:GatewayClass lattice-gateway-class": undefined,
         };
         const inKubeSystem: string[] = [];
         for (const resource of plan().resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== TYPES.namespace && r.type !== TYPES.ingressClass)) {
@@ -128,8 +134,11 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
                 inKubeSystem.push(resource.name);
             }
         }
-        // The load balancer controller, ExternalDNS and the X-Ray daemon, outside the app namespace (and any mesh).
-        expect(inKubeSystem.sort()).toEqual(["aws-load-balancer-controller", "external-dns", "xray-config", "xray-daemon", "xray-sa", "xray-service"]);
+        // The load balancer controller, ExternalDNS (dev: also the one for Lattice's private zone) and
+        // the X-Ray daemon, outside the app namespace (and any mesh).
+        expect(inKubeSystem.sort()).toEqual(
+            ["aws-load-balancer-controller", "external-dns", ...(stack === "dev" ? ["lattice-dns"] : []), "xray-config", "xray-daemon", "xray-sa", "xray-service"].sort(),
+        );
     });
 
     it("exports the url, cluster name, secret kubeconfig and database endpoint", () => {
@@ -145,9 +154,9 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
 });
 
 describe("the canary split each stack reports", () => {
-    it("dev: App Mesh at 50 %, 2 pods per version", () => {
+    it("dev: VPC Lattice at 50 %, 2 pods per version", () => {
         expect(plans.dev.outputs.canary).toMatchObject({
-            notification: { router: "appmesh", weight: 50, traffic: { stable: 50, canary: 50 }, replicas: { stable: 2, canary: 2 } },
+            notification: { router: "lattice", weight: 50, traffic: { stable: 50, canary: 50 }, replicas: { stable: 2, canary: 2 } },
         });
     });
 

@@ -114,7 +114,7 @@ describe("workflow files", () => {
 describe("preview on pull requests", () => {
     const { workflow } = load("preview.yml");
 
-    it("runs on pull requests: npm ci, npm run check, then pulumi preview of dev and prod with a PR comment", () => {
+    it("runs on pull requests: npm ci, npm run check, then pulumi preview of the stacks the workflows deploy, with a PR comment", () => {
         expect(Object.keys(workflow.on)).toContain("pull_request");
         const check = workflow.jobs.check.steps?.map((step) => step.run).filter(Boolean);
         expect(check).toEqual(["npm ci", "npm run check"]);
@@ -123,10 +123,13 @@ describe("preview on pull requests", () => {
         const { job, step } = previews[0];
         expect(step.with).toMatchObject({ command: "preview", "comment-on-pr": true });
         expect(String(step.with?.["stack-name"])).toContain("${{ matrix.stack }}");
-        const matrix = (workflow.jobs[job] as Job & { strategy?: { matrix?: { stack?: string[] } } }).strategy?.matrix?.stack;
-        expect(matrix).toEqual(["dev", "prod"]);
-        expect(workflow.jobs[job].needs).toBe("check");
-        expect(workflow.jobs[job].permissions).toMatchObject({ "pull-requests": "write" });
+        const preview = workflow.jobs[job] as Job & { strategy?: { matrix?: { stack?: string } }; "runs-on"?: string };
+        // The stacks and their runners come from the stack files (npm run -s deployer).
+        expect(preview.strategy?.matrix?.stack).toBe("${{ fromJSON(needs.deployers.outputs.workflow-stacks) }}");
+        expect(preview["runs-on"]).toBe("${{ fromJSON(needs.deployers.outputs.runners)[matrix.stack] }}");
+        expect(preview.needs).toEqual(["check", "deployers"]);
+        expect(workflow.jobs.deployers.steps?.map((item) => item.run).filter(Boolean)).toEqual(["npm ci", 'npm run -s deployer >> "$GITHUB_OUTPUT"']);
+        expect(preview.permissions).toMatchObject({ "pull-requests": "write" });
     });
 });
 
@@ -143,8 +146,17 @@ describe("deploy on merge", () => {
             { job: "dev", command: "up", stack: expect.stringMatching(/\/dev$/) },
             { job: "prod", command: "up", stack: expect.stringMatching(/\/prod$/) },
         ]);
-        expect(workflow.jobs.dev.needs).toBe("check");
-        expect(workflow.jobs.prod.needs).toBe("dev");
+        expect(workflow.jobs.dev.needs).toEqual(["check", "deployers"]);
+        expect(workflow.jobs.prod.needs).toEqual(["check", "deployers", "dev"]);
         expect(environmentName(workflow.jobs.prod)).toBe("production");
+    });
+
+    it("deploys a stack only when its stack file names the workflow as its deployer, on that stack's runner", () => {
+        const jobs = workflow.jobs as Record<string, Job & { if?: string; "runs-on"?: string }>;
+        expect(jobs.dev.if).toBe("needs.deployers.outputs.dev-kind == 'github-actions'");
+        expect(jobs.prod.if).toContain("needs.deployers.outputs.prod-kind == 'github-actions'");
+        expect(jobs.prod.if).toContain("!failure()");
+        expect(jobs.dev["runs-on"]).toBe("${{ needs.deployers.outputs.dev-runner }}");
+        expect(jobs.prod["runs-on"]).toBe("${{ needs.deployers.outputs.prod-runner }}");
     });
 });

@@ -175,8 +175,13 @@ describe("Workload: usermgmt's database and callee", () => {
         const env = envOf(container("usermgmt-deployment", plan));
         expect(env.NOTIFICATION_SERVICE_HOST.value).toBe(calleeOf(plan).host);
         expect(env.NOTIFICATION_SERVICE_PORT.value).toBe(calleeOf(plan).port);
-        // The shared Service the name resolves by.
-        expect(metadata(byName(plan, "notification-shared", TYPES.service)).name).toBe("notification-clusterip-service");
+        if (stack === "dev") {
+            // Lattice: the service's custom domain name in the stack's private zone, on the gateway's listener.
+            expect(calleeOf(plan)).toEqual({ host: "notification.eks-canary-dev.internal", port: "80" });
+        } else {
+            // The shared Service the name resolves by.
+            expect(metadata(byName(plan, "notification-shared", TYPES.service)).name).toBe("notification-clusterip-service");
+        }
     });
 
     it("waits for mysql:3306 in an init container", () => {

@@ -4,7 +4,7 @@ import { INGRESS_CLASS, loadBalancerName } from "../ingress";
 import { PART_OF } from "../k8s";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
 import { sharedServiceName } from "./replicas";
-import { CanaryServiceSpec, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionServices } from "./router";
+import { CanaryServiceSpec, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "./router";
 
 /**
  * Name of the forward action in each canary Ingress: the rule's backend names it, with the port
@@ -125,7 +125,12 @@ export class AlbRouter implements TrafficRouter {
         return podsPerVersion(spec.replicas, spec.hasCanary);
     }
 
-    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): RouteEndpoint {
+    /** Nothing: pods need nothing of the router's before they start. */
+    prepareVersions(): VersionPrerequisites {
+        return NO_PREREQUISITES;
+    }
+
+    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource, workloads: RoutedWorkloads): RouteEndpoint {
         const k8sOpts = { parent, provider: this.env.k8sProvider };
         const labels = { app: spec.name, ...PART_OF };
         const ingressName = canaryIngressName(spec.name);
@@ -167,8 +172,9 @@ export class AlbRouter implements TrafficRouter {
                     ],
                 },
             },
-            // The controller's webhook must be up before it is asked to admit an Ingress.
-            { ...k8sOpts, dependsOn: [this.env.loadBalancerController] },
+            // The controller's webhook must be up before it is asked to admit an Ingress; the
+            // weights move only once both versions' pods are Ready.
+            { ...k8sOpts, dependsOn: [this.env.loadBalancerController, ...routedWorkloads(workloads)] },
         );
 
         // The Kubernetes provider reports the Ingress created only once the controller has written
@@ -195,5 +201,7 @@ export class AlbRouter implements TrafficRouter {
      * the ALB admits the whole VPC CIDR, pods included; the controller opens the nodes' security
      * group to the ALB. No sidecar, identity or policy is needed on the caller's side.
      */
-    client(): void {}
+    client(): readonly pulumi.Resource[] {
+        return [];
+    }
 }

@@ -15,7 +15,7 @@ import { controllerPolicy } from "../policies";
 import { CHARTS, IMAGES } from "../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
 import { sharedServiceName } from "./replicas";
-import { CanaryServiceSpec, ClientSpec, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionServices } from "./router";
+import { CanaryServiceSpec, ClientSpec, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "./router";
 import { pinnedChart } from "../helm";
 
 export const APPMESH_CONTROLLER_NAMESPACE = "appmesh-system";
@@ -94,6 +94,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
     private readonly env: RouterEnvironment;
     /** The virtual services declared by `route`, by routed service name, for clients' backends. */
     private readonly virtualServices = new Map<string, appmesh.VirtualService>();
+    private readonly virtualNodes = new Map<string, appmesh.VirtualNode[]>();
     /** Services Flagger routes (see `automated`): their virtual services are Flagger's. */
     private readonly flaggerServices = new Set<string>();
 
@@ -190,15 +191,13 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
         return podsPerVersion(spec.replicas, spec.hasCanary);
     }
 
-    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): RouteEndpoint {
+    /**
+     * A VirtualNode per version: its pods must be created after it, since the controller's
+     * injector refuses a pod that no VirtualNode selects.
+     */
+    prepareVersions(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): VersionPrerequisites {
         const namespace = this.env.namespaceName;
-        const opts = (dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
-            parent,
-            provider: this.env.k8sProvider,
-            dependsOn: [...this.podDependencies, ...dependsOn],
-        });
         const labels = { app: spec.name, ...PART_OF };
-
         const nodes = [
             { version: "v1", serviceName: versions.stable },
             ...(versions.canary === undefined ? [] : [{ version: "v2", serviceName: versions.canary }]),
@@ -215,9 +214,25 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
                             serviceDiscovery: { dns: { hostname: clusterHostname(serviceName, namespace) } },
                         },
                     },
-                    opts(),
+                    { parent, provider: this.env.k8sProvider, dependsOn: [...this.podDependencies] },
                 ),
         );
+        this.virtualNodes.set(spec.name, nodes);
+        return { v1: nodes.slice(0, 1), v2: nodes.slice(1) };
+    }
+
+    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource, workloads: RoutedWorkloads): RouteEndpoint {
+        const namespace = this.env.namespaceName;
+        const opts = (dependsOn: pulumi.Resource[] = []): pulumi.CustomResourceOptions => ({
+            parent,
+            provider: this.env.k8sProvider,
+            dependsOn: [...this.podDependencies, ...dependsOn],
+        });
+        const labels = { app: spec.name, ...PART_OF };
+        const nodes = this.virtualNodes.get(spec.name);
+        if (nodes === undefined) {
+            throw new Error(`service ${spec.name}: the appmesh router routes only versions it prepared (call prepareVersions first)`);
+        }
 
         const routerName = `${spec.name}-router`;
         // The only resource whose inputs depend on the weight.
@@ -235,7 +250,8 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
                     ],
                 },
             },
-            opts(nodes),
+            // The weights move only once both versions' pods are Ready.
+            opts([...nodes, ...routedWorkloads(workloads)]),
         );
 
         const sharedName = sharedServiceName(spec.name);
@@ -278,7 +294,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
         return `${service}.${this.env.namespaceName}`;
     }
 
-    client(spec: ClientSpec, parent: pulumi.Resource): void {
+    client(spec: ClientSpec, parent: pulumi.Resource): readonly pulumi.Resource[] {
         const podSelector = Object.fromEntries(
             (["app", "version"] as const).flatMap((key) => (spec.podLabels[key] === undefined ? [] : [[key, spec.podLabels[key]]])),
         );
@@ -293,7 +309,8 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
             return virtualService;
         });
         const serviceName = spec.serviceName;
-        new appmesh.VirtualNode(
+        // The caller's pods are created after it (the injector refuses pods no VirtualNode selects).
+        const node = new appmesh.VirtualNode(
             `${spec.name}-virtual-node`,
             {
                 metadata: { name: spec.name, namespace: spec.namespace, labels: { ...podSelector, ...PART_OF } },
@@ -308,6 +325,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
             },
             { parent, provider: this.env.k8sProvider, dependsOn: [...this.podDependencies, ...backends] },
         );
+        return [node];
     }
 }
 

@@ -9,7 +9,7 @@ import { controllerPolicy } from "../policies";
 import { pinnedChart } from "../helm";
 import { CHARTS, GATEWAY_API_CRDS } from "../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
-import { CanaryServiceSpec, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionServices } from "./router";
+import { CanaryServiceSpec, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "./router";
 
 export const GATEWAY_CONTROLLER_NAMESPACE = "aws-application-networking-system";
 export const GATEWAY_CONTROLLER_SERVICE_ACCOUNT = "gateway-api-controller";
@@ -224,7 +224,12 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
      * The service's HTTPRoute (its weights are the only input a weight change touches) and, per
      * version, a TargetGroupPolicy that health-checks the pods on the service's health path.
      */
-    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): RouteEndpoint {
+    /** Nothing: pods need nothing of the router's before they start. */
+    prepareVersions(): VersionPrerequisites {
+        return NO_PREREQUISITES;
+    }
+
+    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource, workloads: RoutedWorkloads): RouteEndpoint {
         const k8sOpts = { parent, provider: this.env.k8sProvider };
         const hostname = latticeHostname(spec.name, this.zoneName);
         const policies = [versions.stable, ...(versions.canary === undefined ? [] : [versions.canary])].map(
@@ -253,11 +258,14 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
                     rules: [{ backendRefs: latticeBackendRefs(versions, spec.port, spec.weight) }],
                 },
             },
-            { ...k8sOpts, dependsOn: [...this.routeDependencies, ...policies] },
+            // The weights move only once both versions' pods are Ready.
+            { ...k8sOpts, dependsOn: [...this.routeDependencies, ...policies, ...routedWorkloads(workloads)] },
         );
         return { host: pulumi.output(hostname), port: LATTICE_LISTENER.port };
     }
 
     /** Nothing: the service network's auth type is NONE, so callers need no identity or signing. */
-    client(): void {}
+    client(): readonly pulumi.Resource[] {
+        return [];
+    }
 }

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../k8s";
 import { replicaSplit, ReplicaSplit } from "./plan";
-import { CanaryServiceSpec, RouteEndpoint, TrafficRouter } from "./router";
+import { CanaryServiceSpec, NO_PREREQUISITES, RouteEndpoint, TrafficRouter, VersionPrerequisites } from "./router";
 
 /** The Service over both versions: `<service>-clusterip-service`, as the seed app names it. */
 export function sharedServiceName(service: string): string {
@@ -27,6 +27,12 @@ export class ReplicasRouter implements TrafficRouter {
         return spec.hasCanary ? replicaSplit(spec.weight, spec.replicas) : { stable: spec.replicas, canary: 0 };
     }
 
+    /** Nothing: pods need nothing of the router's before they start. */
+    prepareVersions(): VersionPrerequisites {
+        return NO_PREREQUISITES;
+    }
+
+    /** The split is the Deployments' pod counts: the shared Service selects both versions' pods. */
     route(spec: CanaryServiceSpec, _versions: unknown, parent: pulumi.Resource): RouteEndpoint {
         const service = new k8s.core.v1.Service(
             `${spec.name}-shared`,
@@ -45,5 +51,7 @@ export class ReplicasRouter implements TrafficRouter {
     }
 
     /** Clients call the shared Service directly: nothing to declare. */
-    client(): void {}
+    client(): readonly pulumi.Resource[] {
+        return [];
+    }
 }

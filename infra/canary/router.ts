@@ -79,6 +79,27 @@ export interface ClientSpec {
     readonly calls: readonly string[];
 }
 
+/** What each version's pods must be created after (App Mesh: the version's VirtualNode). */
+export interface VersionPrerequisites {
+    readonly v1: readonly pulumi.Resource[];
+    readonly v2: readonly pulumi.Resource[];
+}
+
+export const NO_PREREQUISITES: VersionPrerequisites = { v1: [], v2: [] };
+
+/**
+ * The workloads a route sends requests to. The routing resource is declared after them, so that a
+ * weight moves only once the pods it moves to are Ready (and a new image has rolled out).
+ */
+export interface RoutedWorkloads {
+    readonly stable: pulumi.Resource;
+    readonly canary?: pulumi.Resource;
+}
+
+export function routedWorkloads(workloads: RoutedWorkloads): pulumi.Resource[] {
+    return [workloads.stable, ...(workloads.canary === undefined ? [] : [workloads.canary])];
+}
+
 export interface TrafficRouter {
     /** The `router` config value that selects this router. */
     readonly kind: RouterKind;
@@ -90,10 +111,15 @@ export interface TrafficRouter {
     readonly podDependencies: readonly pulumi.Resource[];
     /** Pods of each version for the service at its weight. */
     replicas(spec: CanaryServiceSpec): ReplicaSplit;
-    /** Declares the routing resources of one service, as children of `parent`. */
-    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): RouteEndpoint;
-    /** Declares what a caller of routed services needs, as children of `parent`. */
-    client(spec: ClientSpec, parent: pulumi.Resource): void;
+    /** Declares what the versions' pods need before they start, as children of `parent`. */
+    prepareVersions(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): VersionPrerequisites;
+    /** Declares the routing resources of one service, as children of `parent`, after `workloads`. */
+    route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource, workloads: RoutedWorkloads): RouteEndpoint;
+    /**
+     * Declares what a caller of routed services needs, as children of `parent`; returns what the
+     * caller's pods must be created after.
+     */
+    client(spec: ClientSpec, parent: pulumi.Resource): readonly pulumi.Resource[];
 }
 
 /** Flagger's providers, by the router each drives (Canary `spec.provider`, chart `meshProvider`). */

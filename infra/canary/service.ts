@@ -73,6 +73,8 @@ export class CanaryService extends pulumi.ComponentResource {
             hasCanary: args.canary !== undefined,
         };
         const replicas = args.router.replicas(spec);
+        const versions = { stable: versionObjectName(args.name, "v1"), ...(args.canary === undefined ? {} : { canary: versionObjectName(args.name, "v2") }) };
+        const prerequisites = args.router.prepareVersions(spec, versions, this);
         const common = {
             namespace: args.namespace,
             app: args.name,
@@ -82,10 +84,9 @@ export class CanaryService extends pulumi.ComponentResource {
             ...(args.env === undefined ? {} : { env: args.env }),
             ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
             podAnnotations: args.router.podAnnotations,
-            dependsOn: args.router.podDependencies,
             k8sProvider: args.k8sProvider,
         };
-        new Workload(
+        const stable = new Workload(
             `${name}-v1`,
             {
                 ...common,
@@ -94,27 +95,26 @@ export class CanaryService extends pulumi.ComponentResource {
                 replicas: replicas.stable,
                 tracing: { name: `V1-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
                 disruptionBudget: true,
+                dependsOn: [...args.router.podDependencies, ...prerequisites.v1],
             },
             { parent: this },
         );
-        if (args.canary !== undefined) {
-            new Workload(
+        const canary =
+            args.canary === undefined
+                ? undefined
+                : new Workload(
                 `${name}-v2`,
-                {
-                    ...common,
-                    version: "v2",
-                    image: args.canary.image,
-                    replicas: replicas.canary,
-                    tracing: { name: `V2-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
-                },
-                { parent: this },
-            );
-        }
-        const endpoint = args.router.route(
-            spec,
-            { stable: versionObjectName(args.name, "v1"), ...(args.canary === undefined ? {} : { canary: versionObjectName(args.name, "v2") }) },
-            this,
-        );
+                      {
+                          ...common,
+                          version: "v2",
+                          image: args.canary.image,
+                          replicas: replicas.canary,
+                          tracing: { name: `V2-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
+                          dependsOn: [...args.router.podDependencies, ...prerequisites.v2],
+                      },
+                      { parent: this },
+                  );
+        const endpoint = args.router.route(spec, versions, this, { stable, ...(canary === undefined ? {} : { canary }) });
 
         this.host = endpoint.host;
         this.port = endpoint.port;

@@ -1,0 +1,79 @@
+/**
+ * The deployer of each stack, for the workflows: `npm run -s deployer` prints, for every
+ * Pulumi.<stack>.yaml, `<stack>-kind=<kind>` and `<stack>-runner=<label>` (empty unless the
+ * stack deploys from GitHub Actions), then `runners=<JSON of stack → label>` and
+ * `workflow-stacks=<JSON list of the stacks the workflows deploy>`, as lines for `$GITHUB_OUTPUT`. A job deploys or previews a stack only when its kind is `github-actions`, on
+ * its runner; so a stack that Pulumi Deployments deploys is never deployed by a workflow too.
+ *
+ * Each stack file is checked by the program's own parser: a bad one exits 1 with its errors.
+ */
+import { ConfigError } from "../stacks/checks";
+import { parseStackConfig } from "../stacks/config";
+import type { DeployerConfig } from "../stacks/deployer";
+import { splitArgs, UsageError } from "./args";
+import { listStacks, readStackFile, StackFileError } from "./stackfile";
+
+export const USAGE = [
+    "usage: npm run -s deployer [-- --help]",
+    "",
+    "Prints each stack's deployer as GitHub Actions output lines (<stack>-kind, <stack>-runner, runners, workflow-stacks).",
+    "Exit codes: 0 done, 1 a stack file is invalid, 2 bad usage.",
+].join("\n");
+
+export interface DeployerIo {
+    readonly out: (text: string) => void;
+    readonly err: (text: string) => void;
+}
+
+/** The output lines for the stacks' deployers. */
+export function outputLines(deployers: Readonly<Record<string, DeployerConfig>>): string[] {
+    const runners = Object.fromEntries(Object.entries(deployers).map(([stack, deployer]) => [stack, deployer.kind === "github-actions" ? (deployer.runner ?? "") : ""]));
+    const workflowStacks = Object.keys(deployers).filter((stack) => deployers[stack].kind === "github-actions");
+    return [
+        ...Object.entries(deployers).flatMap(([stack, deployer]) => [`${stack}-kind=${deployer.kind}`, `${stack}-runner=${runners[stack]}`]),
+        `runners=${JSON.stringify(runners)}`,
+        `workflow-stacks=${JSON.stringify(workflowStacks)}`,
+    ];
+}
+
+export function main(argv: readonly string[], io: DeployerIo, stacks: readonly string[] = listStacks()): number {
+    try {
+        const args = splitArgs(argv, { values: [], booleans: ["--help", "-h"], repeatable: [] });
+        if (args.positionals.length > 0) {
+            throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
+        }
+        if (args.booleans.size > 0) {
+            io.out(USAGE);
+            return 0;
+        }
+    } catch (error) {
+        if (error instanceof UsageError) {
+            io.err(`${error.message}\n${USAGE}`);
+            return 2;
+        }
+        throw error;
+    }
+    const deployers: Record<string, DeployerConfig> = {};
+    let failed = false;
+    for (const stack of stacks) {
+        try {
+            deployers[stack] = parseStackConfig(readStackFile(stack).config, stack).deployer;
+        } catch (error) {
+            if (error instanceof ConfigError || error instanceof StackFileError) {
+                io.err(`Pulumi.${stack}.yaml: ${error.message}`);
+                failed = true;
+                continue;
+            }
+            throw error;
+        }
+    }
+    if (failed) {
+        return 1;
+    }
+    io.out(outputLines(deployers).join("\n"));
+    return 0;
+}
+
+if (require.main === module) {
+    process.exitCode = main(process.argv.slice(2), { out: (text) => console.log(text), err: (text) => console.error(text) });
+}
