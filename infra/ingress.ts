@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ALB_TARGET_GROUP_ATTRIBUTES } from "./draining";
 import { controllerPolicy } from "./policies";
 import { CHARTS } from "./versions";
 import { OidcProvider, ServiceAccountRole } from "./iam";
@@ -9,6 +10,13 @@ import { pinnedChart } from "./helm";
 
 export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 export const INGRESS_CLASS = "alb";
+/**
+ * The namespace label that turns on the controller's pod readiness gate (IP targets): a new pod
+ * counts as Ready only once it is a healthy target of its target group, so a rolling update never
+ * takes old targets away before the new ones serve. Injected when the pod is created, by the
+ * controller's webhook, so pods must be created after the controller.
+ */
+export const LBC_READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
 /** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for ALB HTTPS listeners. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
@@ -159,6 +167,8 @@ export function appIngressAnnotations(
         "alb.ingress.kubernetes.io/success-codes": "200",
         "alb.ingress.kubernetes.io/healthy-threshold-count": "2",
         "alb.ingress.kubernetes.io/unhealthy-threshold-count": "2",
+        // Shorter than ALB's 300 s default; the pods' preStop sleep outlasts it (./draining.ts).
+        "alb.ingress.kubernetes.io/target-group-attributes": ALB_TARGET_GROUP_ATTRIBUTES,
         "alb.ingress.kubernetes.io/load-balancer-attributes": loadBalancerAttributes(args.accessLogs, args.deletionProtection),
         "external-dns.alpha.kubernetes.io/hostname": args.hostname,
     };

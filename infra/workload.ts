@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { PodDraining } from "./draining";
 import { PART_OF } from "./k8s";
 
 export type Track = "stable" | "canary";
@@ -18,6 +19,8 @@ export interface WorkloadArgs {
     /** HTTP path answering 200 when the app is ready. */
     healthPath: string;
     resources: { cpu: string; memory: string };
+    /** How its pods leave the load balancer or mesh that routes to them. */
+    draining: PodDraining;
     tracing: { name: string; daemonAddress: pulumi.Input<string> };
     /** Environment beyond the downward-API and X-Ray variables every version gets. */
     env?: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
@@ -83,12 +86,15 @@ export interface AppContainerArgs {
     healthPath: string;
     resources: { cpu: string; memory: string };
     env: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
+    /** Seconds the container keeps serving after it is told to stop (a preStop sleep). */
+    preStopSeconds: number;
 }
 
 /**
  * The app container, the same for every version and for Flagger's target: one named `http`
  * port, a startup probe that gives slow (JVM) apps 150 s, then readiness on the health path and
- * liveness on the port at their normal pace; requests and limits; no privilege escalation.
+ * liveness on the port at their normal pace; requests and limits; no privilege escalation; a
+ * preStop sleep (no shell needed in the image) while its target or endpoint is removed.
  */
 export function appContainer(args: AppContainerArgs): k8s.types.input.core.v1.Container {
     return {
@@ -104,6 +110,7 @@ export function appContainer(args: AppContainerArgs): k8s.types.input.core.v1.Co
         readinessProbe: { httpGet: { path: args.healthPath, port: "http" }, periodSeconds: 10, failureThreshold: 3 },
         livenessProbe: { tcpSocket: { port: "http" }, periodSeconds: 10, failureThreshold: 3 },
         securityContext: { allowPrivilegeEscalation: false },
+        lifecycle: { preStop: { sleep: { seconds: args.preStopSeconds } } },
     };
 }
 
@@ -127,6 +134,8 @@ export interface AppDeploymentArgs {
     podAnnotations?: Record<string, string>;
     serviceAccountName?: pulumi.Input<string>;
     initContainers?: pulumi.Input<k8s.types.input.core.v1.Container>[];
+    /** The pods' `terminationGracePeriodSeconds`, beyond the container's preStop sleep. */
+    terminationGracePeriodSeconds: number;
     container: AppContainerArgs;
 }
 
@@ -144,6 +153,7 @@ export function appDeployment(args: AppDeploymentArgs): k8s.apps.v1.DeploymentAr
             template: {
                 metadata: { labels: args.labels, annotations: { ...args.podAnnotations, "eks-canary/image": args.container.image } },
                 spec: {
+                    terminationGracePeriodSeconds: args.terminationGracePeriodSeconds,
                     ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
                     ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
                     containers: [appContainer(args.container)],
@@ -182,6 +192,7 @@ export class Workload extends pulumi.ComponentResource {
                 ...(args.podAnnotations === undefined ? {} : { podAnnotations: args.podAnnotations }),
                 ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
                 ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
+                terminationGracePeriodSeconds: args.draining.terminationGracePeriodSeconds,
                 container: {
                     name: args.app,
                     image: args.image,
@@ -189,6 +200,7 @@ export class Workload extends pulumi.ComponentResource {
                     healthPath: args.healthPath,
                     resources: args.resources,
                     env: [...standardEnv(args.tracing.name, args.tracing.daemonAddress), ...(args.env ?? [])],
+                    preStopSeconds: args.draining.preStopSeconds,
                 },
             }),
             { ...k8sOpts, dependsOn: [...(args.dependsOn ?? []), ...prerequisites] },

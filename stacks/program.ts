@@ -6,12 +6,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../infra/accesslogs";
 import { Flagger } from "../infra/canary/flagger";
+import { ALB_DRAINING } from "../infra/draining";
 import { createRouter, namespaceLabels } from "../infra/canary/routers";
 import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
 import { Database, DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY } from "../infra/database";
 import { ExternalDns } from "../infra/dns";
-import { AppIngress, LoadBalancerController, loadBalancerName } from "../infra/ingress";
+import { AppIngress, LBC_READINESS_GATE_LABEL, LoadBalancerController, loadBalancerName } from "../infra/ingress";
 import { PART_OF } from "../infra/k8s";
 import { Mail, SMTP_PORT } from "../infra/mail";
 import { USERMGMT } from "../infra/names";
@@ -64,7 +65,7 @@ export function declareStack(config: StackConfig): StackOutputs {
 
     const namespace = new k8s.core.v1.Namespace(
         "apps",
-        { metadata: { name: config.namespace, labels: { ...PART_OF, ...namespaceLabels(config.router, config.cluster.name) } } },
+        { metadata: { name: config.namespace, labels: { ...PART_OF, ...LBC_READINESS_GATE_LABEL, ...namespaceLabels(config.router, config.cluster.name) } } },
         { provider: k8sProvider },
     );
     const namespaceName = namespace.metadata.name;
@@ -165,6 +166,7 @@ export function declareStack(config: StackConfig): StackOutputs {
                 ...(service.canary === undefined ? {} : { canary: service.canary }),
                 ...(service.smtp && mail !== undefined ? { env: mail.env() } : {}),
                 router,
+                podDependencies: [loadBalancers.release],
                 ...(flagger !== undefined && service.analysis !== undefined ? { automated: { flagger, analysis: service.analysis } } : {}),
                 k8sProvider,
             }),
@@ -186,7 +188,10 @@ export function declareStack(config: StackConfig): StackOutputs {
         disruptionBudget: true,
         ...(router.podServiceAccountName === undefined ? {} : { serviceAccountName: router.podServiceAccountName }),
         podAnnotations: router.podAnnotations,
-        dependsOn: router.podDependencies,
+        // The public ALB's targets: created after the controller whose webhook injects their
+        // readiness gate, and draining like any ALB target.
+        dependsOn: [loadBalancers.release, ...router.podDependencies],
+        draining: ALB_DRAINING,
         // What the router needs of a caller (App Mesh: its VirtualNode), before its pods start.
         beforePods: (parent) =>
             router.client(

@@ -344,7 +344,10 @@ export function details(resource: DeclaredResource): string[] {
         case "kubernetes:helm.sh/v3:Release":
             return [`${get("chart")}@${get("version")}${inputs.repositoryOpts === undefined ? "" : `  from ${get("repositoryOpts.repo")}`}  into ${get("namespace")}`];
         case "kubernetes:apps/v1:Deployment":
-            return [`${objectName(inputs)}  replicas=${get("spec.replicas")} image=${containers(inputs)}`];
+            return [
+                `${objectName(inputs)}  replicas=${get("spec.replicas")} image=${containers(inputs)}`,
+                `preStop sleep ${text(at(list(at(inputs, "spec.template.spec.containers"))[0], "lifecycle.preStop.sleep.seconds"))}s  grace ${get("spec.template.spec.terminationGracePeriodSeconds")}s  rollout ${get("spec.strategy.rollingUpdate.maxSurge")} surge, ${get("spec.strategy.rollingUpdate.maxUnavailable")} unavailable`,
+            ];
         case "kubernetes:apps/v1:DaemonSet":
             return [`${objectName(inputs)}  on every node  image=${containers(inputs)}  serviceAccount ${get("spec.template.spec.serviceAccountName")}`];
         case "kubernetes:core/v1:Service": {
@@ -485,7 +488,8 @@ function renderTree(nodes: readonly PlanNode[], indent: string, lines: string[])
         const flags = [resource.protect ? "[protected]" : "", resource.retainOnDelete ? "[kept on destroy]" : "", !resource.custom && !project ? "(package component)" : ""].filter((flag) => flag !== "");
         lines.push(`${indent}${last ? "└─ " : "├─ "}${label}  ${resource.name}${flags.length > 0 ? "  " + flags.join(" ") : ""}`);
         const inner = indent + (last ? "   " : "│  ");
-        for (const line of details(resource)) {
+        const after = resource.dependsOn.length > 0 ? [`after ${resource.dependsOn.join(", ")}`] : [];
+        for (const line of [...details(resource), ...after]) {
             lines.push(`${inner}${node.children.length > 0 ? "│  " : "   "}${line}`);
         }
         renderTree(node.children, inner, lines);

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ALB_DRAINING, ALB_TARGET_GROUP_ATTRIBUTES } from "../draining";
 import { INGRESS_CLASS, loadBalancerName } from "../ingress";
 import { PART_OF } from "../k8s";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
@@ -78,6 +79,8 @@ export function albRouterAnnotations(
         [`${PREFIX}/success-codes`]: "200",
         [`${PREFIX}/healthy-threshold-count`]: "2",
         [`${PREFIX}/unhealthy-threshold-count`]: "2",
+        // Shorter than ALB's 300 s default; the pods' preStop sleep outlasts it (../draining.ts).
+        [`${PREFIX}/target-group-attributes`]: ALB_TARGET_GROUP_ATTRIBUTES,
         ...(args.tags === undefined || Object.keys(args.tags).length === 0
             ? {}
             : { [`${PREFIX}/tags`]: Object.entries(args.tags).map(([key, value]) => `${key}=${value}`).join(",") }),
@@ -114,8 +117,9 @@ export class AlbRouter implements TrafficRouter {
     /** Routed pods and their clients need no identity of their own: the namespace default. */
     readonly podServiceAccountName = undefined;
     readonly podAnnotations: Record<string, string> = {};
-    /** No sidecar or injector: pods start whenever they are declared. */
+    /** The load balancer controller's webhook injects the readiness gate: the stack makes every app pod wait for it. */
     readonly podDependencies: readonly pulumi.Resource[] = [];
+    readonly draining = ALB_DRAINING;
 
     /** Nothing is shared between services (each has its own ALB), so the router declares nothing itself. */
     constructor(private readonly env: RouterEnvironment) {}

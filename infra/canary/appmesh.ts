@@ -10,6 +10,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as appmesh from "../crds/appmesh";
 import { managedPolicyArn, partitionOf, PolicyDocument, ServiceAccountRole } from "../iam";
+import { CLUSTER_DRAINING } from "../draining";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../k8s";
 import { controllerPolicy } from "../policies";
 import { CHARTS, IMAGES } from "../versions";
@@ -87,6 +88,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
     readonly podAnnotations: Record<string, string>;
     /** The injector (in the controller) and the mesh must exist before a routed pod is created. */
     readonly podDependencies: readonly pulumi.Resource[];
+    readonly draining = CLUSTER_DRAINING;
     readonly meshName: string;
     readonly release: k8s.helm.v3.Release;
     readonly mesh: appmesh.Mesh;

@@ -5,6 +5,7 @@ import { gatewayapi, lattice } from "../crds";
 import { ExternalDns } from "../dns";
 import { ServiceAccountRole } from "../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../k8s";
+import { LATTICE_DRAINING } from "../draining";
 import { controllerPolicy } from "../policies";
 import { pinnedChart } from "../helm";
 import { CHARTS, GATEWAY_API_CRDS } from "../versions";
@@ -15,6 +16,11 @@ export const GATEWAY_CONTROLLER_NAMESPACE = "aws-application-networking-system";
 export const GATEWAY_CONTROLLER_SERVICE_ACCOUNT = "gateway-api-controller";
 export const LATTICE_GATEWAY_CLASS = "amazon-vpc-lattice";
 export const LATTICE_CONTROLLER_NAME = "application-networking.k8s.aws/gateway-api-controller";
+/**
+ * The namespace label that turns on the controller's pod readiness gate: a new pod counts as
+ * Ready only once it is a healthy target, so a rollout never outruns the targets.
+ */
+export const LATTICE_READINESS_GATE_LABEL = { "application-networking.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
 /** The Gateway's one listener: clients call every routed service on this port. */
 export const LATTICE_LISTENER = { name: "http", port: 80 } as const;
 
@@ -65,10 +71,12 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
     readonly podServiceAccountName = undefined;
     readonly podAnnotations: Record<string, string> = {};
     /**
-     * None: pods need no injector or webhook; the controller registers their IPs as targets
-     * whenever it reconciles, whether they started before it or after.
+     * The controller: its webhook (failure policy Fail) admits every pod of a namespace labelled
+     * for readiness gates, and injects the gate that keeps a pod unready until it is a healthy
+     * VPC Lattice target.
      */
-    readonly podDependencies: readonly pulumi.Resource[] = [];
+    readonly podDependencies: readonly pulumi.Resource[];
+    readonly draining = LATTICE_DRAINING;
     /** Name of the Gateway and of its VPC Lattice service network. */
     public readonly gatewayName: string;
     /** The private zone holding the services' custom domain names. */
@@ -192,6 +200,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
             // It watches Gateway API objects and looks for the DNSEndpoint CRD when it starts.
             { ...k8sOpts, dependsOn: [crds, dns] },
         );
+        this.podDependencies = [this.controller];
 
         const gatewayClass = new gatewayapi.GatewayClass(
             `${name}-gateway-class`,

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CLUSTER_DRAINING } from "../draining";
 import { PART_OF } from "../k8s";
 import { replicaSplit, ReplicaSplit } from "./plan";
 import { CanaryServiceSpec, NO_PREREQUISITES, RouteEndpoint, TrafficRouter, VersionPrerequisites } from "./router";
@@ -20,6 +21,7 @@ export class ReplicasRouter implements TrafficRouter {
     readonly podServiceAccountName = undefined;
     readonly podAnnotations: Record<string, string> = {};
     readonly podDependencies: readonly pulumi.Resource[] = [];
+    readonly draining = CLUSTER_DRAINING;
 
     constructor(private readonly k8sProvider: k8s.Provider) {}
 

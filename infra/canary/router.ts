@@ -4,6 +4,7 @@
  * the stack picks one with the `router` config key, and all of them read the same canary config.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import type { PodDraining } from "../draining";
 import type * as pulumi from "@pulumi/pulumi";
 import type { OidcProvider } from "../iam";
 import type { ReplicaSplit } from "./plan";
@@ -107,8 +108,13 @@ export interface TrafficRouter {
     readonly podServiceAccountName: pulumi.Input<string> | undefined;
     /** Annotations on routed pods and their clients (e.g. what a sidecar must not intercept). */
     readonly podAnnotations: Record<string, string>;
-    /** What routed pods must be created after (e.g. a sidecar injector). */
+    /**
+     * What routed pods must be created after (e.g. a sidecar injector, or the controller whose
+     * webhook injects their readiness gate).
+     */
     readonly podDependencies: readonly pulumi.Resource[];
+    /** How routed pods leave the router's targets without dropping requests. */
+    readonly draining: PodDraining;
     /** Pods of each version for the service at its weight. */
     replicas(spec: CanaryServiceSpec): ReplicaSplit;
     /** Declares what the versions' pods need before they start, as children of `parent`. */

@@ -2,13 +2,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AlbRouter } from "./alb";
 import { AppMeshRouter, appMeshNamespaceLabels } from "./appmesh";
-import { LatticeRouter } from "./lattice";
+import { LATTICE_READINESS_GATE_LABEL, LatticeRouter } from "./lattice";
 import { ReplicasRouter } from "./replicas";
 import { RouterEnvironment, RouterKind, TrafficRouter } from "./router";
 
-/** Labels the app namespace must carry for a router (App Mesh: sidecar injection and mesh membership). */
+/**
+ * Labels the app namespace must carry for a router: App Mesh, sidecar injection and mesh
+ * membership; Lattice, its readiness gate. (The load balancer controller's readiness gate is on
+ * whatever the router: the public ALB's targets are in the app namespace.)
+ */
 export function namespaceLabels(kind: RouterKind, name: string): Record<string, string> {
-    return kind === "appmesh" ? appMeshNamespaceLabels(name) : {};
+    switch (kind) {
+        case "appmesh":
+            return appMeshNamespaceLabels(name);
+        case "lattice":
+            return { ...LATTICE_READINESS_GATE_LABEL };
+        default:
+            return {};
+    }
 }
 
 /** Declares the router `kind` (its controllers and shared resources) for the stack. */

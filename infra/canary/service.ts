@@ -36,6 +36,11 @@ export interface CanaryServiceArgs {
     env?: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
     router: TrafficRouter;
     /**
+     * What every app pod of the stack is created after, beyond the router's own: the load balancer
+     * controller, whose webhook injects the readiness gate into pods of the app namespace.
+     */
+    podDependencies: readonly pulumi.Resource[];
+    /**
      * Automated mode: Flagger releases the service, with this analysis. The program then declares
      * one Deployment (the Canary's target) and the Canary, and none of what Flagger generates.
      */
@@ -84,8 +89,10 @@ export class CanaryService extends pulumi.ComponentResource {
             ...(args.env === undefined ? {} : { env: args.env }),
             ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
             podAnnotations: args.router.podAnnotations,
+            draining: args.router.draining,
             k8sProvider: args.k8sProvider,
         };
+        const podDependencies = [...args.podDependencies, ...args.router.podDependencies];
         const stable = new Workload(
             `${name}-v1`,
             {
@@ -95,7 +102,7 @@ export class CanaryService extends pulumi.ComponentResource {
                 replicas: replicas.stable,
                 tracing: { name: `V1-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
                 disruptionBudget: true,
-                dependsOn: [...args.router.podDependencies, ...prerequisites.v1],
+                dependsOn: [...podDependencies, ...prerequisites.v1],
             },
             { parent: this },
         );
@@ -110,7 +117,7 @@ export class CanaryService extends pulumi.ComponentResource {
                           image: args.canary.image,
                           replicas: replicas.canary,
                           tracing: { name: `V2-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
-                          dependsOn: [...args.router.podDependencies, ...prerequisites.v2],
+                          dependsOn: [...podDependencies, ...prerequisites.v2],
                       },
                       { parent: this },
                   );
@@ -165,12 +172,14 @@ export class CanaryService extends pulumi.ComponentResource {
                     healthPath: args.healthPath,
                     resources: args.resources,
                     env: [...standardEnv(args.tracingName, args.xrayDaemonAddress), ...(args.env ?? [])],
+                    preStopSeconds: args.router.draining.preStopSeconds,
                 },
+                terminationGracePeriodSeconds: args.router.draining.terminationGracePeriodSeconds,
             }),
             {
                 parent: this,
                 provider: args.k8sProvider,
-                dependsOn: [...args.router.podDependencies],
+                dependsOn: [...args.podDependencies, ...args.router.podDependencies],
                 // Flagger scales the target to 0 once it has copied it into <name>-primary, and
                 // back up for each analysis: the replica count is Flagger's after creation, so a
                 // later `pulumi up` must not reset it (which would start canary pods outside any
