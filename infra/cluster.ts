@@ -104,12 +104,38 @@ export class Cluster extends pulumi.ComponentResource {
     constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:cluster:Cluster", name, {}, opts);
 
-        // Envelope encryption of Kubernetes Secrets with a key of the account's own, rotated yearly,
-        // usable only through EKS.
+        // The control plane's role, declared here so that the Secrets key can name it.
+        const clusterRole = new aws.iam.Role(
+            `${name}-control-plane`,
+            {
+                description: `Control plane of EKS cluster ${args.clusterName}`,
+                assumeRolePolicy: JSON.stringify({
+                    Version: "2012-10-17",
+                    Statement: [{ Effect: "Allow", Principal: { Service: "eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+                }),
+                tags: args.tags,
+            },
+            { parent: this },
+        );
+        const clusterRolePolicy = new aws.iam.RolePolicyAttachment(
+            `${name}-control-plane-AmazonEKSClusterPolicy`,
+            { role: clusterRole.name, policyArn: managedPolicyArn(args.region, "AmazonEKSClusterPolicy") },
+            { parent: this },
+        );
+
+        // Envelope encryption of Kubernetes Secrets with a key of the account's own, rotated yearly:
+        // the admins use it only through EKS, the cluster role directly.
         const secretsKey = serviceKey(
             `${name}-secrets`,
             `${args.clusterName}-secrets`,
-            { description: `Kubernetes Secrets of EKS cluster ${args.clusterName}`, region: args.region, service: "eks", adminArns: args.adminPrincipalArns, ...(args.tags === undefined ? {} : { tags: args.tags }) },
+            {
+                description: `Kubernetes Secrets of EKS cluster ${args.clusterName}`,
+                region: args.region,
+                service: "eks",
+                adminArns: args.adminPrincipalArns,
+                serviceRoleArn: clusterRole.arn,
+                ...(args.tags === undefined ? {} : { tags: args.tags }),
+            },
             { parent: this },
         );
 
@@ -123,6 +149,7 @@ export class Cluster extends pulumi.ComponentResource {
                 privateSubnetIds: args.privateSubnetIds,
                 // Nodes come from the managed node group below; with no default security groups,
                 // the control plane and managed nodes share the EKS-created cluster security group.
+                serviceRole: clusterRole,
                 skipDefaultNodeGroup: true,
                 skipDefaultSecurityGroups: true,
                 nodeAssociatePublicIpAddress: false,
@@ -144,7 +171,7 @@ export class Cluster extends pulumi.ComponentResource {
                 corednsAddonOptions: { enabled: false },
                 tags: args.tags,
             },
-            { parent: this, transforms: [withoutCreatorAdmin] },
+            { parent: this, transforms: [withoutCreatorAdmin], dependsOn: [clusterRolePolicy] },
         );
 
         const nodeRole = new aws.iam.Role(

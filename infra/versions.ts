@@ -66,6 +66,8 @@ export const IMAGES = {
      * release the official image does not tag `unstable` (1.38 is).
      */
     busybox: "busybox:1.37.0",
+    /** Flagger's load tester (it ships `hey`), for the canary command's `--load`: the release of the pinned chart. */
+    loadTester: "ghcr.io/fluxcd/flagger-loadtester:0.38.0",
 } as const;
 
 /** The Gateway API CRDs (standard channel) the Lattice controller serves. */

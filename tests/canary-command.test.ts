@@ -1,64 +1,120 @@
+/**
+ * The canary command on test doubles: a stack in memory (config, preview, up, outputs, tags),
+ * git, a clock, CloudWatch and the tag lookup. Every walk is checked for what it changed, in order.
+ */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import { CanaryDeps, main, parseArgs } from "../tools/canary";
-import type { MetricSource } from "../tools/canary/metrics";
-import { CloudWatchMetricSource, healthFromResults, metricQuery, resolveTarget } from "../tools/canary/metrics";
-import { Health, parseDuration, stateFromConfig, planStep } from "../tools/canary/schedule";
-import { findOnPath, PULUMI_INSTALL_URL, stackFileDriver, StackDriver } from "../tools/canary/stack";
+import { changeKey } from "../tools/canary/expected";
+import type { Health } from "../tools/canary/gates";
+import { GitDriver } from "../tools/canary/git";
+import { LEASE_TAG } from "../tools/canary/lease";
+import { albTarget, findCanaryTarget, healthFromResults, latticeTarget, metricQuery, MetricSource, ResourceLookup } from "../tools/canary/metrics";
+import { findOnPath, parseUrn, PlannedChange, stackFileDriver, StackDriver } from "../tools/canary/stack";
+import { readStackFile } from "../tools/stackfile";
 
 const CANARY_IMAGE = "stacksimplify/kube-notifications-microservice:4.0.0-AWS-XRay";
 const STABLE_IMAGE = "stacksimplify/kube-notifications-microservice:3.0.0-AWS-XRay";
+const INGRESS = changeKey("kubernetes:networking.k8s.io/v1:Ingress", "notification-canary");
+const urnOf = (key: string): string => {
+    const [type, name] = key.split(" ");
+    return `urn:pulumi:prod::eks-canary::eks-canary:canary:CanaryService$${type}::${name}`;
+};
 
 interface StackOptions {
-    router?: string;
-    steps?: number[] | undefined;
-    weight?: number | undefined;
-    canary?: boolean;
-    replicas?: number;
-    mode?: "manual" | "automated";
-    outputs?: Record<string, unknown>;
+    /** Overrides of Pulumi.prod.yaml (alb router, schedule 0, 10, 25, 50, 100, canary at 25 %). */
+    overrides?: string[];
+    /** The weight the stack runs (its canary output); default: the config's. */
+    deployed?: number;
     upFails?: (message: string) => boolean;
+    /** Extra changes every preview shows (drift, someone else's pending change). */
+    extraPreview?: PlannedChange[];
+    lease?: string;
 }
 
-/** A stack double: config in memory, every call recorded in order in `log`. */
+/** A stack double on Pulumi.prod.yaml: config in memory, every change recorded in order in `log`. */
 function fakeStack(options: StackOptions = {}) {
     const log: string[] = [];
-    const notification: Record<string, unknown> = {
-        port: 8096,
-        healthPath: "/notification/health-status",
-        replicas: options.replicas ?? 2,
-        stable: { image: STABLE_IMAGE },
-        ...(options.mode === undefined ? {} : { mode: options.mode }),
+    const config: Record<string, string> = { ...readStackFile("prod", options.overrides ?? []).config };
+    const tags: Record<string, string> = options.lease === undefined ? {} : { [LEASE_TAG]: options.lease };
+    const services = (): Record<string, Record<string, unknown>> => JSON.parse(config["eks-canary:services"]) as Record<string, Record<string, unknown>>;
+    let deployed = options.deployed ?? (services().notification.canary as { weight: number } | undefined)?.weight;
+    let deployedStable = (services().notification.stable as { image: string }).image;
+    const edit = (key: string, change: (parent: Record<string, unknown>, last: string) => void): void => {
+        const [top, ...rest] = key.slice("eks-canary:".length).split(".");
+        const value = JSON.parse(config[`eks-canary:${top}`] ?? "{}") as Record<string, unknown>;
+        let node = value;
+        for (const segment of rest.slice(0, -1)) {
+            node = node[segment] as Record<string, unknown>;
+        }
+        change(node, rest[rest.length - 1]);
+        config[`eks-canary:${top}`] = JSON.stringify(value);
     };
-    if (options.canary !== false) {
-        notification.canary = { image: CANARY_IMAGE, ...(options.weight === undefined ? {} : { weight: options.weight }) };
-    }
-    const config: Record<string, string> = {
-        "aws:region": "eu-west-1",
-        "eks-canary:router": options.router ?? "alb",
-        "eks-canary:services": JSON.stringify({ notification }),
-    };
-    if (options.steps !== undefined) {
-        config["eks-canary:canary"] = JSON.stringify({ steps: options.steps });
-    }
     const driver = {
         readConfig: vi.fn(async () => ({ ...config })),
         setConfig: vi.fn(async (key: string, value: string) => {
             log.push(`set ${key}=${value}`);
+            edit(key, (parent, last) => {
+                parent[last] = /^\d+$/.test(value) ? Number(value) : value;
+            });
         }),
         removeConfig: vi.fn(async (key: string) => {
             log.push(`rm ${key}`);
+            edit(key, (parent, last) => {
+                delete parent[last];
+            });
         }),
-        up: vi.fn(async (message: string, onOutput: (text: string) => void) => {
-            log.push(`up ${message}`);
-            onOutput("Updating (dev)\n");
+        preview: vi.fn(async () => {
+            log.push("preview");
+            const weight = (services().notification.canary as { weight?: number } | undefined)?.weight;
+            const stable = (services().notification.stable as { image: string }).image;
+            const deployment = changeKey("kubernetes:apps/v1:Deployment", "notification-v1-deployment");
+            const changes = [
+                ...(weight === deployed ? [] : [{ urn: urnOf(INGRESS), type: INGRESS.split(" ")[0], name: "notification-canary", op: "update" }]),
+                ...(stable === deployedStable ? [] : [{ urn: urnOf(deployment), type: deployment.split(" ")[0], name: "notification-v1-deployment", op: "update" }]),
+            ];
+            return [...changes, ...(options.extraPreview ?? [])];
+        }),
+        up: vi.fn(async (message: string, targets: readonly string[]) => {
+            log.push(`up ${message} [${targets.map((urn) => parseUrn(urn).name).join(", ")}]`);
             if (options.upFails?.(message) === true) {
                 throw new Error("code: 255\n stderr: error: update failed");
             }
+            deployed = (services().notification.canary as { weight?: number } | undefined)?.weight ?? 0;
+            deployedStable = (services().notification.stable as { image: string }).image;
         }),
-        outputs: vi.fn(async () => options.outputs ?? { canaryMetrics: { notification: { targetGroup: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v2/0123456789abcdef", loadBalancer: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-notif/fedcba9876543210" } } }),
+        outputs: vi.fn(async () => ({
+            clusterName: "eks-canary-prod",
+            namespace: "eks-canary",
+            kubeconfig: "{}",
+            canary: { notification: { router: "alb", weight: deployed, mode: "manual" } },
+        })),
+        getTag: vi.fn(async (key: string) => tags[key]),
+        setTag: vi.fn(async (key: string, value: string) => {
+            log.push(`tag ${key}`);
+            tags[key] = value;
+        }),
+        removeTag: vi.fn(async (key: string) => {
+            log.push(`untag ${key}`);
+            delete tags[key];
+        }),
     } satisfies StackDriver;
-    return { driver, log, config };
+    return { driver, log, config, tags, services };
+}
+
+function fakeGit(clean = true) {
+    const commits: string[] = [];
+    const git: GitDriver & { commits: string[] } = {
+        commits,
+        isClean: vi.fn(async () => clean),
+        commit: vi.fn(async (_file: string, message: string) => {
+            commits.push(message);
+        }),
+        push: vi.fn(async () => undefined),
+        show: vi.fn(async () => undefined),
+    };
+    return git;
 }
 
 function fakeClock(start = Date.UTC(2026, 0, 1)) {
@@ -68,11 +124,10 @@ function fakeClock(start = Date.UTC(2026, 0, 1)) {
         sleep: vi.fn(async (ms: number) => {
             now += ms;
         }),
-        elapsed: () => now - start,
     };
 }
 
-const healthy: Health = { kind: "ok", requests: 1000, errors5xx: 1, errorRate5xx: 0.001, p99Ms: 250 };
+const healthy: Health = { kind: "ok", requests: 1000, target5xx: 1, connectionErrors: 0, p99Ms: 250, loadBalancer: { requests: 4000, elb5xx: 0 } };
 
 function fakeMetrics(health: Health | ((call: number) => Health)): MetricSource & { canaryHealth: ReturnType<typeof vi.fn> } {
     let calls = 0;
@@ -84,6 +139,15 @@ function fakeMetrics(health: Health | ((call: number) => Health)): MetricSource 
         }),
     };
 }
+
+/** The tags the load balancer controller puts on the canary's target group and load balancer. */
+const albLookup: ResourceLookup = async (types) =>
+    types[0] === "elasticloadbalancing:targetgroup"
+        ? [
+              { arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v1/aaaaaaaaaaaaaaaa", tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v1:8096" } },
+              { arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v2/0123456789abcdef", tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v2:8096" } },
+          ]
+        : [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-notif/fedcba9876543210", tags: { "ingress.k8s.aws/resource": "LoadBalancer" } }];
 
 interface Run {
     code: number;
@@ -102,9 +166,17 @@ async function canary(argv: string[], overrides: Partial<CanaryDeps> & { stack?:
         findPulumi: vi.fn(() => "/usr/local/bin/pulumi"),
         openStack: vi.fn(async () => stack),
         stackFile: vi.fn((name: string) => stackFileDriver(name)),
+        git: fakeGit(),
+        // A weight step changes the canary Ingress; a promotion the Deployments too.
+        expected: vi.fn(async () => new Set([INGRESS, changeKey("kubernetes:apps/v1:Deployment", "notification-v1-deployment")])),
+        lookup: vi.fn(async () => albLookup),
         metricSource: vi.fn(async () => metrics),
+        load: vi.fn(async () => undefined),
         offlineOutputs: vi.fn(async () => ({})),
-        progressEveryMs: 30_000,
+        confirm: undefined,
+        abort: new AbortController().signal,
+        holder: "tester@host pid 1",
+        progressEveryMs: 60_000,
         ...overrides,
     };
     const code = await main(argv, deps);
@@ -112,437 +184,338 @@ async function canary(argv: string[], overrides: Partial<CanaryDeps> & { stack?:
 }
 
 describe("canary step", () => {
-    it("sets the next weight of the stack's schedule, then runs pulumi up with a message naming the step", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 10, 25, 50, 100], weight: 10 });
-        const run = await canary(["step", "--stack", "prod"], { stack: driver });
-        expect(run.code).toBe(0);
-        expect(log).toEqual(["set eks-canary:services.notification.canary.weight=25", "up canary: notification 10% -> 25% (step 2/4)"]);
-        expect(run.out).toContain("pulumi config set --path 'services.notification.canary.weight' 25");
-    });
-
-    it("walks the default schedule 0, 25, 50, 75, 100 when the stack has none", async () => {
-        const { driver, log } = fakeStack({ steps: undefined, weight: 0 });
-        expect((await canary(["step", "--stack", "dev"], { stack: driver })).code).toBe(0);
-        expect(log).toEqual(["set eks-canary:services.notification.canary.weight=25", "up canary: notification 0% -> 25% (step 1/4)"]);
-    });
-
-    it("sets --to N when N is on the schedule", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 25 });
-        expect((await canary(["step", "--stack", "dev", "--service", "notification", "--to", "75"], { stack: driver })).code).toBe(0);
-        expect(log).toEqual(["set eks-canary:services.notification.canary.weight=75", "up canary: notification 25% -> 75% (step 3/4)"]);
-    });
-
-    it("refuses a weight off the schedule, and changes nothing", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 25 });
-        const run = await canary(["step", "--stack", "dev", "--to", "30"], { stack: driver });
-        expect(run.code).toBe(1);
-        expect(run.err).toContain("--to 30 is not a step of the schedule (eks-canary:canary.steps); allowed: 0, 25, 50, 75, 100");
-        expect(log).toEqual([]);
-    });
-
-    it("refuses a weight the replicas router cannot express with the pod count", async () => {
-        const { driver, log } = fakeStack({ router: "replicas", steps: undefined, weight: 0, replicas: 4 });
-        const run = await canary(["step", "--stack", "dev", "--to", "30"], { stack: driver });
-        expect(run.code).toBe(1);
-        expect(run.err).toContain("30% cannot be expressed with 4 replicas");
-        expect(log).toEqual([]);
-    });
-
-    it("refuses to step past the last weight: the canary is at 100, promote it", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 100 });
-        const run = await canary(["step", "--stack", "dev"], { stack: driver });
-        expect(run.code).toBe(1);
-        expect(run.err).toContain("already at 100%, the last step of the schedule");
-        expect(run.err).toContain("promote");
-        expect(log).toEqual([]);
-    });
-
-    it("refuses a service without a canary block, saying how to start one", async () => {
-        const { driver, log } = fakeStack({ canary: false });
-        const run = await canary(["step", "--stack", "dev"], { stack: driver });
-        expect(run.code).toBe(1);
-        expect(run.err).toContain("notification has no canary to step");
-        expect(run.err).toContain("services.notification.canary.image");
-        expect(log).toEqual([]);
-    });
-
-    it("refuses an unknown service and lists the stack's services", async () => {
-        const { driver, log } = fakeStack({ weight: 25 });
-        const run = await canary(["step", "--stack", "dev", "--service", "billing"], { stack: driver });
-        expect(run.code).toBe(1);
-        expect(run.err).toBe('unknown service "billing"; services of this stack: notification');
-        expect(log).toEqual([]);
-    });
-
-    it("reports a failed pulumi up without a stack trace, exit 1", async () => {
-        const { driver } = fakeStack({ weight: 25, upFails: () => true });
-        const run = await canary(["step", "--stack", "dev"], { stack: driver });
-        expect(run.code).toBe(1);
-        expect(run.err).toContain("pulumi up failed: code: 255");
-        expect(run.err).not.toMatch(/\n\s+at /);
-    });
-});
-
-describe("a service Flagger drives", () => {
-    it.each([["step"], ["promote"], ["rollback"], ["run"]])("refuses %s, changes nothing and says why", async (command) => {
-        const { driver, log } = fakeStack({ router: "lattice", mode: "automated", weight: 0 });
-        const run = await canary([command, "--stack", "dev"], { stack: driver });
-        expect(run.code).not.toBe(0);
-        expect(run.err).toContain("service notification is in automated mode: Flagger moves its weight");
-        expect(log).toEqual([]);
-    });
-});
-
-describe("canary promote and rollback", () => {
-    it("promote: the stable image takes the canary's, the canary block goes, then pulumi up", async () => {
-        const { driver, log } = fakeStack({ weight: 100 });
-        const run = await canary(["promote", "--stack", "dev"], { stack: driver });
+    it("sets the next weight, previews, runs a targeted pulumi up of what the preview changes, commits the stack file, under the lease", async () => {
+        const { driver, log, tags } = fakeStack();
+        const git = fakeGit();
+        const run = await canary(["step", "--stack", "prod", "--yes"], { stack: driver, git });
         expect(run.code).toBe(0);
         expect(log).toEqual([
-            `set eks-canary:services.notification.stable.image=${CANARY_IMAGE}`,
-            "rm eks-canary:services.notification.canary",
-            `up canary: promote notification to ${CANARY_IMAGE} (canary was at 100%)`,
+            `tag ${LEASE_TAG}`,
+            "set eks-canary:services.notification.canary.weight=50",
+            "preview",
+            "up canary: notification 25% -> 50% (step 3/4) [notification-canary]",
+            `untag ${LEASE_TAG}`,
         ]);
+        expect(git.commits).toEqual(["canary: notification 25% -> 50% (step 3/4)"]);
+        expect(tags).toEqual({});
     });
 
-    it("promote without a canary block is refused", async () => {
-        const { driver, log } = fakeStack({ canary: false });
-        const run = await canary(["promote", "--stack", "dev"], { stack: driver });
+    it("cannot skip the schedule without --force", async () => {
+        const refused = fakeStack();
+        const run = await canary(["step", "--stack", "prod", "--yes", "--to", "100"], { stack: refused.driver });
         expect(run.code).toBe(1);
-        expect(run.err).toContain("notification has no canary to promote");
+        expect(run.err).toContain("--to 100 skips the schedule: from 25% the next step is 50%");
+        expect(refused.log.filter((entry) => entry.startsWith("set") || entry.startsWith("up"))).toEqual([]);
+        const forced = fakeStack();
+        expect((await canary(["step", "--stack", "prod", "--yes", "--to", "100", "--force"], { stack: forced.driver })).code).toBe(0);
+        expect(forced.log).toContain("set eks-canary:services.notification.canary.weight=100");
+        // Down is never a skip.
+        expect((await canary(["step", "--stack", "prod", "--yes", "--to", "0"], { stack: fakeStack().driver })).code).toBe(0);
+    });
+
+    it("a preview that would change more than the step stops it: no up, the config put back", async () => {
+        const extra = { urn: "urn:pulumi:prod::eks-canary::kubernetes:helm.sh/v3:Release::external-dns", type: "kubernetes:helm.sh/v3:Release", name: "external-dns", op: "update" };
+        const { driver, log, services } = fakeStack({ extraPreview: [extra] });
+        const run = await canary(["step", "--stack", "prod", "--yes"], { stack: driver });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("the preview would change more than this step: update kubernetes:helm.sh/v3:Release external-dns");
+        expect(log.some((entry) => entry.startsWith("up"))).toBe(false);
+        expect((services().notification.canary as { weight: number }).weight).toBe(25);
+    });
+
+    it("a failed pulumi up puts the config back and exits 1 without a stack trace", async () => {
+        const { driver, services } = fakeStack({ upFails: () => true });
+        const git = fakeGit();
+        const run = await canary(["step", "--stack", "prod", "--yes"], { stack: driver, git });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("pulumi up failed: code: 255");
+        expect(run.err).not.toMatch(/\bat .*\.ts:\d+/);
+        expect((services().notification.canary as { weight: number }).weight).toBe(25);
+        expect(git.commits).toEqual([]);
+    });
+
+    it("needs --yes without a terminal, and asks on one", async () => {
+        const { driver, log } = fakeStack();
+        const refused = await canary(["step", "--stack", "prod"], { stack: driver });
+        expect(refused.code).toBe(2);
+        expect(refused.err).toContain("pass --yes");
+        expect(log).toEqual([]);
+        const asked = vi.fn(async () => false);
+        expect((await canary(["step", "--stack", "prod"], { stack: driver, confirm: asked })).code).toBe(1);
+        expect(asked).toHaveBeenCalled();
         expect(log).toEqual([]);
     });
 
-    it("rollback: the weight to 0, then pulumi up", async () => {
-        const { driver, log } = fakeStack({ weight: 50 });
-        expect((await canary(["rollback", "--stack", "dev"], { stack: driver })).code).toBe(0);
-        expect(log).toEqual(["set eks-canary:services.notification.canary.weight=0", "up canary: rollback notification 50% -> 0%"]);
+    it("refuses a stack file with uncommitted changes, before taking the lease", async () => {
+        const { driver, log } = fakeStack();
+        const run = await canary(["step", "--stack", "prod", "--yes"], { stack: driver, git: fakeGit(false) });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("has uncommitted changes");
+        expect(log).toEqual([]);
     });
 
-    it("rollback at 0% changes nothing", async () => {
-        const { driver, log } = fakeStack({ weight: 0 });
-        const run = await canary(["rollback", "--stack", "dev"], { stack: driver });
-        expect(run.code).toBe(0);
-        expect(run.out).toContain("already at 0%");
+    it("a second walk is refused, naming the holder; nothing changes", async () => {
+        const { driver, log } = fakeStack({ lease: JSON.stringify({ holder: "alice@ci pid 7", since: "2026-12-01T10:00:00.000Z" }) });
+        const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("another walk holds this stack: alice@ci pid 7 since 2026-12-01T10:00:00.000Z");
         expect(log).toEqual([]);
     });
 });
 
 describe("canary run", () => {
-    const options = ["run", "--stack", "prod", "--bake", "2m"];
+    const walkedWeights = (log: readonly string[]): string[] => log.filter((entry) => entry.startsWith("set eks-canary:services.notification.canary.weight=")).map((entry) => entry.split("=")[1]);
 
-    it("walks the schedule: set, up, bake, check at each weight; stops at 100 without promoting", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 50 });
+    it("walks the schedule: step, bake, gate at each weight; stops at 100 without promoting; commits each step", async () => {
+        const { driver, log } = fakeStack();
+        const git = fakeGit();
         const metrics = fakeMetrics(healthy);
-        const clock = fakeClock();
-        const run = await canary(options, { stack: driver, metrics, clock });
+        const run = await canary(["run", "--stack", "prod", "--yes", "--bake", "10m"], { stack: driver, git, metrics });
         expect(run.code).toBe(0);
-        expect(log).toEqual([
-            "set eks-canary:services.notification.canary.weight=75",
-            "up canary: notification 50% -> 75% (step 3/4)",
-            "set eks-canary:services.notification.canary.weight=100",
-            "up canary: notification 75% -> 100% (step 4/4)",
-        ]);
-        expect(clock.elapsed()).toBe(2 * 2 * 60_000);
-        expect(run.out).toContain("1m30s left in the bake; last: 1000 requests, 5xx 1 (0.1%), p99 250 ms");
-        expect(run.out).toContain("promote with `npm run canary -- promote --stack prod --service notification`");
-        // The final check of a step covers the whole bake.
-        const windows = metrics.canaryHealth.mock.calls.map((call) => call[1] as { start: Date; end: Date });
-        expect(windows.some((window) => window.end.getTime() - window.start.getTime() === 120_000)).toBe(true);
+        expect(walkedWeights(log)).toEqual(["50", "100"]);
+        expect(git.commits).toEqual(["canary: notification 25% -> 50% (step 3/4)", "canary: notification 50% -> 100% (step 4/4)"]);
+        expect(run.out).toContain("metrics: AWS/ApplicationELB TargetGroup=targetgroup/k8s-v2/0123456789abcdef LoadBalancer=app/k8s-notif/fedcba9876543210");
+        expect(run.out).toContain("done: notification at 100%");
     });
 
-    it("promotes after the last step with --promote", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 50, 100], weight: 50 });
-        expect((await canary([...options, "--promote"], { stack: driver })).code).toBe(0);
-        expect(log).toEqual([
-            "set eks-canary:services.notification.canary.weight=100",
-            "up canary: notification 50% -> 100% (step 2/2)",
-            `set eks-canary:services.notification.stable.image=${CANARY_IMAGE}`,
-            "rm eks-canary:services.notification.canary",
-            `up canary: promote notification to ${CANARY_IMAGE} (canary was at 100%)`,
-        ]);
-    });
-
-    it("rolls back and exits 1 when the canary's 5xx rate is over the threshold", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 50 });
-        const metrics = fakeMetrics({ kind: "ok", requests: 1000, errors5xx: 30, errorRate5xx: 0.03, p99Ms: 200 });
-        const run = await canary(options, { stack: driver, metrics });
+    it("rolls back to the last weight that passed when a gate fails", async () => {
+        const { driver, log } = fakeStack();
+        // Healthy through the 50 % bake, 5xx at 100 %.
+        const metrics = fakeMetrics((call) => (call <= 10 ? healthy : { ...healthy, target5xx: 80 }));
+        const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver, metrics });
         expect(run.code).toBe(1);
-        expect(log).toEqual([
-            "set eks-canary:services.notification.canary.weight=75",
-            "up canary: notification 50% -> 75% (step 3/4)",
-            "set eks-canary:services.notification.canary.weight=0",
-            expect.stringMatching(/^up canary: rollback notification 75% -> 0%: 5xx rate 3% > 1% at 75%/),
-        ]);
-        expect(run.err).toContain("rolled back: notification at 0%");
-    });
-
-    it("rolls back when p99 is over --max-p99-ms", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 50 });
-        const metrics = fakeMetrics({ kind: "ok", requests: 500, errors5xx: 0, errorRate5xx: 0, p99Ms: 800 });
-        const run = await canary([...options, "--max-p99-ms", "500"], { stack: driver, metrics });
-        expect(run.code).toBe(1);
-        expect(log.at(-1)).toMatch(/^up canary: rollback notification 75% -> 0%: p99 800 ms > 500 ms/);
-    });
-
-    it("rolls back as soon as a mid-bake check fails, without waiting for the end of the bake", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 50 });
-        const metrics = fakeMetrics((call) => (call === 1 ? healthy : { kind: "ok", requests: 100, errors5xx: 50, errorRate5xx: 0.5, p99Ms: 100 }));
-        const clock = fakeClock();
-        const run = await canary(["run", "--stack", "prod", "--bake", "10m"], { stack: driver, metrics, clock });
-        expect(run.code).toBe(1);
-        expect(clock.elapsed()).toBe(60_000);
-        expect(log.filter((entry) => entry.startsWith("up "))).toHaveLength(2);
-    });
-
-    it("fails closed when the metric query fails: rollback, no further step, exit 1", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 50 });
-        const metrics = fakeMetrics({ kind: "error", reason: "AccessDenied: not authorized to perform cloudwatch:GetMetricData" });
-        const run = await canary(options, { stack: driver, metrics });
-        expect(run.code).toBe(1);
-        expect(log).toEqual([
-            "set eks-canary:services.notification.canary.weight=75",
-            "up canary: notification 50% -> 75% (step 3/4)",
-            "set eks-canary:services.notification.canary.weight=0",
-            expect.stringContaining("metric query failed at 75% (fail closed): AccessDenied"),
-        ]);
-    });
-
-    it("fails closed when there is no data: rollback, no further step, exit 1", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 50 });
-        const metrics = fakeMetrics({ kind: "no-data", reason: "no requests reached the canary in the window" });
-        const run = await canary(options, { stack: driver, metrics });
-        expect(run.code).toBe(1);
-        expect(log.slice(2)).toEqual(["set eks-canary:services.notification.canary.weight=0", expect.stringContaining("no metric data at 75% (fail closed)")]);
-        expect(run.out).toContain("no data: no requests reached the canary");
-    });
-
-    it("rolls back when the pulumi up of a step fails", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 50, upFails: (message) => message.includes("-> 75%") && !message.includes("rollback") });
-        const run = await canary(options, { stack: driver });
-        expect(run.code).toBe(1);
-        expect(log.at(-1)).toMatch(/^up canary: rollback notification 75% -> 0%: pulumi up of 50% -> 75% failed/);
+        expect(walkedWeights(log)).toEqual(["50", "100", "50"]);
+        expect(run.err).toContain("gate failed at 100%: canary failure rate 8%");
+        expect(run.err).toContain("rolled back: notification at 50%");
     });
 
     it.each([
-        ["appmesh", "Envoy's metrics reach CloudWatch only when exported"],
-        ["replicas", "no per-version metrics"],
-    ])("refuses to walk the %s router, which has no metrics, before changing anything", async (router, reason) => {
-        const { driver, log } = fakeStack({ router, steps: [0, 25, 50, 75, 100], weight: 50, replicas: 4 });
-        const run = await canary(options, { stack: driver });
+        ["the ALB's own 5xx (crashing pods: 502)", { ...healthy, loadBalancer: { requests: 4000, elb5xx: 200 } }, "load balancer 5xx rate 5%"],
+        ["connection errors (hanging pods)", { ...healthy, connectionErrors: 60 }, "connection errors 60"],
+        ["p99 over the limit", { ...healthy, p99Ms: 1500 }, "p99 1500 ms > 1000 ms"],
+        ["a failed metric query (fail closed)", { kind: "error", reason: "AccessDenied" } as Health, "metric query failed (fail closed): AccessDenied"],
+    ])("fails the gate on %s and rolls back", async (_what, health, reason) => {
+        const { driver, log } = fakeStack();
+        const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver, metrics: fakeMetrics(health) });
         expect(run.code).toBe(1);
-        expect(run.err).toContain("run refuses to walk without metrics");
         expect(run.err).toContain(reason);
-        expect(log).toEqual([]);
+        expect(walkedWeights(log)).toEqual(["50", "25"]);
     });
 
-    it("refuses to walk when it cannot find the canary's target group, before changing anything", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 50, outputs: {} });
-        const run = await canary(options, { stack: driver });
-        expect(run.code).toBe(1);
-        expect(run.err).toContain("give --target-group and --load-balancer, or export canaryMetrics.notification");
-        expect(log).toEqual([]);
+    it("no traffic holds the step: inconclusive, exit 3, neither promoted nor rolled back", async () => {
+        const { driver, log } = fakeStack();
+        const run = await canary(["run", "--stack", "prod", "--yes", "--promote"], { stack: driver, metrics: fakeMetrics({ ...healthy, requests: 3, target5xx: 0 }) });
+        expect(run.code).toBe(3);
+        expect(run.err).toContain("inconclusive at 50%: 3 requests reached the canary, fewer than the 100 needed");
+        expect(walkedWeights(log)).toEqual(["50"]);
+        expect(log.some((entry) => entry.includes("stable.image"))).toBe(false);
     });
 
-    it("takes the target group from the flags, for the metric source", async () => {
-        const { driver } = fakeStack({ router: "lattice", steps: [0, 50, 100], weight: 50, outputs: {} });
-        const run = await canary([...options, "--target-group", "tg-0123456789abcdef0"], { stack: driver });
+    it("--load sends requests to the service's routed name during each bake", async () => {
+        const load = vi.fn(async () => undefined);
+        const run = await canary(["run", "--stack", "prod", "--yes", "--load"], { load });
         expect(run.code).toBe(0);
-        const factory = run.deps.metricSource as ReturnType<typeof vi.fn>;
-        expect(factory).toHaveBeenCalledWith(
-            { notification: expect.objectContaining({ namespace: "AWS/VpcLattice", dimensions: [{ Name: "TargetGroup", Value: "tg-0123456789abcdef0" }] }) },
-            "eu-west-1",
-        );
+        expect(load).toHaveBeenCalledTimes(2);
+        expect(load.mock.calls[0]).toEqual([{ url: "http://notification-clusterip-service.eks-canary.svc.cluster.local:8096/notification/health-status", namespace: "eks-canary" }, 600_000, expect.anything(), expect.anything()]);
     });
 
-    it("refuses a canary already at the last step", async () => {
-        const { driver, log } = fakeStack({ steps: [0, 25, 50, 75, 100], weight: 100 });
-        const run = await canary(options, { stack: driver });
+    it("Ctrl-C during a bake rolls back to the last weight that passed, exit 130", async () => {
+        const { driver, log } = fakeStack();
+        const controller = new AbortController();
+        const clock = fakeClock();
+        clock.sleep.mockImplementation(async () => {
+            controller.abort();
+        });
+        const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver, clock, abort: controller.signal });
+        expect(run.code).toBe(130);
+        expect(walkedWeights(log)).toEqual(["50", "25"]);
+        expect(log[log.length - 1]).toBe(`untag ${LEASE_TAG}`);
+    });
+
+    it("resumes from the deployed weight when the config is ahead of it (an interrupted step)", async () => {
+        const { driver, log } = fakeStack({ overrides: ["services.notification.canary.weight=50"], deployed: 25 });
+        const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver });
+        expect(run.code).toBe(0);
+        expect(run.out).toContain("the config says 50% but the stack runs 25%; resuming from 25%");
+        expect(walkedWeights(log)).toEqual(["25", "50", "100"]);
+    });
+
+    it("--promote promotes in four ups after the last step, none routing to rolling pods", async () => {
+        const { driver, log, services } = fakeStack();
+        const run = await canary(["run", "--stack", "prod", "--yes", "--promote"], { stack: driver });
+        expect(run.code).toBe(0);
+        expect(log.filter((entry) => entry.startsWith("up"))).toEqual([
+            "up canary: notification 25% -> 50% (step 3/4) [notification-canary]",
+            "up canary: notification 50% -> 100% (step 4/4) [notification-canary]",
+            // At 100 % the weight is already the canary's: stage 1 has nothing to deploy.
+            expect.stringContaining("promote notification 2/4: the stable version takes"),
+            expect.stringContaining("promote notification 3/4: all requests back to the stable version"),
+            expect.stringContaining("promote notification 4/4: remove the canary version"),
+        ]);
+        expect(services().notification).toMatchObject({ stable: { image: CANARY_IMAGE } });
+        expect(services().notification.canary).toBeUndefined();
+    });
+
+    it("refuses routers with no per-version metrics before changing anything", async () => {
+        const { driver, log } = fakeStack({ overrides: ["router=replicas", "services.notification.replicas=20"] });
+        const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver });
         expect(run.code).toBe(1);
-        expect(run.err).toContain("already at 100%");
+        expect(run.err).toContain("the replicas router has no per-version metrics");
         expect(log).toEqual([]);
     });
 });
 
-describe("dry runs and the Pulumi CLI", () => {
+describe("canary promote", () => {
+    it("resumes an interrupted promotion at its stage", async () => {
+        // Stage 2 done: the stable version runs the canary's image, the canary still takes all requests.
+        const { driver, log } = fakeStack({ overrides: [`services.notification.stable.image=${CANARY_IMAGE}`, "services.notification.canary.weight=100"] });
+        const run = await canary(["promote", "--stack", "prod", "--yes"], { stack: driver });
+        expect(run.code).toBe(0);
+        expect(log.filter((entry) => entry.startsWith("set") || entry.startsWith("rm"))).toEqual(["set eks-canary:services.notification.canary.weight=0", "rm eks-canary:services.notification.canary"]);
+    });
+});
+
+describe("dry runs", () => {
     it("run --dry-run prints the dev stack's walk from Pulumi.dev.yaml, with no CLI and no cloud", async () => {
-        const findPulumi = vi.fn(() => undefined);
         const openStack = vi.fn();
-        const run = await canary(["run", "--stack", "dev", "--dry-run"], { findPulumi, openStack });
+        const run = await canary(["run", "--stack", "dev", "--dry-run"], { findPulumi: () => undefined, openStack });
         expect(run.code).toBe(0);
         expect(openStack).not.toHaveBeenCalled();
-        expect(run.out.split("\n")).toEqual([
-            "dry run: nothing is changed; no Pulumi CLI, no cloud access.",
-            "stack dev, service notification, router lattice, schedule 0, 25, 50, 75, 100 (eks-canary:canary.steps); now at 50%",
-            "step 1/2: 50% -> 75%",
-            "  pulumi config set --path 'services.notification.canary.weight' 75",
-            '  pulumi up --message "canary: notification 50% -> 75% (step 3/4)"',
-            "  bake 10m, then check the canary: 5xx rate <= 1%, p99 <= 1000 ms; a failed check, a failed query or no data rolls back to 0% and stops (exit 1)",
-            "step 2/2: 75% -> 100%",
-            "  pulumi config set --path 'services.notification.canary.weight' 100",
-            '  pulumi up --message "canary: notification 75% -> 100% (step 4/4)"',
-            "  bake 10m, then check the canary: 5xx rate <= 1%, p99 <= 1000 ms; a failed check, a failed query or no data rolls back to 0% and stops (exit 1)",
-            "then stop at 100% (promote with `npm run canary -- promote --stack dev --service notification`, or pass --promote)",
-        ]);
+        expect(run.out).toContain("stack dev, service notification, router lattice, schedule 0, 25, 50, 75, 100 (eks-canary:canary.steps); now at 50%");
+        expect(run.out).toContain("step 2/2: 75% -> 100%");
     });
 
-    it("step, promote and rollback --dry-run print the changes for prod", async () => {
+    it("a dry run on a broken stack file exits 1 with the program's config errors", async () => {
+        const stackFile = (): StackDriver => ({ ...stackFileDriver("dev"), readConfig: async () => readStackFile("dev", ["router=istio", "services.notification.canary.weight=150"]).config });
+        const run = await canary(["run", "--stack", "dev", "--dry-run"], { stackFile, findPulumi: () => undefined });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("eks-canary:router");
+        expect(run.err).toContain("istio");
+        expect(run.err).toContain("eks-canary:services.notification.canary.weight: 150 is out of range");
+    });
+
+    it("step, promote and rollback --dry-run print the change for prod", async () => {
         const step = await canary(["step", "--stack", "prod", "--dry-run"], { findPulumi: () => undefined });
         expect(step.code).toBe(0);
         expect(step.out).toContain("pulumi config set --path 'services.notification.canary.weight' 50");
         const promote = await canary(["promote", "--stack", "prod", "--dry-run"], { findPulumi: () => undefined });
-        expect(promote.out).toContain(`pulumi config set --path 'services.notification.stable.image' ${CANARY_IMAGE}`);
-        expect(promote.out).toContain("pulumi config rm --path 'services.notification.canary'");
+        expect(promote.out).toContain("pulumi config set --path 'services.notification.canary.weight' 100");
+        const rollback = await canary(["rollback", "--stack", "prod", "--dry-run"], { findPulumi: () => undefined });
+        expect(rollback.out).toContain("pulumi config set --path 'services.notification.canary.weight' 0");
     });
 
-    it("without the Pulumi CLI, says so with the install link and exits 2, touching nothing", async () => {
+    it("without the Pulumi CLI a real change says so and exits 2, touching nothing", async () => {
         const openStack = vi.fn();
-        const run = await canary(["step", "--stack", "dev"], { findPulumi: () => undefined, openStack });
+        const run = await canary(["step", "--stack", "prod", "--yes"], { findPulumi: () => undefined, openStack });
         expect(run.code).toBe(2);
-        expect(run.err).toContain("the Pulumi CLI is not on your PATH");
-        expect(run.err).toContain(PULUMI_INSTALL_URL);
+        expect(run.err).toContain("https://www.pulumi.com/docs/install/");
         expect(openStack).not.toHaveBeenCalled();
     });
 
-    it("an Automation API error prints its message, not a stack trace", async () => {
-        const openStack = vi.fn(async () => {
-            throw new Error("code: 255\n stderr: error: no stack named 'qa' found");
-        });
-        const run = await canary(["status", "--stack", "qa"], { openStack });
-        expect(run.code).toBe(1);
-        expect(run.err).toBe("status failed: code: 255\n stderr: error: no stack named 'qa' found");
-    });
-
     it("findOnPath finds an executable on PATH and nothing elsewhere", () => {
-        expect(findOnPath("node", { PATH: path.dirname(process.execPath) }, "linux")).toBe(process.execPath);
-        expect(findOnPath("pulumi", { PATH: "/nonexistent" }, "linux")).toBeUndefined();
+        expect(findOnPath("node", { PATH: process.env.PATH ?? "" })).toBeDefined();
+        expect(findOnPath("definitely-not-a-command-here", { PATH: process.env.PATH ?? "" })).toBeUndefined();
     });
 
     it("bad usage exits 2 with the usage", async () => {
-        expect((await canary(["run", "--stack", "dev", "--to", "50"])).err).toContain("--to applies to step, not run");
-        expect((await canary(["deploy", "--stack", "dev"])).code).toBe(2);
-        expect((await canary(["step"])).err).toContain("--stack is required");
-        expect((await canary(["run", "--stack", "dev", "--bake", "ten"])).err).toContain("cannot read the duration");
-        expect(parseArgs(["run", "--stack=dev", "--max-5xx-rate", "0.05", "--bake", "1m30s"])).toMatchObject({ stack: "dev", max5xxRate: 0.05, bakeMs: 90_000 });
+        for (const argv of [["jump", "--stack", "prod"], ["step"], ["step", "--stack", "prod", "--load"], ["run", "--stack", "prod", "--bake", "10s"]]) {
+            expect((await canary(argv)).code).toBe(2);
+        }
+        expect(() => parseArgs(["run", "--min-requests", "0"])).toThrow("--min-requests 0");
+    });
+});
+
+describe("canary guard (the deploy workflow)", () => {
+    const withBase = (weight: number): GitDriver => ({ ...fakeGit(), show: vi.fn(async () => `config:\n${readFileText().replace(/weight: 25/, `weight: ${weight}`)}`) });
+    const readFileText = (): string => {
+        const text = fs.readFileSync(path.join(__dirname, "..", "Pulumi.prod.yaml"), "utf8");
+        return text.slice(text.indexOf("config:\n") + "config:\n".length);
+    };
+
+    it("refuses a deploy whose commit did not change a weight the stack runs differently", async () => {
+        const { driver } = fakeStack({ deployed: 50 });
+        const run = await canary(["guard", "--stack", "prod", "--since", "abc1234"], { stack: driver, git: withBase(25) });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("notification: the stack runs 50% but Pulumi.prod.yaml says 25%, and this change did not touch that weight");
+    });
+
+    it("lets a commit that changes the weight on purpose deploy, and a stack that runs the committed weight", async () => {
+        expect((await canary(["guard", "--stack", "prod", "--since", "abc1234"], { stack: fakeStack({ deployed: 50 }).driver, git: withBase(10) })).code).toBe(0);
+        expect((await canary(["guard", "--stack", "prod", "--since", "abc1234"], { stack: fakeStack().driver, git: withBase(25) })).code).toBe(0);
+    });
+});
+
+describe("CloudWatch gates", () => {
+    const window = { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-01-01T00:10:00Z") };
+
+    it("ALB: the canary target group's requests, 5xx, connection errors and p99, and the load balancer's own 5xx", () => {
+        const input = metricQuery(albTarget("targetgroup/k8s-v2/0123456789abcdef", "app/k8s-notif/fedcba9876543210"), window);
+        const pair = [
+            { Name: "TargetGroup", Value: "targetgroup/k8s-v2/0123456789abcdef" },
+            { Name: "LoadBalancer", Value: "app/k8s-notif/fedcba9876543210" },
+        ];
+        const lb = [{ Name: "LoadBalancer", Value: "app/k8s-notif/fedcba9876543210" }];
+        expect(input.MetricDataQueries?.map((query) => [query.MetricStat?.Metric?.MetricName, query.MetricStat?.Stat, query.MetricStat?.Metric?.Dimensions, query.MetricStat?.Period])).toEqual([
+            ["RequestCount", "Sum", pair, 600],
+            ["HTTPCode_Target_5XX_Count", "Sum", pair, 600],
+            ["TargetConnectionErrorCount", "Sum", pair, 600],
+            ["TargetResponseTime", "p99", pair, 600],
+            ["RequestCount", "Sum", lb, 600],
+            ["HTTPCode_ELB_5XX_Count", "Sum", lb, 600],
+        ]);
+        expect(new Set(input.MetricDataQueries?.map((query) => query.MetricStat?.Metric?.Namespace))).toEqual(new Set(["AWS/ApplicationELB"]));
+    });
+
+    it("reads the answer: seconds to ms, a missing count as 0, a refused query as an error", () => {
+        const target = albTarget("targetgroup/a/1", "app/b/2");
+        expect(healthFromResults(target, [{ Id: "requests", Values: [600, 400] }, { Id: "p99", Values: [0.2, 0.3] }])).toEqual({
+            kind: "ok",
+            requests: 1000,
+            target5xx: 0,
+            connectionErrors: 0,
+            p99Ms: 300,
+            loadBalancer: { requests: 0, elb5xx: 0 },
+        });
+        expect(healthFromResults(target, [{ Id: "requests", StatusCode: "Forbidden", Messages: [{ Value: "no access" }] }])).toEqual({ kind: "error", reason: "requests: Forbidden (no access)" });
+    });
+
+    it("VPC Lattice: the target group's TotalRequestCount, HTTPCode_5XX_Count and RequestTime p99 in ms", () => {
+        const input = metricQuery(latticeTarget("tg-0123456789abcdef0"), window);
+        expect(input.MetricDataQueries?.map((query) => [query.MetricStat?.Metric?.Namespace, query.MetricStat?.Metric?.MetricName, query.MetricStat?.Stat])).toEqual([
+            ["AWS/VpcLattice", "TotalRequestCount", "Sum"],
+            ["AWS/VpcLattice", "HTTPCode_5XX_Count", "Sum"],
+            ["AWS/VpcLattice", "RequestTime", "p99"],
+        ]);
+        expect(input.MetricDataQueries?.[0].MetricStat?.Metric?.Dimensions).toEqual([{ Name: "TargetGroup", Value: "tg-0123456789abcdef0" }]);
+    });
+
+    it("finds the target group and load balancer by the controllers' tags, never from flags", async () => {
+        const lookup = vi.fn(albLookup);
+        const target = await findCanaryTarget("alb", "notification", { clusterName: "eks-canary-prod", namespace: "eks-canary" }, lookup);
+        expect(lookup).toHaveBeenCalledWith(["elasticloadbalancing:targetgroup"], { "elbv2.k8s.aws/cluster": "eks-canary-prod", "ingress.k8s.aws/stack": "eks-canary/notification-canary" });
+        expect(target.queries[0].dimensions).toEqual([
+            { Name: "TargetGroup", Value: "targetgroup/k8s-v2/0123456789abcdef" },
+            { Name: "LoadBalancer", Value: "app/k8s-notif/fedcba9876543210" },
+        ]);
+        const lattice = vi.fn(async () => [{ arn: "arn:aws:vpc-lattice:eu-west-1:111122223333:targetgroup/tg-0123456789abcdef0", tags: {} }]);
+        const found = await findCanaryTarget("lattice", "notification", { clusterName: "eks-canary-dev", namespace: "eks-canary" }, lattice);
+        expect(lattice).toHaveBeenCalledWith(["vpc-lattice:targetgroup"], {
+            "application-networking.k8s.aws/ServiceName": "notification-v2",
+            "application-networking.k8s.aws/ServiceNamespace": "eks-canary",
+            "application-networking.k8s.aws/RouteName": "notification",
+            "application-networking.k8s.aws/RouteNamespace": "eks-canary",
+        });
+        expect(found.queries[0].dimensions).toEqual([{ Name: "TargetGroup", Value: "tg-0123456789abcdef0" }]);
+        await expect(findCanaryTarget("alb", "notification", { clusterName: "c", namespace: "n" }, async () => [])).rejects.toThrow("found no target group");
     });
 });
 
 describe("canary status", () => {
-    const split = { router: "alb", weight: 25, traffic: { stable: 75, canary: 25 }, replicas: { stable: 3, canary: 3 }, images: { stable: STABLE_IMAGE, canary: CANARY_IMAGE } };
-
     it("prints the split per service from the stack's canary output", async () => {
-        const { driver } = fakeStack({ outputs: { canary: { notification: split } } });
-        const run = await canary(["status", "--stack", "prod"], { stack: driver });
+        const split = { router: "alb", weight: 25, traffic: { stable: 75, canary: 25 }, replicas: { stable: 3, canary: 3 }, images: { stable: STABLE_IMAGE, canary: CANARY_IMAGE } };
+        const stack = { ...fakeStack().driver, outputs: vi.fn(async () => ({ canary: { notification: split } })) };
+        const run = await canary(["status", "--stack", "prod"], { stack });
         expect(run.code).toBe(0);
-        // The same rendering as the offline plan's "Canary split".
         expect(run.out).toContain("notification  (router: alb, weight 25)");
-        expect(run.out).toMatch(new RegExp(`v1 stable  ${"█".repeat(15)}${"░".repeat(5)}\\s+75%  3 pods  ${STABLE_IMAGE}`));
-        expect(run.out).toMatch(new RegExp(`v2 canary  ${"█".repeat(5)}${"░".repeat(15)}\\s+25%  3 pods  ${CANARY_IMAGE}`));
-    });
-
-    it("shows an automated service's analysis instead of weights", async () => {
-        const analysis = { interval: "1m", threshold: 5, maxWeight: 50, stepWeight: 5, successRateMin: 99, latencyMaxMs: 500, loadTest: { requestsPerSecond: 10, concurrency: 2 } };
-        const { driver } = fakeStack({ outputs: { canary: { notification: { ...split, router: "lattice", weight: 0, mode: "automated", analysis } } } });
-        const run = await canary(["status", "--stack", "prod"], { stack: driver });
-        expect(run.out).toContain("automated by Flagger: step 5% every 1m up to 50%, success ≥ 99%, p99 ≤ 500 ms, rollback after 5 failed checks");
-    });
-
-    it("--offline prints it from the offline plan, with no CLI", async () => {
-        const offlineOutputs = vi.fn(async () => ({ canary: { notification: { ...split, router: "appmesh", weight: 50 } } }));
-        const run = await canary(["status", "--stack", "dev", "--offline"], { findPulumi: () => undefined, offlineOutputs });
-        expect(run.code).toBe(0);
-        expect(offlineOutputs).toHaveBeenCalledWith("dev");
-        expect(run.out).toContain("notification  (router: appmesh, weight 50)");
-    });
-});
-
-describe("CloudWatch metrics", () => {
-    const albTarget = () =>
-        resolveTarget("alb", "notification", {}, {
-            targetGroup: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v2/0123456789abcdef",
-            loadBalancer: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-notif/fedcba9876543210",
-        });
-
-    it("queries the ALB target group's 5xx count, request count and p99 response time over the bake", () => {
-        const window = { start: new Date("2026-01-01T00:00:00Z"), end: new Date("2026-01-01T00:10:00Z") };
-        const input = metricQuery(albTarget(), window);
-        expect(input.StartTime).toEqual(window.start);
-        expect(input.EndTime).toEqual(window.end);
-        const dimensions = [
-            { Name: "TargetGroup", Value: "targetgroup/k8s-v2/0123456789abcdef" },
-            { Name: "LoadBalancer", Value: "app/k8s-notif/fedcba9876543210" },
-        ];
-        expect(input.MetricDataQueries?.map((query) => [query.MetricStat?.Metric?.MetricName, query.MetricStat?.Stat, query.MetricStat?.Period])).toEqual([
-            ["RequestCount", "Sum", 600],
-            ["HTTPCode_Target_5XX_Count", "Sum", 600],
-            ["TargetResponseTime", "p99", 600],
-        ]);
-        for (const query of input.MetricDataQueries ?? []) {
-            expect(query.MetricStat?.Metric?.Namespace).toBe("AWS/ApplicationELB");
-            expect(query.MetricStat?.Metric?.Dimensions).toEqual(dimensions);
-        }
-    });
-
-    it("reads the answer: ALB seconds to ms, a missing 5xx count as none, no requests as no data", () => {
-        const target = albTarget();
-        expect(
-            healthFromResults(target, [
-                { Id: "requests", Values: [400], StatusCode: "Complete" },
-                { Id: "errors", Values: [], StatusCode: "Complete" },
-                { Id: "p99", Values: [0.42], StatusCode: "Complete" },
-            ]),
-        ).toEqual({ kind: "ok", requests: 400, errors5xx: 0, errorRate5xx: 0, p99Ms: 420 });
-        expect(healthFromResults(target, [{ Id: "requests", Values: [], StatusCode: "Complete" }]).kind).toBe("no-data");
-        expect(
-            healthFromResults(target, [
-                { Id: "requests", Values: [10], StatusCode: "Complete" },
-                { Id: "p99", Values: [], StatusCode: "Complete" },
-            ]).kind,
-        ).toBe("no-data");
-        expect(healthFromResults(target, [{ Id: "requests", StatusCode: "Forbidden", Messages: [{ Code: "Forbidden", Value: "denied" }] }])).toEqual({
-            kind: "error",
-            reason: "requests: Forbidden (denied)",
-        });
-    });
-
-    it("uses the VPC Lattice target group metrics, RequestTime in ms", () => {
-        const target = resolveTarget("lattice", "notification", { canaryMetrics: { notification: { targetGroup: "tg-0123" } } }, {});
-        const input = metricQuery(target, { start: new Date(0), end: new Date(90_000) });
-        expect(input.MetricDataQueries?.map((query) => query.MetricStat?.Metric?.MetricName)).toEqual(["TotalRequestCount", "HTTPCode_5XX_Count", "RequestTime"]);
-        expect(input.MetricDataQueries?.[0].MetricStat?.Metric?.Namespace).toBe("AWS/VpcLattice");
-        expect(input.MetricDataQueries?.[0].MetricStat?.Period).toBe(120);
-        expect(
-            healthFromResults(target, [
-                { Id: "requests", Values: [100] },
-                { Id: "errors", Values: [2] },
-                { Id: "p99", Values: [350] },
-            ]),
-        ).toEqual({ kind: "ok", requests: 100, errors5xx: 2, errorRate5xx: 0.02, p99Ms: 350 });
-    });
-
-    it("a client error is an error result, never health", async () => {
-        const getMetricData = vi.fn(async () => {
-            throw Object.assign(new Error("User is not authorized"), { name: "AccessDenied" });
-        });
-        const source = new CloudWatchMetricSource(getMetricData, { notification: albTarget() });
-        expect(await source.canaryHealth("notification", { start: new Date(0), end: new Date(600_000) })).toEqual({ kind: "error", reason: "AccessDenied: User is not authorized" });
-    });
-});
-
-describe("schedule helpers", () => {
-    it("parses durations", () => {
-        expect(parseDuration("10m")).toBe(600_000);
-        expect(parseDuration("1h30m")).toBe(5_400_000);
-        expect(parseDuration("45s")).toBe(45_000);
-        expect(() => parseDuration("10")).toThrow(/10m, 90s or 1h30m/);
-    });
-
-    it("plans a step from raw config", () => {
-        const state = stateFromConfig({
-            "eks-canary:canary": JSON.stringify({ steps: [0, 10, 25, 50, 100] }),
-            "eks-canary:services": JSON.stringify({ notification: { stable: { image: STABLE_IMAGE }, canary: { image: CANARY_IMAGE, weight: 25 } } }),
-        });
-        expect(state.router).toBe("replicas");
-        expect(planStep(state, undefined, undefined).to).toBe(50);
     });
 });

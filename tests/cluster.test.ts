@@ -150,7 +150,7 @@ describe("Cluster: the node role", () => {
     });
 
     it("has exactly the worker, CNI and registry pull managed policies", () => {
-        const attachments = childrenOf(dev, "cluster").filter((resource) => resource.type === TYPES.rolePolicyAttachment);
+        const attachments = childrenOf(dev, "cluster").filter((resource) => resource.type === TYPES.rolePolicyAttachment && resource.name.startsWith("cluster-node-"));
         expect(attachments.map((attachment) => attachment.inputs.policyArn).sort()).toEqual(
             ["AmazonEC2ContainerRegistryPullOnly", "AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy"].map((name) => `arn:aws:iam::aws:policy/${name}`),
         );
@@ -234,15 +234,24 @@ describe("Cluster: secrets encryption and access", () => {
         });
     });
 
-    it("lets the admins administer the Secrets key and use it only through EKS", () => {
+    it("runs the control plane as its own role, with the EKS cluster policy", () => {
+        expect(byName(dev, "cluster-eks").inputs.serviceRole).toMatch(/cluster-control-plane$/);
+        expect(byName(dev, "cluster-control-plane-AmazonEKSClusterPolicy").inputs).toMatchObject({ policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", role: "(known after deploy: cluster-control-plane.name)" });
+    });
+
+    it("lets the admins administer the Secrets key and use it only through EKS, and the cluster role use it", () => {
         const policy = JSON.parse(String(byName(dev, "cluster-secrets", "aws:kms/key:Key").inputs.policy)) as { Statement: { Sid: string; Principal: unknown; Action: string[]; Condition?: unknown }[] };
         const admins = { AWS: ["arn:aws:iam::111122223333:role/eks-canary-deployer"] };
         expect(policy.Statement.map((statement) => [statement.Sid, statement.Principal])).toEqual([
+            ["EKSServiceRole", { AWS: "(known after deploy: cluster-control-plane.arn)" }],
             ["AdministerTheKey", admins],
             ["UseOnlyThroughEKS", admins],
         ]);
-        expect(policy.Statement[0].Action).not.toContain("kms:Decrypt");
-        expect(policy.Statement[1].Condition).toEqual({ StringEquals: { "kms:ViaService": "eks.eu-west-1.amazonaws.com", "kms:CallerAccount": "(known after deploy: aws.accountId)" } });
+        // No data access and no grants for the admins outside EKS; no account-root statement.
+        expect(policy.Statement[1].Action).not.toContain("kms:Create*");
+        expect(policy.Statement[1].Action).not.toContain("kms:CreateGrant");
+        expect(JSON.stringify(policy)).not.toContain(":root");
+        expect(policy.Statement[2].Condition).toEqual({ StringEquals: { "kms:ViaService": "eks.eu-west-1.amazonaws.com", "kms:CallerAccount": "(known after deploy: aws.accountId)" } });
     });
 
     it("keys each entry by its principal, so adding an admin leaves the others' entries alone", () => {

@@ -1,64 +1,54 @@
 /**
- * The canary version's health from the router's own CloudWatch metrics: the 5xx rate and the p99
- * latency of the canary's target group over a bake window.
+ * The canary's health from the router's own CloudWatch metrics over a bake window, and the target
+ * group (and load balancer) those metrics are keyed by, found from the tags their controllers put
+ * on them: nobody types an ARN.
  *
- * - `alb`: namespace `AWS/ApplicationELB`, `RequestCount` and `HTTPCode_Target_5XX_Count` (Sum),
- *   `TargetResponseTime` (p99, seconds), dimensions `TargetGroup` + `LoadBalancer` (ARN suffixes:
- *   `targetgroup/<name>/<id>`, `app/<name>/<id>`).
- * - `lattice`: namespace `AWS/VpcLattice`, `TotalRequestCount` and `HTTPCode_5XX_Count` (Sum),
- *   `RequestTime` (p99, milliseconds), dimension `TargetGroup`.
- * - `appmesh`: Envoy's metrics reach CloudWatch only when exported (CloudWatch agent, EMF); this
- *   stack exports none, so there is nothing to read.
- * - `replicas`: one Service selects both versions; nothing measures v2 alone.
- *
- * The canary's target group is created by a controller (the AWS Load Balancer Controller, the AWS
- * Gateway API Controller), so its name is only known after a deploy: it comes from `--target-group`
- * (and `--load-balancer` for alb) or from a stack output `canaryMetrics` =
- * `{ <service>: { targetGroup, loadBalancer? } }` when the program exports one.
+ * - `alb` (namespace `AWS/ApplicationELB`): per target group and load balancer `RequestCount`,
+ *   `HTTPCode_Target_5XX_Count`, `TargetConnectionErrorCount` (Sum) and `TargetResponseTime` (p99,
+ *   seconds); per load balancer `RequestCount` and `HTTPCode_ELB_5XX_Count` (Sum): the 502/503/504
+ *   the ALB answers itself when the canary's pods crash or hang. Dimension values are ARN suffixes
+ *   (`targetgroup/<name>/<id>`, `app/<name>/<id>`).
+ * - `lattice` (namespace `AWS/VpcLattice`): per target group (`tg-...`) `TotalRequestCount`,
+ *   `HTTPCode_5XX_Count` (Sum) and `RequestTime` (p99, milliseconds). These names could not be
+ *   checked against AWS's VPC Lattice CloudWatch page from here (README, "Canary gates").
+ * - `appmesh`, `replicas`: nothing measures v2 alone in CloudWatch; `run` refuses them.
  */
 import type { GetMetricDataCommandInput, GetMetricDataCommandOutput, MetricDataResult } from "@aws-sdk/client-cloudwatch";
-import { CanaryError, Health } from "./schedule";
+import { canaryIngressName } from "../../infra/canary/alb";
+import { versionObjectName } from "../../infra/workload";
+import { Health } from "./gates";
+import { CanaryError } from "./schedule";
 
 export interface MetricWindow {
     readonly start: Date;
     readonly end: Date;
 }
 
-/** Where the canary's health comes from; the `run` command's only view of metrics. */
+/** Where the canary's health comes from; the walk's only view of metrics. */
 export interface MetricSource {
     /** What is measured, for the progress output. */
     readonly description: string;
     canaryHealth(service: string, window: MetricWindow): Promise<Health>;
 }
 
-interface RouterMetrics {
+type Dimension = { readonly Name: string; readonly Value: string };
+
+/** One CloudWatch metric a gate reads. */
+export interface MetricQuerySpec {
+    readonly id: "requests" | "target5xx" | "connectionErrors" | "p99" | "lbRequests" | "elb5xx";
     readonly namespace: string;
-    readonly requests: string;
-    readonly errors5xx: string;
-    readonly latency: string;
-    /** Milliseconds per unit of the latency metric. */
-    readonly latencyToMs: number;
-    readonly needsLoadBalancer: boolean;
+    readonly metric: string;
+    readonly dimensions: readonly Dimension[];
+    readonly stat: "Sum" | "p99";
 }
 
-const ROUTER_METRICS: Readonly<Record<string, RouterMetrics>> = {
-    alb: {
-        namespace: "AWS/ApplicationELB",
-        requests: "RequestCount",
-        errors5xx: "HTTPCode_Target_5XX_Count",
-        latency: "TargetResponseTime",
-        latencyToMs: 1000,
-        needsLoadBalancer: true,
-    },
-    lattice: {
-        namespace: "AWS/VpcLattice",
-        requests: "TotalRequestCount",
-        errors5xx: "HTTPCode_5XX_Count",
-        latency: "RequestTime",
-        latencyToMs: 1,
-        needsLoadBalancer: false,
-    },
-};
+/** The CloudWatch metrics of one service's canary. */
+export interface MetricTarget {
+    readonly router: string;
+    readonly queries: readonly MetricQuerySpec[];
+    /** Milliseconds per unit of the latency metric. */
+    readonly latencyToMs: number;
+}
 
 const UNSUPPORTED: Readonly<Record<string, string>> = {
     appmesh:
@@ -69,76 +59,129 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
         "switch to alb or lattice, or step by hand with `npm run canary -- step`",
 };
 
+const MEASURED_ROUTERS = ["alb", "lattice"];
+
 /** Why `run` cannot gate this router on metrics, or undefined when it can. */
 export function metricsUnavailable(router: string): string | undefined {
-    if (ROUTER_METRICS[router] !== undefined) {
-        return undefined;
-    }
-    return UNSUPPORTED[router] ?? `the ${router} router has no CloudWatch metrics the command knows`;
+    return MEASURED_ROUTERS.includes(router) ? undefined : (UNSUPPORTED[router] ?? `the ${router} router has no CloudWatch metrics the command knows`);
 }
 
-/** The CloudWatch metrics of one service's canary. */
-export interface MetricTarget {
-    readonly router: string;
+/** The ALB gates of a canary target group behind a load balancer (dimension values: ARN suffixes). */
+export function albTarget(targetGroup: string, loadBalancer: string): MetricTarget {
+    const pair = [
+        { Name: "TargetGroup", Value: targetGroup },
+        { Name: "LoadBalancer", Value: loadBalancer },
+    ];
+    const lb = [{ Name: "LoadBalancer", Value: loadBalancer }];
+    const namespace = "AWS/ApplicationELB";
+    return {
+        router: "alb",
+        latencyToMs: 1000,
+        queries: [
+            { id: "requests", namespace, metric: "RequestCount", dimensions: pair, stat: "Sum" },
+            { id: "target5xx", namespace, metric: "HTTPCode_Target_5XX_Count", dimensions: pair, stat: "Sum" },
+            { id: "connectionErrors", namespace, metric: "TargetConnectionErrorCount", dimensions: pair, stat: "Sum" },
+            { id: "p99", namespace, metric: "TargetResponseTime", dimensions: pair, stat: "p99" },
+            { id: "lbRequests", namespace, metric: "RequestCount", dimensions: lb, stat: "Sum" },
+            { id: "elb5xx", namespace, metric: "HTTPCode_ELB_5XX_Count", dimensions: lb, stat: "Sum" },
+        ],
+    };
+}
+
+/** The VPC Lattice gates of a canary target group (`tg-...`). */
+export function latticeTarget(targetGroupId: string): MetricTarget {
+    const dimensions = [{ Name: "TargetGroup", Value: targetGroupId }];
+    const namespace = "AWS/VpcLattice";
+    return {
+        router: "lattice",
+        latencyToMs: 1,
+        queries: [
+            { id: "requests", namespace, metric: "TotalRequestCount", dimensions, stat: "Sum" },
+            { id: "target5xx", namespace, metric: "HTTPCode_5XX_Count", dimensions, stat: "Sum" },
+            { id: "p99", namespace, metric: "RequestTime", dimensions, stat: "p99" },
+        ],
+    };
+}
+
+/** `arn:...:targetgroup/<name>/<id>` → `targetgroup/<name>/<id>`; `arn:...:loadbalancer/app/<name>/<id>` → `app/<name>/<id>`. */
+export function albDimension(arn: string): string {
+    const resource = arn.slice(arn.lastIndexOf(":") + 1);
+    return resource.startsWith("loadbalancer/") ? resource.slice("loadbalancer/".length) : resource;
+}
+
+/** A tagged AWS resource, as the Resource Groups Tagging API lists it. */
+export interface TaggedResource {
+    readonly arn: string;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Resources of the given types carrying every one of `tags`. */
+export type ResourceLookup = (resourceTypes: readonly string[], tags: Readonly<Record<string, string>>) => Promise<TaggedResource[]>;
+
+/** Where the canary runs, from the stack outputs. */
+export interface CanaryLocation {
+    readonly clusterName: string;
     readonly namespace: string;
-    readonly dimensions: ReadonlyArray<{ readonly Name: string; readonly Value: string }>;
-    readonly metrics: RouterMetrics;
 }
 
-export interface TargetFlags {
-    readonly targetGroup?: string;
-    readonly loadBalancer?: string;
-}
-
-/** `arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>` → `targetgroup/<name>/<id>`. */
-export function albDimension(value: string, kind: "targetgroup" | "loadbalancer"): string {
-    if (!value.startsWith("arn:")) {
-        return value;
+export function locationFromOutputs(outputs: Readonly<Record<string, unknown>>): CanaryLocation {
+    const clusterName = outputs.clusterName;
+    const namespace = outputs.namespace;
+    if (typeof clusterName !== "string" || typeof namespace !== "string") {
+        throw new CanaryError("the stack has no clusterName and namespace outputs: has it been deployed with this program?");
     }
-    const resource = value.slice(value.lastIndexOf(":") + 1);
-    return kind === "loadbalancer" && resource.startsWith("loadbalancer/") ? resource.slice("loadbalancer/".length) : resource;
+    return { clusterName, namespace };
+}
+
+function only(found: readonly TaggedResource[], what: string): TaggedResource {
+    if (found.length === 0) {
+        throw new CanaryError(`found no ${what}: has the controller reconciled the route yet? (check with \`kubectl get targetgroupbindings,httproutes -A\`)`);
+    }
+    if (found.length > 1) {
+        throw new CanaryError(`found ${found.length} ${what}s, expected one: ${found.map((resource) => resource.arn).join(", ")}`);
+    }
+    return found[0];
 }
 
 /**
- * The canary's metric dimensions: the flags first, then the stack output `canaryMetrics`. Throws a
- * CanaryError naming what is missing.
+ * The canary's metric target, found by the tags the controllers put on what they create:
+ * - the AWS Load Balancer Controller tags its target groups and load balancers with
+ *   `elbv2.k8s.aws/cluster`, `ingress.k8s.aws/stack` (`<namespace>/<ingress>`) and
+ *   `ingress.k8s.aws/resource` (`LoadBalancer`, or `<namespace>/<ingress>-<service>:<port>`);
+ * - the AWS Gateway API Controller tags a route's target groups with
+ *   `application-networking.k8s.aws/ServiceName`, `ServiceNamespace`, `RouteName` and `RouteNamespace`.
  */
-export function resolveTarget(router: string, service: string, outputs: Readonly<Record<string, unknown>>, flags: TargetFlags): MetricTarget {
+export async function findCanaryTarget(router: string, service: string, location: CanaryLocation, lookup: ResourceLookup): Promise<MetricTarget> {
     const unavailable = metricsUnavailable(router);
     if (unavailable !== undefined) {
         throw new CanaryError(unavailable);
     }
-    const metrics = ROUTER_METRICS[router];
-    const exported = outputs.canaryMetrics;
-    const entry = typeof exported === "object" && exported !== null ? (exported as Record<string, unknown>)[service] : undefined;
-    const fromOutput = (key: string): string | undefined => {
-        const value = typeof entry === "object" && entry !== null ? (entry as Record<string, unknown>)[key] : undefined;
-        return typeof value === "string" && value !== "" ? value : undefined;
-    };
-    const targetGroup = flags.targetGroup ?? fromOutput("targetGroup");
-    const loadBalancer = flags.loadBalancer ?? fromOutput("loadBalancer");
-    const missing: string[] = [];
-    if (targetGroup === undefined) {
-        missing.push("--target-group");
-    }
-    if (metrics.needsLoadBalancer && loadBalancer === undefined) {
-        missing.push("--load-balancer");
-    }
-    if (missing.length > 0) {
-        throw new CanaryError(
-            `cannot find the CloudWatch dimensions of ${service}'s canary (${router} router): give ${missing.join(" and ")}, ` +
-                `or export canaryMetrics.${service} = {targetGroup${metrics.needsLoadBalancer ? ", loadBalancer" : ""}} from the program. ` +
-                `List the candidates with: aws cloudwatch list-metrics --namespace ${metrics.namespace} --metric-name ${metrics.requests}`,
+    const canaryService = versionObjectName(service, "v2");
+    const { clusterName, namespace } = location;
+    if (router === "alb") {
+        const ingress = canaryIngressName(service);
+        const stackTags = { "elbv2.k8s.aws/cluster": clusterName, "ingress.k8s.aws/stack": `${namespace}/${ingress}` };
+        const groups = (await lookup(["elasticloadbalancing:targetgroup"], stackTags)).filter((resource) =>
+            (resource.tags["ingress.k8s.aws/resource"] ?? "").startsWith(`${namespace}/${ingress}-${canaryService}:`),
         );
+        const group = only(groups, `target group of ${namespace}/${canaryService} behind Ingress ${namespace}/${ingress}`);
+        const balancer = only(await lookup(["elasticloadbalancing:loadbalancer"], { ...stackTags, "ingress.k8s.aws/resource": "LoadBalancer" }), `load balancer of Ingress ${namespace}/${ingress}`);
+        return albTarget(albDimension(group.arn), albDimension(balancer.arn));
     }
-    const dimensions =
-        router === "alb"
-            ? [
-                  { Name: "TargetGroup", Value: albDimension(targetGroup as string, "targetgroup") },
-                  { Name: "LoadBalancer", Value: albDimension(loadBalancer as string, "loadbalancer") },
-              ]
-            : [{ Name: "TargetGroup", Value: targetGroup as string }];
-    return { router, namespace: metrics.namespace, dimensions, metrics };
+    const prefix = "application-networking.k8s.aws";
+    const groups = await lookup(["vpc-lattice:targetgroup"], {
+        [`${prefix}/ServiceName`]: canaryService,
+        [`${prefix}/ServiceNamespace`]: namespace,
+        [`${prefix}/RouteName`]: service,
+        [`${prefix}/RouteNamespace`]: namespace,
+    });
+    const group = only(groups, `VPC Lattice target group of ${namespace}/${canaryService} in HTTPRoute ${namespace}/${service}`);
+    return latticeTarget(group.arn.slice(group.arn.lastIndexOf("/") + 1));
+}
+
+export function describeTarget(target: MetricTarget): string {
+    const first = target.queries[0];
+    return `${first.namespace} ${first.dimensions.map((dimension) => `${dimension.Name}=${dimension.Value}`).join(" ")}`;
 }
 
 /**
@@ -147,48 +190,40 @@ export function resolveTarget(router: string, service: string, outputs: Readonly
  */
 export function metricQuery(target: MetricTarget, window: MetricWindow): GetMetricDataCommandInput {
     const seconds = Math.max(60, Math.ceil((window.end.getTime() - window.start.getTime()) / 60_000) * 60);
-    const query = (id: string, metricName: string, stat: string) => ({
-        Id: id,
-        MetricStat: {
-            Metric: { Namespace: target.namespace, MetricName: metricName, Dimensions: target.dimensions.map((dimension) => ({ ...dimension })) },
-            Period: seconds,
-            Stat: stat,
-        },
-        ReturnData: true,
-    });
     return {
         StartTime: new Date(window.end.getTime() - seconds * 1000),
         EndTime: window.end,
-        MetricDataQueries: [
-            query("requests", target.metrics.requests, "Sum"),
-            query("errors", target.metrics.errors5xx, "Sum"),
-            query("p99", target.metrics.latency, "p99"),
-        ],
+        MetricDataQueries: target.queries.map((query) => ({
+            Id: query.id,
+            MetricStat: { Metric: { Namespace: query.namespace, MetricName: query.metric, Dimensions: query.dimensions.map((dimension) => ({ ...dimension })) }, Period: seconds, Stat: query.stat },
+            ReturnData: true,
+        })),
     };
 }
 
-/** Reads a GetMetricData answer into the canary's health; missing or failed data is never health. */
+/**
+ * Reads a GetMetricData answer into the canary's health. ELB metrics are reported only when
+ * non-zero: a missing count is 0, not a failure; a refused or failed query is an error.
+ */
 export function healthFromResults(target: MetricTarget, results: readonly MetricDataResult[]): Health {
-    const byId = new Map(results.map((result) => [result.Id, result]));
     for (const result of results) {
         if (result.StatusCode === "Forbidden" || result.StatusCode === "InternalError") {
             const detail = (result.Messages ?? []).map((message) => message.Value).join("; ");
             return { kind: "error", reason: `${result.Id}: ${result.StatusCode}${detail === "" ? "" : ` (${detail})`}` };
         }
     }
-    const values = (id: string): number[] => byId.get(id)?.Values ?? [];
-    const requests = values("requests").reduce((sum, value) => sum + value, 0);
-    const where = `${target.namespace} ${target.dimensions.map((dimension) => `${dimension.Name}=${dimension.Value}`).join(" ")}`;
-    if (requests <= 0) {
-        return { kind: "no-data", reason: `no requests reached the canary in the window (${target.metrics.requests}, ${where})` };
-    }
-    // A 5xx count is reported only when there are some: requests without it mean none.
-    const errors5xx = values("errors").reduce((sum, value) => sum + value, 0);
-    const latencies = values("p99");
-    if (latencies.length === 0) {
-        return { kind: "no-data", reason: `no ${target.metrics.latency} p99 for the window (${where})` };
-    }
-    return { kind: "ok", requests, errors5xx, errorRate5xx: errors5xx / requests, p99Ms: Math.max(...latencies) * target.metrics.latencyToMs };
+    const values = (id: string): number[] => results.find((result) => result.Id === id)?.Values ?? [];
+    const sum = (id: string): number => values(id).reduce((total, value) => total + value, 0);
+    const p99 = values("p99");
+    const measuresLoadBalancer = target.queries.some((query) => query.id === "lbRequests");
+    return {
+        kind: "ok",
+        requests: sum("requests"),
+        target5xx: sum("target5xx"),
+        connectionErrors: sum("connectionErrors"),
+        p99Ms: p99.length === 0 ? undefined : Math.max(...p99) * target.latencyToMs,
+        ...(measuresLoadBalancer ? { loadBalancer: { requests: sum("lbRequests"), elb5xx: sum("elb5xx") } } : {}),
+    };
 }
 
 export type GetMetricData = (input: GetMetricDataCommandInput) => Promise<Pick<GetMetricDataCommandOutput, "MetricDataResults">>;
@@ -201,9 +236,7 @@ export class CloudWatchMetricSource implements MetricSource {
         private readonly getMetricData: GetMetricData,
         private readonly targets: Readonly<Record<string, MetricTarget>>,
     ) {
-        this.description = Object.values(targets)
-            .map((target) => `${target.namespace} ${target.dimensions.map((dimension) => `${dimension.Name}=${dimension.Value}`).join(" ")}`)
-            .join("; ");
+        this.description = Object.values(targets).map(describeTarget).join("; ");
     }
 
     async canaryHealth(service: string, window: MetricWindow): Promise<Health> {
@@ -225,4 +258,28 @@ export async function cloudWatchClient(region: string | undefined): Promise<GetM
     const { CloudWatchClient, GetMetricDataCommand } = await import("@aws-sdk/client-cloudwatch");
     const client = new CloudWatchClient(region === undefined ? {} : { region });
     return (input) => client.send(new GetMetricDataCommand(input));
+}
+
+/** The real tag lookup (Resource Groups Tagging API), loaded only when a run needs it. */
+export async function taggingLookup(region: string | undefined): Promise<ResourceLookup> {
+    const { ResourceGroupsTaggingAPIClient, GetResourcesCommand } = await import("@aws-sdk/client-resource-groups-tagging-api");
+    const client = new ResourceGroupsTaggingAPIClient(region === undefined ? {} : { region });
+    return async (resourceTypes, tags) => {
+        const found: TaggedResource[] = [];
+        let token: string | undefined;
+        do {
+            const page = await client.send(
+                new GetResourcesCommand({
+                    ResourceTypeFilters: [...resourceTypes],
+                    TagFilters: Object.entries(tags).map(([Key, Value]) => ({ Key, Values: [Value] })),
+                    ...(token === undefined ? {} : { PaginationToken: token }),
+                }),
+            );
+            for (const mapping of page.ResourceTagMappingList ?? []) {
+                found.push({ arn: mapping.ResourceARN ?? "", tags: Object.fromEntries((mapping.Tags ?? []).map((tag) => [tag.Key ?? "", tag.Value ?? ""])) });
+            }
+            token = page.PaginationToken === "" ? undefined : page.PaginationToken;
+        } while (token !== undefined);
+        return found;
+    };
 }

@@ -4,24 +4,22 @@
  * commands). No Pulumi, no AWS, no I/O: the orchestrator applies what these return.
  */
 import { replicaSplitProblem } from "../../infra/canary/plan";
-import { parseConfigText } from "../../stacks/checks";
-import { PROJECT } from "../../stacks/config";
+import { parseStackConfig, PROJECT, StackConfig } from "../../stacks/config";
 
 /** The schedule walked when the stack sets no `canary.steps`. */
 export const DEFAULT_STEPS: readonly number[] = [0, 25, 50, 75, 100];
 
-/** Routers the command knows; the program's `router` key defaults to `replicas`. */
-export const DEFAULT_ROUTER = "replicas";
-
 /** One service's release state, as the stack config holds it. */
 export interface ServiceState {
     readonly name: string;
-    readonly stableImage: string | undefined;
+    readonly port: number;
+    readonly healthPath: string;
+    readonly stableImage: string;
     /** Pods per version (`replicas` router: pods of both versions together). */
     readonly replicas: number;
     /** `automated`: Flagger moves the weight, and the command leaves the service alone. */
     readonly mode: "manual" | "automated";
-    readonly canary?: { readonly image: string | undefined; readonly weight: number };
+    readonly canary?: { readonly image: string; readonly weight: number };
 }
 
 /** What the command reads from a stack's config before it changes anything. */
@@ -61,40 +59,28 @@ export function effectiveSteps(state: CanaryState): readonly number[] {
     return state.stackSteps.length > 0 ? state.stackSteps : DEFAULT_STEPS;
 }
 
-/** Reads the raw config (`namespace:key` → string, objects as JSON) into the command's state. */
-export function stateFromConfig(config: Readonly<Record<string, string | undefined>>): CanaryState {
-    const json = (key: string): unknown => {
-        const text = config[configKey(key)];
-        return text === undefined ? undefined : parseConfigText(text);
-    };
-    const router = config[configKey("router")] ?? DEFAULT_ROUTER;
-    const schedule = json("canary");
-    const rawSteps = isRecord(schedule) && Array.isArray(schedule.steps) ? schedule.steps : [];
-    const stackSteps = rawSteps.every((step) => typeof step === "number" && Number.isInteger(step)) ? (rawSteps as number[]) : [];
-    const services = json("services");
+/**
+ * Reads the raw config (`namespace:key` → string, objects as JSON) with the program's own parser:
+ * a stack file the program would refuse is refused here too (a ConfigError listing every problem).
+ */
+export function stateFromConfig(config: Readonly<Record<string, string>>, stack: string): CanaryState {
+    return stateOf(parseStackConfig(config, stack));
+}
+
+export function stateOf(config: StackConfig): CanaryState {
     return {
-        router,
-        stackSteps,
-        services: isRecord(services)
-            ? Object.entries(services).map(([name, value]) => serviceState(name, value))
-            : [],
+        router: config.router,
+        stackSteps: config.canary.steps,
+        services: config.services.map((service) => ({
+            name: service.name,
+            port: service.port,
+            healthPath: service.healthPath,
+            stableImage: service.stable.image,
+            replicas: service.replicas,
+            mode: service.mode,
+            ...(service.canary === undefined ? {} : { canary: { image: service.canary.image, weight: service.canary.weight } }),
+        })),
     };
-}
-
-function serviceState(name: string, value: unknown): ServiceState {
-    const raw = isRecord(value) ? value : {};
-    const stable = isRecord(raw.stable) ? raw.stable : {};
-    const replicas = typeof raw.replicas === "number" ? raw.replicas : 2;
-    const base = { name, stableImage: typeof stable.image === "string" ? stable.image : undefined, replicas, mode: raw.mode === "automated" ? ("automated" as const) : ("manual" as const) };
-    if (!isRecord(raw.canary)) {
-        return base;
-    }
-    const weight = typeof raw.canary.weight === "number" ? raw.canary.weight : Number(raw.canary.weight ?? 0);
-    return { ...base, canary: { image: typeof raw.canary.image === "string" ? raw.canary.image : undefined, weight } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The service a command acts on: the named one, or the only one. */
@@ -136,7 +122,7 @@ export function requireManual(service: ServiceState, command: string): void {
 
 /** The canary block of a service, or a refusal that says how to start one. */
 export function requireCanary(service: ServiceState, command: string): { image: string; weight: number } {
-    if (service.canary === undefined || service.canary.image === undefined) {
+    if (service.canary === undefined) {
         throw new CanaryError(
             `${service.name} has no canary to ${command}: start one with ` +
                 `pulumi config set --path 'services.${service.name}.canary.image' <image> && pulumi config set --path 'services.${service.name}.canary.weight' 0`,
@@ -177,8 +163,11 @@ export function checkWeight(state: CanaryState, service: ServiceState, weight: n
     }
 }
 
-/** `step [--to N]`: the next weight of the schedule, or N. */
-export function planStep(state: CanaryState, serviceName: string | undefined, to: number | undefined): ReleaseChange {
+/**
+ * `step [--to N]`: the next weight of the schedule, or N. Going up more than one step skips the
+ * schedule's gates, and needs `force`; going down (towards 0) never does.
+ */
+export function planStep(state: CanaryState, serviceName: string | undefined, to: number | undefined, force = false): ReleaseChange {
     const service = pickManualService(state, serviceName, "step");
     const canary = requireCanary(service, "step");
     const steps = effectiveSteps(state);
@@ -197,6 +186,12 @@ export function planStep(state: CanaryState, serviceName: string | undefined, to
     checkWeight(state, service, target);
     if (target === canary.weight) {
         throw new CanaryError(`${service.name} is already at ${target}%: nothing to change`);
+    }
+    const next = nextWeight(canary.weight, steps);
+    if (!force && next !== undefined && target > next) {
+        throw new CanaryError(
+            `--to ${target} skips the schedule: from ${canary.weight}% the next step is ${next}% (${steps.join(", ")}); step there first, or pass --force to skip its checks`,
+        );
     }
     return weightChange(service.name, canary.weight, target, steps);
 }
@@ -232,24 +227,84 @@ export function rollbackChange(service: string, from: number, reason?: string): 
     };
 }
 
-/** `promote`: v1 takes the canary's image, the canary block goes. */
-export function planPromote(state: CanaryState, serviceName: string | undefined): ReleaseChange {
-    const service = pickManualService(state, serviceName, "promote");
-    const canary = requireCanary(service, "promote");
-    return promoteChange(service.name, canary.image, canary.weight);
+/**
+ * The stages of a promotion, so that no request ever goes to pods that are rolling: the canary
+ * takes all requests; the stable version takes the canary's image while it carries none; the
+ * weight returns to the stable version; the canary goes. Each stage is one `pulumi up`, and the
+ * stage to run is read from the config, so an interrupted promotion resumes where it stopped.
+ */
+export type PromoteStage = "shift-to-canary" | "stable-takes-image" | "shift-to-stable" | "remove-canary";
+
+export function promoteStage(service: ServiceState): PromoteStage | undefined {
+    if (service.canary === undefined) {
+        return undefined;
+    }
+    if (service.stableImage !== service.canary.image) {
+        return service.canary.weight < 100 ? "shift-to-canary" : "stable-takes-image";
+    }
+    return service.canary.weight > 0 ? "shift-to-stable" : "remove-canary";
 }
 
-export function promoteChange(service: string, image: string, from: number): ReleaseChange {
-    return {
-        service,
-        from,
-        to: 100,
-        changes: [
-            { op: "set", key: configKey(`services.${service}.stable.image`), value: image },
-            { op: "remove", key: configKey(`services.${service}.canary`) },
-        ],
-        message: `canary: promote ${service} to ${image} (canary was at ${from}%)`,
-    };
+/** `promote`: the next stage of the service's promotion; undefined when it is done. */
+export function planPromote(state: CanaryState, serviceName: string | undefined): ReleaseChange | undefined {
+    const service = pickManualService(state, serviceName, "promote");
+    requireCanary(service, "promote");
+    if (promoteStage(service) === "shift-to-canary" && !effectiveSteps(state).includes(100)) {
+        throw new CanaryError(`a promotion first sends all requests to the canary, and 100 is not a step of the schedule (${effectiveSteps(state).join(", ")}); add it to eks-canary:canary.steps`);
+    }
+    return promoteChange(service);
+}
+
+export function promoteChange(service: ServiceState): ReleaseChange | undefined {
+    const stage = promoteStage(service);
+    const canary = service.canary;
+    if (stage === undefined || canary === undefined) {
+        return undefined;
+    }
+    const name = service.name;
+    switch (stage) {
+        case "shift-to-canary":
+            return { service: name, from: canary.weight, to: 100, changes: [{ op: "set", key: weightKey(name), value: "100" }], message: `canary: promote ${name} 1/4: all requests to the canary (${canary.image})` };
+        case "stable-takes-image":
+            return {
+                service: name,
+                from: 100,
+                to: 100,
+                changes: [{ op: "set", key: configKey(`services.${name}.stable.image`), value: canary.image }],
+                message: `canary: promote ${name} 2/4: the stable version takes ${canary.image} while it serves no requests`,
+            };
+        case "shift-to-stable":
+            return { service: name, from: canary.weight, to: 0, changes: [{ op: "set", key: weightKey(name), value: "0" }], message: `canary: promote ${name} 3/4: all requests back to the stable version, now ${canary.image}` };
+        case "remove-canary":
+            return { service: name, from: 0, to: 0, changes: [{ op: "remove", key: configKey(`services.${name}.canary`) }], message: `canary: promote ${name} 4/4: remove the canary version` };
+    }
+}
+
+/** The service as it is once `change` is applied (for planning the next stage without reading the stack again). */
+export function applyToService(service: ServiceState, change: ReleaseChange): ServiceState {
+    let next: ServiceState = service;
+    for (const item of change.changes) {
+        if (item.op === "remove" && item.key === configKey(`services.${service.name}.canary`)) {
+            next = Object.fromEntries(Object.entries(next).filter(([key]) => key !== "canary")) as unknown as ServiceState;
+        } else if (item.op === "set" && item.key === weightKey(service.name) && next.canary !== undefined) {
+            next = { ...next, canary: { ...next.canary, weight: Number(item.value) } };
+        } else if (item.op === "set" && item.key === configKey(`services.${service.name}.stable.image`)) {
+            next = { ...next, stableImage: item.value };
+        }
+    }
+    return next;
+}
+
+/** The config changes that put a service's release back as `service` was (to undo a step that was not deployed). */
+export function restoreChange(service: ServiceState, reason: string): ReleaseChange {
+    const changes: ConfigChange[] = [{ op: "set", key: configKey(`services.${service.name}.stable.image`), value: service.stableImage }];
+    if (service.canary === undefined) {
+        changes.push({ op: "remove", key: configKey(`services.${service.name}.canary`) });
+    } else {
+        changes.push({ op: "set", key: configKey(`services.${service.name}.canary.image`), value: service.canary.image }, { op: "set", key: weightKey(service.name), value: String(service.canary.weight) });
+    }
+    const weight = service.canary?.weight ?? 0;
+    return { service: service.name, from: weight, to: weight, changes, message: `canary: restore ${service.name}'s config: ${reason}` };
 }
 
 /** A config change as the `pulumi config` command line that makes it. */
@@ -287,47 +342,4 @@ export function formatDuration(ms: number): string {
         return `${h}h${m}m`;
     }
     return m > 0 ? (s > 0 ? `${m}m${s}s` : `${m}m`) : `${s}s`;
-}
-
-/** What the canary version must stay under during a bake. */
-export interface Thresholds {
-    /** 5xx responses over requests, 0..1. */
-    readonly max5xxRate: number;
-    readonly maxP99Ms: number;
-}
-
-export const DEFAULT_THRESHOLDS: Thresholds = { max5xxRate: 0.01, maxP99Ms: 1000 };
-export const DEFAULT_BAKE_MS = 10 * 60_000;
-
-/** The canary's health over a window, or why there is none. */
-export type Health =
-    | { readonly kind: "ok"; readonly requests: number; readonly errors5xx: number; readonly errorRate5xx: number; readonly p99Ms: number }
-    | { readonly kind: "no-data"; readonly reason: string }
-    | { readonly kind: "error"; readonly reason: string };
-
-/** The checks a healthy measurement fails, empty when it passes. */
-export function failedChecks(health: Extract<Health, { kind: "ok" }>, thresholds: Thresholds): string[] {
-    const failed: string[] = [];
-    if (health.errorRate5xx > thresholds.max5xxRate) {
-        failed.push(`5xx rate ${formatPercent(health.errorRate5xx)} > ${formatPercent(thresholds.max5xxRate)}`);
-    }
-    if (health.p99Ms > thresholds.maxP99Ms) {
-        failed.push(`p99 ${Math.round(health.p99Ms)} ms > ${thresholds.maxP99Ms} ms`);
-    }
-    return failed;
-}
-
-export function formatPercent(fraction: number): string {
-    return `${Math.round(fraction * 10000) / 100}%`;
-}
-
-export function describeHealth(health: Health): string {
-    switch (health.kind) {
-        case "ok":
-            return `${health.requests} requests, 5xx ${health.errors5xx} (${formatPercent(health.errorRate5xx)}), p99 ${Math.round(health.p99Ms)} ms`;
-        case "no-data":
-            return `no data: ${health.reason}`;
-        case "error":
-            return `metric query failed: ${health.reason}`;
-    }
 }

@@ -1,0 +1,31 @@
+/**
+ * The deploy workflow's guard: a `pulumi up` from CI must not change a canary weight that its
+ * commit did not change. When the stack runs another weight than the committed one (a walk moved
+ * it and its commit has not reached main yet, or was never pushed), deploying would jump or undo
+ * the canary: the guard refuses and says which.
+ */
+import type { CanaryState } from "./schedule";
+import { deployedWeight } from "./walk";
+
+/** Why deploying `head` would move a canary that the change from `base` did not move; empty when it would not. */
+export function guardProblems(stack: string, head: CanaryState, base: CanaryState | undefined, outputs: Readonly<Record<string, unknown>>): string[] {
+    const problems: string[] = [];
+    for (const service of head.services) {
+        if (service.mode !== "manual" || service.canary === undefined) {
+            continue;
+        }
+        const deployed = deployedWeight(outputs, service.name);
+        const committed = service.canary.weight;
+        if (deployed === undefined || deployed === committed) {
+            continue;
+        }
+        const before = base?.services.find((item) => item.name === service.name)?.canary?.weight;
+        if (base !== undefined && before === committed) {
+            problems.push(
+                `${service.name}: the stack runs ${deployed}% but Pulumi.${stack}.yaml says ${committed}%, and this change did not touch that weight: ` +
+                    `deploying would move the canary ${deployed < committed ? "up" : "back"} without its gates. Commit the weight the stack runs (the canary command commits every step it deploys), or change it on purpose in this commit`,
+            );
+        }
+    }
+    return problems;
+}
