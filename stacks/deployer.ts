@@ -14,6 +14,11 @@ export interface DeployerConfig {
     readonly kind: DeployerKind;
     /** github-actions: the `runs-on` label of the runner that deploys (self-hosted, or a larger runner with static IPs). */
     readonly runner?: string;
+    /**
+     * github-actions: the label of the runners that preview pull requests, which run code that is
+     * not reviewed yet: never the deploy runner's (default: the deploy runner; see the README).
+     */
+    readonly previewRunner?: string;
     /** pulumi-deployments: the customer-managed agent pool that runs the deployments. */
     readonly agentPoolId?: string;
     /** The IAM role that runs `pulumi up`; one of `cluster.adminPrincipalArns`. */
@@ -22,7 +27,7 @@ export interface DeployerConfig {
     readonly previewRoleArns: readonly string[];
 }
 
-export const DEPLOYER_KEYS = ["kind", "runner", "agentPoolId", "roleArn", "previewRoleArns"] as const;
+export const DEPLOYER_KEYS = ["kind", "runner", "previewRunner", "agentPoolId", "roleArn", "previewRoleArns"] as const;
 
 /**
  * GitHub-hosted runner labels: their egress comes from Azure's thousands of ranges, which GitHub
@@ -57,6 +62,8 @@ export function parseDeployer(check: Checker, key: string, value: Json | undefin
     const kindKey = childKey(key, "kind");
     const kind = check.requiredString(kindKey, raw.kind, { oneOf: DEPLOYER_KINDS }) as DeployerKind | undefined;
     const runnerKey = childKey(key, "runner");
+    const previewRunnerKey = childKey(key, "previewRunner");
+    let previewRunner: string | undefined;
     const poolKey = childKey(key, "agentPoolId");
     let runner: string | undefined;
     let agentPoolId: string | undefined;
@@ -68,6 +75,15 @@ export function parseDeployer(check: Checker, key: string, value: Json | undefin
                 `${JSON.stringify(runner)} is a GitHub-hosted runner, whose egress addresses are too many to allow-list in cluster.publicAccessCidrs (40 at most); allowed: the label of a self-hosted runner or of a larger runner with static IPs`,
             );
             runner = undefined;
+        }
+        previewRunner = check.string(previewRunnerKey, raw.previewRunner, { pattern: RUNNER_LABEL, expected: "the runs-on label of the runners that preview pull requests" });
+        if (previewRunner !== undefined && GITHUB_HOSTED_LABEL.test(previewRunner)) {
+            check.report(previewRunnerKey, `${JSON.stringify(previewRunner)} is a GitHub-hosted runner, which cannot reach the API endpoint; allowed: the label of a self-hosted or static-IP runner`);
+            previewRunner = undefined;
+        }
+        if (previewRunner !== undefined && previewRunner === runner) {
+            check.report(previewRunnerKey, `is the deploy runner's label: pull requests would run unreviewed code where the admin role deploys; allowed: a separate (ideally ephemeral) runner's label, or remove it`);
+            previewRunner = undefined;
         }
     } else if (raw.runner !== undefined && kind !== undefined) {
         check.report(runnerKey, `only the github-actions deployer runs on a runner; deployer.kind is ${kind}; allowed: remove it`);
@@ -106,7 +122,7 @@ export function parseDeployer(check: Checker, key: string, value: Json | undefin
     if (kind === undefined || roleArn === undefined) {
         return undefined;
     }
-    return { kind, ...(runner === undefined ? {} : { runner }), ...(agentPoolId === undefined ? {} : { agentPoolId }), roleArn, previewRoleArns };
+    return { kind, ...(runner === undefined ? {} : { runner }), ...(previewRunner === undefined ? {} : { previewRunner }), ...(agentPoolId === undefined ? {} : { agentPoolId }), roleArn, previewRoleArns };
 }
 
 function egressHint(kind: DeployerKind): string {

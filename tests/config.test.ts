@@ -586,6 +586,7 @@ describe("parseStackConfig: the deployer reaches the API", () => {
             expect(config.deployer).toEqual({
                 kind: "github-actions",
                 runner: "eks-canary-deployer",
+                previewRunner: "eks-canary-preview",
                 roleArn: ADMIN,
                 previewRoleArns: [PREVIEW],
             });
@@ -634,6 +635,11 @@ describe("parseStackConfig: the deployer reaches the API", () => {
         expect(issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: ADMIN, agentPoolId: "0f1e2d3c-4b5a-4987-8654-3210fedcba98" })), "eks-canary:deployer.agentPoolId").message).toContain(
             "only the pulumi-deployments deployer",
         );
+    });
+
+    it("pull requests preview on other runners than the one that deploys", () => {
+        const same = issueAt(issuesOf(withDeployer({ kind: "github-actions", roleArn: ADMIN, runner: "r1", previewRunner: "r1" })), "eks-canary:deployer.previewRunner");
+        expect(same.message).toContain("is the deploy runner's label");
     });
 
     it("a preview role is read-only, so it cannot also be an admin", () => {

@@ -15,9 +15,13 @@ describe("npm run -s deployer", () => {
         expect(result.out.split("\n")).toEqual([
             "dev-kind=github-actions",
             "dev-runner=eks-canary-deployer",
+            "dev-role=arn:aws:iam::111122223333:role/eks-canary-deployer",
             "prod-kind=github-actions",
             "prod-runner=eks-canary-deployer",
+            "prod-role=arn:aws:iam::111122223333:role/eks-canary-deployer",
             'runners={"dev":"eks-canary-deployer","prod":"eks-canary-deployer"}',
+            'preview-runners={"dev":"eks-canary-preview","prod":"eks-canary-preview"}',
+            'preview-roles={"dev":"arn:aws:iam::111122223333:role/eks-canary-preview","prod":"arn:aws:iam::111122223333:role/eks-canary-preview"}',
             'workflow-stacks=["dev","prod"]',
         ]);
     });

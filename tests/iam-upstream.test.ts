@@ -57,6 +57,11 @@ function covers(pattern: string, resource: string): boolean {
     return regex.test(resource);
 }
 
+/** `ours` has every condition key and value of `theirs` (more conditions only narrow). */
+function includesCondition(ours: PolicyStatement["Condition"], theirs: NonNullable<PolicyStatement["Condition"]>): boolean {
+    return Object.entries(theirs).every(([operator, keys]) => Object.entries(keys).every(([key, value]) => JSON.stringify(ours?.[operator]?.[key]) === JSON.stringify(value)));
+}
+
 /** Every (action, resource) the narrowed document allows, upstream allows too, with no fewer conditions. */
 function narrowerOrEqual(ours: PolicyDocument, upstream: PolicyDocument): string[] {
     const problems: string[] = [];
@@ -68,7 +73,7 @@ function narrowerOrEqual(ours: PolicyDocument, upstream: PolicyDocument): string
                 const match = upstream.Statement.find((candidate) => allows(candidate, action, resource));
                 if (match === undefined) {
                     problems.push(`${action} on ${resource} is not allowed upstream`);
-                } else if (JSON.stringify(match.Condition ?? {}) !== JSON.stringify({ ...(match.Condition ?? {}), ...(statement.Condition ?? {}) }) && statement.Condition === undefined) {
+                } else if (match.Condition !== undefined && !upstream.Statement.some((candidate) => allows(candidate, action, resource) && candidate.Condition === undefined) && !includesCondition(statement.Condition, match.Condition)) {
                     problems.push(`${action} on ${resource} drops upstream's condition`);
                 }
             }
@@ -114,6 +119,10 @@ describe("controller IAM policies equal upstream's at the pinned versions", () =
         expect(narrowerOrEqual(missing, upstream)).toEqual(["route53:ListTagsForResources is missing"]);
         const wider = { ...ours, Statement: [...ours.Statement, { Effect: "Allow" as const, Action: "route53:ChangeResourceRecordSets", Resource: "*" }] };
         expect(narrowerOrEqual(wider, upstream)).toEqual(["route53:ChangeResourceRecordSets on * is not allowed upstream"]);
+        const conditioned: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } } }] };
+        const unconditioned: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:CreateTags", Resource: "*" }] };
+        expect(narrowerOrEqual(unconditioned, conditioned)).toEqual(["ec2:CreateTags on * drops upstream's condition"]);
+        expect(narrowerOrEqual(conditioned, conditioned)).toEqual([]);
     });
 });
 

@@ -43,9 +43,10 @@ function isPinned(ref: string): boolean {
     return ref.startsWith("./") || /^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(ref) || /^[\w.-]+\/[\w./-]+@v?\d+\.\d+\.\d+$/.test(ref);
 }
 
+/** The steps that run a Pulumi command (pulumi/actions without one only installs the CLI). */
 function pulumiSteps(workflow: Workflow): Array<{ job: string; step: Step }> {
     return Object.entries(workflow.jobs).flatMap(([job, value]) =>
-        (value.steps ?? []).filter((step) => step.uses?.startsWith("pulumi/actions@") === true).map((step) => ({ job, step })),
+        (value.steps ?? []).filter((step) => step.uses?.startsWith("pulumi/actions@") === true && step.with?.command !== undefined).map((step) => ({ job, step })),
     );
 }
 
@@ -126,7 +127,9 @@ describe("preview on pull requests", () => {
         const preview = workflow.jobs[job] as Job & { strategy?: { matrix?: { stack?: string } }; "runs-on"?: string };
         // The stacks and their runners come from the stack files (npm run -s deployer).
         expect(preview.strategy?.matrix?.stack).toBe("${{ fromJSON(needs.deployers.outputs.workflow-stacks) }}");
-        expect(preview["runs-on"]).toBe("${{ fromJSON(needs.deployers.outputs.runners)[matrix.stack] }}");
+        expect(preview["runs-on"]).toBe("${{ fromJSON(needs.deployers.outputs.preview-runners)[matrix.stack] }}");
+        const aws = preview.steps?.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
+        expect(aws?.with?.["role-to-assume"]).toBe("${{ fromJSON(needs.deployers.outputs.preview-roles)[matrix.stack] }}");
         expect(preview.needs).toEqual(["check", "deployers"]);
         expect(workflow.jobs.deployers.steps?.map((item) => item.run).filter(Boolean)).toEqual(["npm ci", 'npm run -s deployer >> "$GITHUB_OUTPUT"']);
         expect(preview.permissions).toMatchObject({ "pull-requests": "write" });
@@ -158,5 +161,16 @@ describe("deploy on merge", () => {
         expect(jobs.prod.if).toContain("!failure()");
         expect(jobs.dev["runs-on"]).toBe("${{ needs.deployers.outputs.dev-runner }}");
         expect(jobs.prod["runs-on"]).toBe("${{ needs.deployers.outputs.prod-runner }}");
+    });
+
+    it.each(["dev", "prod"])("%s: assumes the stack's own deployer role, and guards the canary weights before pulumi up", (stack) => {
+        const steps = workflow.jobs[stack].steps ?? [];
+        const aws = steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
+        expect(aws?.with?.["role-to-assume"]).toBe(`\${{ needs.deployers.outputs.${stack}-role }}`);
+        const guard = steps.findIndex((step) => step.run?.startsWith(`npm run -s canary -- guard --stack ${stack}`) === true);
+        const up = steps.findIndex((step) => step.with?.command === "up");
+        expect(guard).toBeGreaterThan(0);
+        expect(guard).toBeLessThan(up);
+        expect(steps[guard].env).toMatchObject({ BEFORE: "${{ github.event.before }}" });
     });
 });

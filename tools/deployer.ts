@@ -1,8 +1,11 @@
 /**
  * The deployer of each stack, for the workflows: `npm run -s deployer` prints, for every
- * Pulumi.<stack>.yaml, `<stack>-kind=<kind>` and `<stack>-runner=<label>` (empty unless the
- * stack deploys from GitHub Actions), then `runners=<JSON of stack → label>` and
- * `workflow-stacks=<JSON list of the stacks the workflows deploy>`, as lines for `$GITHUB_OUTPUT`. A job deploys or previews a stack only when its kind is `github-actions`, on
+ * Pulumi.<stack>.yaml, `<stack>-kind=<kind>`, `<stack>-runner=<label>` and `<stack>-role=<role>`
+ * (the runner empty unless the stack deploys from GitHub Actions), then
+ * `runners=<JSON stack → deploy runner>`, `preview-runners=<JSON stack → preview runner>`,
+ * `preview-roles=<JSON stack → first preview role>` and `workflow-stacks=<JSON list of the stacks
+ * the workflows deploy>`, as lines for `$GITHUB_OUTPUT`. So the workflows take the roles and
+ * runners from the stack files, the one home of who deploys. A job deploys or previews a stack only when its kind is `github-actions`, on
  * its runner; so a stack that Pulumi Deployments deploys is never deployed by a workflow too.
  *
  * Each stack file is checked by the program's own parser: a bad one exits 1 with its errors.
@@ -29,9 +32,13 @@ export interface DeployerIo {
 export function outputLines(deployers: Readonly<Record<string, DeployerConfig>>): string[] {
     const runners = Object.fromEntries(Object.entries(deployers).map(([stack, deployer]) => [stack, deployer.kind === "github-actions" ? (deployer.runner ?? "") : ""]));
     const workflowStacks = Object.keys(deployers).filter((stack) => deployers[stack].kind === "github-actions");
+    const previewRunners = Object.fromEntries(Object.entries(deployers).map(([stack, deployer]) => [stack, deployer.kind === "github-actions" ? (deployer.previewRunner ?? deployer.runner ?? "") : ""]));
+    const previewRoles = Object.fromEntries(Object.entries(deployers).map(([stack, deployer]) => [stack, deployer.previewRoleArns[0] ?? ""]));
     return [
-        ...Object.entries(deployers).flatMap(([stack, deployer]) => [`${stack}-kind=${deployer.kind}`, `${stack}-runner=${runners[stack]}`]),
+        ...Object.entries(deployers).flatMap(([stack, deployer]) => [`${stack}-kind=${deployer.kind}`, `${stack}-runner=${runners[stack]}`, `${stack}-role=${deployer.roleArn}`]),
         `runners=${JSON.stringify(runners)}`,
+        `preview-runners=${JSON.stringify(previewRunners)}`,
+        `preview-roles=${JSON.stringify(previewRoles)}`,
         `workflow-stacks=${JSON.stringify(workflowStacks)}`,
     ];
 }

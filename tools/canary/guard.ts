@@ -7,7 +7,11 @@
 import type { CanaryState } from "./schedule";
 import { deployedWeight } from "./walk";
 
-/** Why deploying `head` would move a canary that the change from `base` did not move; empty when it would not. */
+/**
+ * Why deploying `head` would move a canary that the change from `base` did not move; empty when it
+ * would not. Without `base` (a manual run, a new branch) nothing shows the move was meant: any
+ * weight the stack runs differently is refused.
+ */
 export function guardProblems(stack: string, head: CanaryState, base: CanaryState | undefined, outputs: Readonly<Record<string, unknown>>): string[] {
     const problems: string[] = [];
     for (const service of head.services) {
@@ -20,10 +24,10 @@ export function guardProblems(stack: string, head: CanaryState, base: CanaryStat
             continue;
         }
         const before = base?.services.find((item) => item.name === service.name)?.canary?.weight;
-        if (base !== undefined && before === committed) {
+        if (base === undefined || before === committed) {
             problems.push(
-                `${service.name}: the stack runs ${deployed}% but Pulumi.${stack}.yaml says ${committed}%, and this change did not touch that weight: ` +
-                    `deploying would move the canary ${deployed < committed ? "up" : "back"} without its gates. Commit the weight the stack runs (the canary command commits every step it deploys), or change it on purpose in this commit`,
+                `${service.name}: the stack runs ${deployed}% but Pulumi.${stack}.yaml says ${committed}%, and ${base === undefined ? "no base commit shows that this change meant it" : "this change did not touch that weight"}: ` +
+                    `deploying would move the canary ${deployed < committed ? "up" : "back"} without its gates. Commit the weight the stack runs (the canary command commits every step it deploys), or change it on purpose in a commit of its own`,
             );
         }
     }
