@@ -166,11 +166,16 @@ describe("runtimes", () => {
 
 describe("arguments", () => {
     it("defaults to 5 runs and 3 baseline runs, printing a table", () => {
-        expect(parseBenchArgs([])).toEqual({ runs: 5, baselineRuns: 3, json: false, out: undefined, help: false });
+        expect(parseBenchArgs([])).toEqual({ runs: 5, baselineRuns: 3, json: false, out: undefined, walksOnly: false, help: false });
     });
 
     it("reads counts, --json and --out", () => {
-        expect(parseBenchArgs(["--runs", "7", "--baseline-runs=2", "--json", "--out", "bench.json"])).toEqual({ runs: 7, baselineRuns: 2, json: true, out: "bench.json", help: false });
+        expect(parseBenchArgs(["--runs", "7", "--baseline-runs=2", "--json", "--out", "bench.json", "--walks-only"])).toEqual({ runs: 7, baselineRuns: 2, json: true, out: "bench.json", walksOnly: true, help: false });
+    });
+
+    it("refuses an --out it could not write, before the run", () => {
+        expect(() => parseBenchArgs(["--out", "/nonexistent/x.json"])).toThrow("--out /nonexistent/x.json: cannot write a file there");
+        expect(() => parseBenchArgs(["--out", "tests"])).toThrow("cannot write a file there");
     });
 
     it.each([["--runs", "0"], ["--runs", "x"], ["--runs"], ["--nope"]])("refuses %s %s", (...argv) => {

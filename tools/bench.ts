@@ -7,7 +7,9 @@
  *  - prod under each way Pulumi can load TypeScript (ts-node type-checked — Pulumi's default —,
  *    ts-node transpile-only, tsx, precompiled JavaScript), and dev type-checked;
  *  - 1, 10 and 50 canaried services in one stack;
- *  - the blast radius of a canary step (25 → 50 %) under each router.
+ *  - the blast radius of a canary step (25 → 50 %) under each router;
+ *  - the walk simulation: the canary command's walk and Flagger's loop on one traffic model
+ *    (`--walks-only` runs just that, in a second).
  * A warm-up round runs first; the timed cases then run round-robin, so a burst of other work on
  * the machine hits every case alike. Prints one table and the issue's targets; `--json` prints
  * the figures as one JSON document instead (`npm run --silent bench -- --json`, so npm's banner
@@ -26,6 +28,7 @@ import { BenchReport, evaluateTargets, Measurement, renderReport, REPORT_SCHEMA,
 import { childCommand, ProbeEntries, ProjectRuntime, RUNTIME_IDS, RuntimeId, RUNTIMES, runtimeOfProject } from "./bench/runtimes";
 import { withServices } from "./bench/scaling";
 import { summarize } from "./bench/stats";
+import { renderWalks, simulateWalks } from "./bench/walk";
 import { readStackFile, REPO_ROOT } from "./stackfile";
 
 /** Kept in sync with tools/bench/probe.ts (not imported: that module runs when loaded). */
@@ -44,6 +47,7 @@ export const USAGE = [
     "",
     "  --runs N           timed runs per case after one warm-up round (default 5)",
     "  --baseline-runs N  timed runs of the slow ts-node type-checked cases (default 3)",
+    "  --walks-only       run only the walk simulation (the canary command beside Flagger)",
     "  --json             print the figures as one JSON document on stdout (the table goes to stderr);",
     "                     with npm, add --silent so npm's banner stays out: npm run --silent bench -- --json",
     "  --out file         write the JSON document to file (the table still prints)",
@@ -55,13 +59,14 @@ export interface BenchArgs {
     readonly baselineRuns: number;
     readonly json: boolean;
     readonly out: string | undefined;
+    readonly walksOnly: boolean;
     readonly help: boolean;
 }
 
 export { UsageError };
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-    const args = splitArgs(argv, { values: ["--runs", "--baseline-runs", "--out"], booleans: ["--json", "--help", "-h"] });
+    const args = splitArgs(argv, { values: ["--runs", "--baseline-runs", "--out"], booleans: ["--json", "--walks-only", "--help", "-h"] });
     if (args.positionals.length > 0) {
         throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     }
@@ -76,11 +81,26 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
         }
         return parsed;
     };
+    const out = valueOf(args, "--out");
+    if (out !== undefined) {
+        // Checked before the run, not after minutes of it.
+        const dir = path.dirname(path.resolve(out));
+        let writable = false;
+        try {
+            writable = fs.statSync(dir).isDirectory() && (fs.accessSync(dir, fs.constants.W_OK), true);
+        } catch {
+            writable = false;
+        }
+        if (!writable || (fs.existsSync(out) && fs.statSync(out).isDirectory())) {
+            throw new UsageError(`--out ${out}: cannot write a file there (${dir} is not a writable folder); allowed: a file path in an existing, writable folder`);
+        }
+    }
     return {
         runs: count("--runs", 5),
         baselineRuns: count("--baseline-runs", 3),
         json: args.booleans.has("--json"),
-        out: valueOf(args, "--out"),
+        out,
+        walksOnly: args.booleans.has("--walks-only"),
         help: args.booleans.has("--help") || args.booleans.has("-h"),
     };
 }
@@ -371,6 +391,7 @@ export async function bench(args: BenchArgs): Promise<BenchReport> {
         configuredRuntime: configured,
         measurements,
         targets: evaluateTargets(measurements, configured),
+        walks: await simulateWalks(),
     };
 }
 
@@ -387,6 +408,14 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     if (args.help) {
         process.stdout.write(`${USAGE}\n`);
+        return 0;
+    }
+    if (args.walksOnly) {
+        const walks = await simulateWalks();
+        process.stdout.write(args.json ? `${JSON.stringify({ walks }, null, 2)}\n` : `${renderWalks(walks).join("\n")}\n`);
+        if (args.out !== undefined) {
+            fs.writeFileSync(args.out, `${JSON.stringify({ walks }, null, 2)}\n`);
+        }
         return 0;
     }
     const report = await bench(args);

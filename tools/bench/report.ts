@@ -5,6 +5,8 @@
 import { RUNTIMES, RuntimeId } from "./runtimes";
 import { linearFit, Summary } from "./stats";
 
+import { renderWalks, WalkFigure } from "./walk";
+
 export const REPORT_SCHEMA = "eks-canary-bench/1";
 
 export type MeasurementGroup = "floor" | "evaluation" | "runtime" | "scaling" | "blast" | "build";
@@ -60,6 +62,8 @@ export interface BenchReport {
     readonly configuredRuntime: RuntimeId | undefined;
     readonly measurements: Measurement[];
     readonly targets: Target[];
+    /** The walk simulation: the canary command's walk and Flagger's loop on the same traffic. */
+    readonly walks?: WalkFigure[];
 }
 
 export function seconds(ms: number): string {
@@ -216,5 +220,6 @@ export function renderReport(report: BenchReport): string {
         "",
         "Targets (issue 6):",
         ...report.targets.map((target) => `  [${mark(target.met)}] ${target.name}: ${target.detail}`),
+        ...(report.walks === undefined ? [] : ["", ...renderWalks(report.walks)]),
     ].join("\n");
 }
