@@ -25,3 +25,18 @@ export function fixedObjectNames(): string[] {
 export function serviceObjectNames(name: string, automated: boolean): string[] {
     return automated ? [name, `${name}-primary`, `${name}-canary`] : [`${name}-v1`, `${name}-v2`, `${name}-clusterip-service`];
 }
+
+/** The longest a Kubernetes object name (a DNS label) may be. */
+export const MAX_OBJECT_NAME = 63;
+
+/**
+ * Every object name a service named `name` leads to, whatever its mode and router: its own
+ * objects, the routers' (the alb router's Ingress `<name>-canary`, App Mesh's `<name>-router`) and
+ * Flagger's. The longest must still be a DNS label.
+ */
+export function derivedObjectNames(name: string): string[] {
+    return [...serviceObjectNames(name, false), ...serviceObjectNames(name, true), `${name}-canary`, `${name}-router`];
+}
+
+/** The longest service name whose derived names all fit. */
+export const MAX_SERVICE_NAME = MAX_OBJECT_NAME - Math.max(...derivedObjectNames("").map((objectName) => objectName.length));

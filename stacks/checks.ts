@@ -45,13 +45,23 @@ export function parseConfigText(text: string): Json {
     return text;
 }
 
+/**
+ * Text that may be a credential pasted in the wrong place (a webhook URL, a token): error
+ * messages never quote it.
+ */
+export function mayBeSecret(text: string): boolean {
+    return /:\/\//.test(text) || /(token|secret|passw|apikey|api_key|hooks\.|xox[abpr]-)/i.test(text) || /[A-Za-z0-9+/_=]{32,}/.test(text);
+}
+
+export const NOT_SHOWN = "[a value that may be a secret, not shown]";
+
 export function describe(value: unknown): string {
     if (value === undefined) {
         return "nothing";
     }
     let text: string;
     try {
-        text = JSON.stringify(value);
+        text = JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" && mayBeSecret(item) ? NOT_SHOWN : item));
     } catch {
         // Nested deeper than the stack allows: say what it is, not what it holds.
         text = Array.isArray(value) ? "[...]" : "{...}";
@@ -120,7 +130,9 @@ export class Checker {
 
     requiredString(key: string, value: unknown, rule: StringRule = {}): string | undefined {
         if (value === undefined) {
-            this.report(key, `missing; set it with \`pulumi config set ${key} <value>\`; allowed: ${this.allowedText(rule)}`);
+            // A nested key needs --path, or Pulumi sets a top-level key with a dot in its name.
+            const path = /[.[]/.test(key.slice(key.indexOf(":") + 1)) ? "--path " : "";
+            this.report(key, `missing; set it with \`pulumi config set ${path}'${key}' <value>\`; allowed: ${this.allowedText(rule)}`);
             return undefined;
         }
         return this.string(key, value, rule);

@@ -6,11 +6,12 @@
 import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/plan";
 import type { CanaryAnalysis } from "../infra/canary/flagger";
 import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
-import { fixedObjectNames, serviceObjectNames, USERMGMT } from "../infra/names";
+import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../infra/names";
 import { EKS_ADDONS, KubernetesVersion } from "../infra/versions";
 import { SECRET } from "../tools/markers";
 import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "./checks";
 import { DeployerConfig, parseDeployer } from "./deployer";
+import { AWS_REGIONS, blockSize, hasHostBits, ipv4Block, NOT_PUBLIC_RANGES, overlaps, PRIVATE_RANGES, RESERVED_NAMESPACES, within, WIDEST_PUBLIC_PREFIX } from "./networks";
 
 export const PROJECT = "eks-canary";
 
@@ -216,7 +217,6 @@ export const CONFIG_KEYS = [
  */
 export const OFFLINE_SECRET = SECRET;
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const CERTIFICATE_ARN = /^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -228,7 +228,11 @@ const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DB_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const EMAIL = /^[^@\s]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-const HTTP_PATH = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+/**
+ * A health path reaches a shell (the load tester's webhooks), a URL and annotations: letters,
+ * digits and `. _ ~ / -` only, no query, no quoting, no shell syntax.
+ */
+const HTTP_PATH = /^\/[A-Za-z0-9._~/-]{0,200}$/;
 const CPU = /^(\d+m|\d+(\.\d+)?)$/;
 const MEMORY = /^\d+(Ki|Mi|Gi)$/;
 const STACK_NAME = /^[a-z][a-z0-9-]{0,30}$/;
@@ -246,6 +250,11 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     for (const [fullKey, text] of Object.entries(raw)) {
         const [namespace, name] = splitKey(fullKey);
         if (namespace !== PROJECT) {
+            // Another package's key (aws:region), or a typo of the project's namespace that Pulumi would keep silently.
+            const close = suggestion(namespace, [PROJECT]);
+            if (close !== "" && namespace !== "") {
+                check.report(fullKey, `unknown namespace ${JSON.stringify(namespace)}${close}; the program reads keys of ${PROJECT}: (and aws:region), so this one is ignored`);
+            }
             continue;
         }
         if (!(CONFIG_KEYS as readonly string[]).includes(name)) {
@@ -258,7 +267,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     if (!STACK_NAME.test(stack)) {
         check.report("stack", `${JSON.stringify(stack)} cannot name the cluster and its resources; allowed: lowercase letters, digits and '-', at most 31 characters, starting with a letter`);
     }
-    const region = check.requiredString("aws:region", raw["aws:region"], { pattern: REGION, expected: "an AWS region such as eu-west-1" });
+    const region = check.requiredString("aws:region", raw["aws:region"], { oneOf: AWS_REGIONS, expected: "an AWS region such as eu-west-1" });
     const domain = check.requiredString(key("domain"), values.domain, { pattern: DOMAIN, expected: "a lowercase fully qualified domain name such as canary.example.com" });
     const hostedZoneId = check.requiredString(key("hostedZoneId"), values.hostedZoneId, { pattern: HOSTED_ZONE_ID, expected: "a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ" });
     const certificateArn = check.requiredString(key("certificateArn"), values.certificateArn, {
@@ -272,7 +281,11 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         }
     }
     const router = check.string(key("router"), values.router, { oneOf: ROUTERS }) as RouterKind | undefined;
-    const namespace = check.string(key("namespace"), values.namespace, { pattern: DNS_LABEL, expected: "a Kubernetes namespace name (lowercase letters, digits, '-')" });
+    let namespace = check.string(key("namespace"), values.namespace, { pattern: DNS_LABEL, expected: "a Kubernetes namespace name (lowercase letters, digits, '-')" });
+    if (namespace !== undefined && ((RESERVED_NAMESPACES as readonly string[]).includes(namespace) || namespace.startsWith("kube-"))) {
+        check.report(key("namespace"), `${JSON.stringify(namespace)} belongs to Kubernetes or to a controller the stack installs: the stack would own and label it, and delete it on destroy; allowed: a namespace of the app's own, such as eks-canary`);
+        namespace = undefined;
+    }
 
     const network = parseNetwork(check, key("network"), values.network);
     const cluster = parseCluster(check, key("cluster"), values.cluster, stack);
@@ -333,11 +346,19 @@ function splitKey(fullKey: string): [string, string] {
 
 function parseNetwork(check: Checker, key: string, value: Json | undefined): NetworkConfig {
     const raw = check.object(key, value, ["cidrBlock", "availabilityZones", "natGateways"]) ?? {};
-    const cidrBlock = check.string(childKey(key, "cidrBlock"), raw.cidrBlock, { pattern: CIDR, expected: "an IPv4 CIDR such as 10.0.0.0/16" });
+    let cidrBlock = check.string(childKey(key, "cidrBlock"), raw.cidrBlock, { pattern: CIDR, expected: "an IPv4 CIDR such as 10.0.0.0/16" });
     if (cidrBlock !== undefined) {
-        const prefix = Number(cidrBlock.split("/")[1]);
-        if (prefix < 16 || prefix > 20) {
-            check.report(childKey(key, "cidrBlock"), `/${prefix} is out of range; allowed: a /16 to /20 block (AWS allows /16 at most; smaller than /20 leaves no room for pods)`);
+        const block = ipv4Block(cidrBlock);
+        const cidrKey = childKey(key, "cidrBlock");
+        if (block.prefix < 16 || block.prefix > 20) {
+            check.report(cidrKey, `/${block.prefix} is out of range; allowed: a /16 to /20 block (AWS allows /16 at most; smaller than /20 leaves no room for pods)`);
+            cidrBlock = undefined;
+        } else if (!PRIVATE_RANGES.some((range) => within(block, range))) {
+            check.report(cidrKey, `${cidrBlock} is not a private range: the VPC would take addresses that belong to someone on the internet; allowed: a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
+            cidrBlock = undefined;
+        } else if (hasHostBits(block)) {
+            check.report(cidrKey, `${cidrBlock} has host bits set; allowed: the network address, such as ${networkAddress(cidrBlock)}`);
+            cidrBlock = undefined;
         }
     }
     return {
@@ -365,9 +386,25 @@ function parseCluster(check: Checker, key: string, value: Json | undefined, stac
     }
     const cidrsKey = childKey(key, "publicAccessCidrs");
     const publicAccessCidrs = (check.array(cidrsKey, raw.publicAccessCidrs, { minItems: 0, maxItems: 40 }) ?? []).map((item, index) => {
-        const cidr = check.string(childKey(cidrsKey, index), item, { pattern: CIDR, expected: "an IPv4 CIDR such as 203.0.113.10/32" });
-        if (cidr !== undefined && cidr.endsWith("/0")) {
-            check.report(childKey(cidrsKey, index), `${cidr} opens the Kubernetes API to the whole internet; allowed: your deployers' egress ranges, such as 203.0.113.10/32 (or none: private endpoint only)`);
+        const itemKey = childKey(cidrsKey, index);
+        const cidr = check.string(itemKey, item, { pattern: CIDR, expected: "an IPv4 CIDR such as 203.0.113.10/32" });
+        if (cidr === undefined) {
+            return undefined;
+        }
+        const block = ipv4Block(cidr);
+        if (block.prefix < WIDEST_PUBLIC_PREFIX) {
+            check.report(
+                itemKey,
+                `${cidr} opens the Kubernetes API to ${blockSize(block).toLocaleString("en-US")} addresses of the internet; allowed: your deployers' egress ranges, each /${WIDEST_PUBLIC_PREFIX} or narrower, such as 203.0.113.10/32`,
+            );
+            return undefined;
+        }
+        if (NOT_PUBLIC_RANGES.some((range) => overlaps(block, range))) {
+            check.report(itemKey, `${cidr} is not a public address range, so no deployer's traffic to the public endpoint comes from it (the private endpoint already admits the VPC); allowed: your deployers' public egress ranges`);
+            return undefined;
+        }
+        if (hasHostBits(block)) {
+            check.report(itemKey, `${cidr} has host bits set; allowed: the network address, such as ${networkAddress(cidr)}`);
             return undefined;
         }
         return cidr;
@@ -458,7 +495,21 @@ function parseServices(check: Checker, key: string, value: Json | undefined, rou
         check.report(key, "no services; allowed: at least one service");
     }
     const taken = new Map(fixedObjectNames().map((objectName) => [objectName, "an object of the program"]));
+    const names = Object.keys(entries);
     for (const [name, entry] of Object.entries(entries)) {
+        // A path typo (`services.notifcation.canary.weight`) makes a new service of a few keys: one
+        // error that names the service it was meant for, not one per missing key.
+        const close = suggestion(name, names.filter((other) => other !== name));
+        if (close !== "" && isObject(entry) && entry.port === undefined && entry.stable === undefined) {
+            check.report(childKey(key, name), `not a configured service${close}; a service needs port, healthPath and stable.image`);
+            delete entries[name];
+            continue;
+        }
+        if (name.length > MAX_SERVICE_NAME) {
+            check.report(childKey(key, name), `the name is ${name.length} characters long, and its objects (such as ${name}-clusterip-service) must be DNS labels of at most 63; allowed: a name of at most ${MAX_SERVICE_NAME} characters`);
+            delete entries[name];
+            continue;
+        }
         if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(name)) {
             check.report(childKey(key, name), `${JSON.stringify(name)} is the name of the user-management app (configured under usermgmt); allowed: any other name`);
             delete entries[name];
@@ -698,6 +749,13 @@ function titleCase(name: string): string {
         .split("-")
         .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
         .join("-");
+}
+
+/** `10.0.0.1/16` → `10.0.0.0/16`. */
+function networkAddress(cidr: string): string {
+    const block = ipv4Block(cidr);
+    const base = block.base - (block.base % blockSize(block));
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join(".")}/${block.prefix}`;
 }
 
 function isDefined<T>(value: T | undefined): value is T {

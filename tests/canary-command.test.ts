@@ -302,10 +302,10 @@ describe("canary run", () => {
         expect(walkedWeights(log)).toEqual(["50", "25"]);
     });
 
-    it("no traffic holds the step: inconclusive, exit 3, neither promoted nor rolled back", async () => {
+    it("no traffic holds the step: inconclusive, exit 4, neither promoted nor rolled back", async () => {
         const { driver, log } = fakeStack();
         const run = await canary(["run", "--stack", "prod", "--yes", "--promote"], { stack: driver, metrics: fakeMetrics({ ...healthy, requests: 3, target5xx: 0 }) });
-        expect(run.code).toBe(3);
+        expect(run.code).toBe(4);
         expect(run.err).toContain("inconclusive at 50%: 3 requests reached the canary, fewer than the 100 needed");
         expect(walkedWeights(log)).toEqual(["50"]);
         expect(log.some((entry) => entry.includes("stable.image"))).toBe(false);

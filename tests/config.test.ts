@@ -263,7 +263,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
 
     it("a malformed region and hosted zone", () => {
         const issues = issuesOf({ ...minimalRaw(), "aws:region": "ireland", "eks-canary:hostedZoneId": "zone-1" });
-        expect(issueAt(issues, "aws:region").message).toContain("an AWS region such as eu-west-1");
+        expect(issueAt(issues, "aws:region").message).toContain("allowed: us-east-1, us-east-2");
         expect(issueAt(issues, "eks-canary:hostedZoneId").message).toContain("a Route53 hosted zone ID");
     });
 
@@ -280,7 +280,8 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         for (const key of required) {
             const message = issueAt(issues, key).message;
             expect(message).toContain("missing");
-            expect(message).toContain(`pulumi config set ${key} <value>`);
+            // Nested keys need --path: without it Pulumi sets a top-level key with a dot in its name.
+            expect(message).toContain(key.includes(".") ? `pulumi config set --path '${key}' <value>` : `pulumi config set '${key}' <value>`);
         }
         expect(issueAt(issues, "eks-canary:services").message).toMatch(/^missing; allowed: an object of services/);
         expect(issueAt(issues, "eks-canary:usermgmt").message).toMatch(/^missing; allowed: an object with image/);
@@ -291,7 +292,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         delete withoutMail["eks-canary:mail"];
         expect(parseStackConfig(withoutMail, "test").mail).toBeUndefined();
         const sending = withNotification((service) => (service.smtp = true), withoutMail);
-        expect(issueAt(issuesOf(sending), "eks-canary:mail.fromAddress").message).toContain("pulumi config set eks-canary:mail.fromAddress <value>");
+        expect(issueAt(issuesOf(sending), "eks-canary:mail.fromAddress").message).toContain("pulumi config set --path 'eks-canary:mail.fromAddress' <value>");
     });
 
     it.each(["aws:region", "eks-canary:domain", "eks-canary:hostedZoneId", "eks-canary:certificateArn", "eks-canary:services"])(
@@ -410,9 +411,74 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:services.notification.replicas"]);
     });
 
-    it("a public API endpoint open to the whole internet", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["10.1.0.0/16", "0.0.0.0/0"] }) });
-        expect(issueAt(issues, "eks-canary:cluster.publicAccessCidrs[1]").message).toContain("opens the Kubernetes API to the whole internet");
+    it("a public API endpoint open to the whole internet, or to much of it", () => {
+        const withCidrs = (publicAccessCidrs: string[]): readonly ConfigIssue[] =>
+            issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs }) });
+        expect(issueAt(withCidrs(["203.0.113.0/24", "0.0.0.0/0"]), "eks-canary:cluster.publicAccessCidrs[1]").message).toContain("opens the Kubernetes API to 4,294,967,296 addresses");
+        // Two halves of the internet are no better than the whole.
+        const halves = withCidrs(["0.0.0.0/1", "128.0.0.0/1"]);
+        expect(halves.map((issue) => issue.key)).toEqual(expect.arrayContaining(["eks-canary:cluster.publicAccessCidrs[0]", "eks-canary:cluster.publicAccessCidrs[1]"]));
+        expect(issueAt(withCidrs(["198.51.0.0/15"]), "eks-canary:cluster.publicAccessCidrs[0]").message).toContain("each /16 or narrower");
+        expect(issueAt(withCidrs(["10.1.0.0/16"]), "eks-canary:cluster.publicAccessCidrs[0]").message).toContain("is not a public address range");
+        expect(issueAt(withCidrs(["203.0.113.10/24"]), "eks-canary:cluster.publicAccessCidrs[0]").message).toContain("allowed: the network address, such as 203.0.113.0/24");
+        expect(() => parseStackConfig({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["198.51.100.0/16"] }) }, "t")).toThrow("host bits");
+        expect(parseStackConfig({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["198.51.0.0/16", "203.0.113.7/32"] }) }, "t").cluster.publicAccessCidrs).toEqual(["198.51.0.0/16", "203.0.113.7/32"]);
+    });
+
+    it("a VPC range that is not private, or not a network address", () => {
+        const withNetwork = (cidrBlock: string): readonly ConfigIssue[] => issuesOf({ ...minimalRaw(), "eks-canary:network": JSON.stringify({ cidrBlock }) });
+        expect(issueAt(withNetwork("8.8.0.0/16"), "eks-canary:network.cidrBlock").message).toContain("is not a private range");
+        expect(issueAt(withNetwork("172.32.0.0/16"), "eks-canary:network.cidrBlock").message).toContain("is not a private range");
+        expect(issueAt(withNetwork("10.20.1.0/16"), "eks-canary:network.cidrBlock").message).toContain("such as 10.20.0.0/16");
+        for (const good of ["10.20.0.0/16", "172.16.0.0/16", "192.168.0.0/20"]) {
+            expect(parseStackConfig({ ...minimalRaw(), "eks-canary:network": JSON.stringify({ cidrBlock: good }) }, "t").network.cidrBlock).toBe(good);
+        }
+    });
+
+    it.each(["kube-system", "default", "kube-public", "kube-whatever", "flagger-system", "appmesh-system", "aws-application-networking-system"])("the system or controller namespace %s", (namespace) => {
+        expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canary:namespace": namespace }), "eks-canary:namespace").message).toContain("belongs to Kubernetes or to a controller");
+    });
+
+    it("a region that does not exist", () => {
+        expect(issueAt(issuesOf({ ...minimalRaw(), "aws:region": "eu-fake-1" }), "aws:region").message).toContain('"eu-fake-1" is not allowed');
+    });
+
+    it("a service name whose derived object names would be longer than a DNS label", () => {
+        const raw = minimalRaw();
+        const services = JSON.parse(raw["eks-canary:services"]) as Record<string, unknown>;
+        const long = "a".repeat(46);
+        const issue = issueAt(issuesOf({ ...raw, "eks-canary:services": JSON.stringify({ ...services, [long]: services.notification }) }), `eks-canary:services.${long}`);
+        expect(issue.message).toContain("allowed: a name of at most 45 characters");
+        expect(() => parseStackConfig({ ...raw, "eks-canary:services": JSON.stringify({ ...services, ["b".repeat(45)]: services.notification }) }, "t")).not.toThrow();
+    });
+
+    it("a typo in a service name: one error that names the service meant", () => {
+        const raw = minimalRaw();
+        const services = JSON.parse(raw["eks-canary:services"]) as Record<string, unknown>;
+        const issues = issuesOf({ ...raw, "eks-canary:services": JSON.stringify({ ...services, notifcation: { canary: { weight: 25 } } }) });
+        expect(issues).toEqual([{ key: "eks-canary:services.notifcation", message: expect.stringContaining("not a configured service (did you mean notification?)") }]);
+    });
+
+    it("a typo in the project namespace is reported, not ignored", () => {
+        expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canery:router": "alb" }), "eks-canery:router").message).toContain('unknown namespace "eks-canery" (did you mean eks-canary?)');
+        // Other packages' keys are theirs.
+        expect(() => parseStackConfig({ ...minimalRaw(), "kubernetes:context": "x" }, "t")).not.toThrow();
+    });
+
+    it("a webhook URL pasted in the wrong key is never quoted", () => {
+        const url = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX";
+        const issues = issuesOf({ ...minimalRaw(), "eks-canary:flagger": JSON.stringify({ alerts: { provider: url, channel: url } }), "eks-canary:flaggerAlertUrl": url });
+        expect(JSON.stringify(issues)).not.toContain("hooks.slack.com");
+        expect(JSON.stringify(issues)).toContain("not shown");
+    });
+
+    it("a health path with shell or URL syntax (it reaches the load tester's shell)", () => {
+        for (const path of ["/h;id", "/h$(id)", "/h`id`", "/h?x=1", "/h&x", "/h'x", "/h x", "/h|x"]) {
+            const issues = issuesOf(withNotification((service) => {
+                service.healthPath = path;
+            }));
+            expect(issueAt(issues, "eks-canary:services.notification.healthPath").message, path).toContain("malformed");
+        }
     });
 
     it("a cluster admin that is not an IAM role or user ARN", () => {

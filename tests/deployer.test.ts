@@ -37,7 +37,7 @@ describe("npm run -s deployer", () => {
 
     it("refuses a stack file that is not valid, with its errors, and an unknown argument", () => {
         const missing = run([], ["nope"]);
-        expect(missing.code).toBe(1);
+        expect(missing.code).toBe(3);
         expect(missing.err).toContain("Pulumi.nope.yaml: no stack file");
         expect(run(["--stak", "dev"]).code).toBe(2);
     });

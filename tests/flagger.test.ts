@@ -419,3 +419,13 @@ describe("config errors", () => {
         expect(warnings.some((warning) => warning.includes("canary.weight 50 is ignored in automated mode"))).toBe(true);
     });
 });
+
+describe("the load tester's shell", () => {
+    it("takes URLs and durations of safe characters only", async () => {
+        const { shellWord } = await import("../infra/canary/flagger");
+        expect(shellWord("http://notification-canary.eks-canary:8096/notification/health-status")).toBe("http://notification-canary.eks-canary:8096/notification/health-status");
+        for (const bad of ["http://h/x;id", "http://h/$(id)", "http://h/'x", "1m && id", ""]) {
+            expect(() => shellWord(bad), bad).toThrow("refusing to pass");
+        }
+    });
+});

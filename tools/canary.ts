@@ -22,7 +22,7 @@ import { cloudWatchClient, CloudWatchMetricSource, MetricSource, MetricTarget, R
 import { CanaryError, parseDuration, stateFromConfig } from "./canary/schedule";
 import { automationStack, findOnPath, PULUMI_MISSING, stackFileDriver, StackDriver } from "./canary/stack";
 import { ChangeDeps, Clock, errorText, EXIT, Io, LoadGenerator, runWalk } from "./canary/walk";
-import { listStacks, readStackFile, REPO_ROOT, stackFilePath, StackFileError } from "./stackfile";
+import { listStacks, StackArgumentError, readStackFile, REPO_ROOT, stackFilePath, StackFileError } from "./stackfile";
 
 export const COMMANDS = ["status", "step", "promote", "rollback", "run", "guard"] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -59,8 +59,8 @@ export const USAGE = [
     "  --since <rev>           guard: the commit the deployed stack was built from",
     "  --help                  print this help",
     "",
-    "Exit codes: 0 done, 1 refused or rolled back, 2 bad usage or no Pulumi CLI, 3 held (too few",
-    "requests to judge), 130 interrupted (rolled back to the last weight that passed).",
+    "Exit codes: 0 done, 1 refused, rolled back or bad config, 2 bad usage or no Pulumi CLI, 3 unreadable",
+    "stack file, 4 held (too few requests to judge), 130 interrupted (rolled back to the last weight that passed).",
 ].join("\n");
 
 export { UsageError };
@@ -348,9 +348,13 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
             io.err(error.message);
             return EXIT.refused;
         }
-        if (error instanceof StackFileError) {
+        if (error instanceof StackArgumentError) {
             io.err(error.message);
             return EXIT.usage;
+        }
+        if (error instanceof StackFileError) {
+            io.err(error.message);
+            return EXIT.unreadable;
         }
         if (error instanceof ConfigError) {
             io.err([`config errors in stack ${stack}:`, ...error.issues.map((issue) => `  ${issue.key}: ${issue.message}`)].join("\n"));

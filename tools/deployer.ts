@@ -14,13 +14,13 @@ import { ConfigError } from "../stacks/checks";
 import { parseStackConfig } from "../stacks/config";
 import type { DeployerConfig } from "../stacks/deployer";
 import { splitArgs, UsageError } from "./args";
-import { listStacks, readStackFile, StackFileError } from "./stackfile";
+import { listStacks, readStackFile, StackArgumentError, StackFileError } from "./stackfile";
 
 export const USAGE = [
     "usage: npm run -s deployer [-- --help]",
     "",
     "Prints each stack's deployer as GitHub Actions output lines (<stack>-kind, <stack>-runner, runners, workflow-stacks).",
-    "Exit codes: 0 done, 1 a stack file is invalid, 2 bad usage.",
+    "Exit codes: 0 done, 1 a stack file's config is invalid, 2 bad usage, 3 a stack file is unreadable.",
 ].join("\n");
 
 export interface DeployerIo {
@@ -61,21 +61,22 @@ export function main(argv: readonly string[], io: DeployerIo, stacks: readonly s
         throw error;
     }
     const deployers: Record<string, DeployerConfig> = {};
-    let failed = false;
+    /** 0, or the exit code: 3 when a stack file is unreadable, else 1 for bad config. */
+    let failed = 0;
     for (const stack of stacks) {
         try {
             deployers[stack] = parseStackConfig(readStackFile(stack).config, stack).deployer;
         } catch (error) {
-            if (error instanceof ConfigError || error instanceof StackFileError) {
+            if (error instanceof ConfigError || error instanceof StackFileError || error instanceof StackArgumentError) {
                 io.err(`Pulumi.${stack}.yaml: ${error.message}`);
-                failed = true;
+                failed = Math.max(failed, error instanceof ConfigError ? 1 : 3);
                 continue;
             }
             throw error;
         }
     }
-    if (failed) {
-        return 1;
+    if (failed !== 0) {
+        return failed;
     }
     io.out(outputLines(deployers).join("\n"));
     return 0;

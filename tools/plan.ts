@@ -11,7 +11,7 @@ import { PROJECT } from "../stacks/config";
 import { splitArgs, UsageError, valueOf } from "./args";
 import { DeclaredResource, OfflinePlan, planOffline } from "./offline";
 import { renderCanary } from "./split";
-import { listStacks, readStackFile, StackFileError } from "./stackfile";
+import { listStacks, StackArgumentError, readStackFile, StackFileError } from "./stackfile";
 
 export { bar } from "./split";
 
@@ -53,7 +53,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
     };
 }
 
-/** Runs the plan command; returns the exit code (0 ok, 1 bad config, 2 bad usage). */
+/** Runs the plan command; returns the exit code (0 ok, 1 bad config, 2 bad usage, 3 unreadable stack file). */
 export async function main(argv: string[], io: PlanIo): Promise<number> {
     let args: PlanArgs;
     try {
@@ -82,9 +82,13 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
         region = config["aws:region"];
         plan = await planOffline(args.stack, config);
     } catch (error) {
+        if (error instanceof StackArgumentError) {
+            io.err(`${error.message}\n${USAGE}`);
+            return 2;
+        }
         if (error instanceof StackFileError) {
             io.err(error.message);
-            return 2;
+            return 3;
         }
         if (error instanceof ConfigError) {
             io.err([`config errors in stack ${args.stack}:`, ...error.issues.map((issue) => `  ${issue.key}: ${issue.message}`)].join("\n"));

@@ -19,7 +19,16 @@ export interface StackFile {
 
 type Value = string | number | boolean | null | Value[] | { [key: string]: Value };
 
+/** A stack file that is missing, unreadable, not YAML, or not a Pulumi stack file: the commands exit 3. */
 export class StackFileError extends Error {}
+
+/** A `--stack` with no stack file, or a `--set key=value` that cannot be applied: a usage error (exit 2). */
+export class StackArgumentError extends Error {}
+
+/** The largest stack file read: a real one is a few kilobytes. */
+export const MAX_STACK_FILE_BYTES = 1024 * 1024;
+/** Property names that would reach an object's prototype. */
+const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
 
 export function stackFilePath(stack: string, dir = REPO_ROOT): string {
     return path.join(dir, `Pulumi.${stack}.yaml`);
@@ -47,10 +56,35 @@ export function readStackFile(stack: string, overrides: readonly string[] = [], 
     const file = stackFilePath(stack, dir);
     if (!fs.existsSync(file)) {
         const known = listStacks(dir);
-        throw new StackFileError(`no stack file ${path.basename(file)}; stacks here: ${known.length > 0 ? known.join(", ") : "none"}`);
+        throw new StackArgumentError(`no stack file ${path.basename(file)}; stacks here: ${known.length > 0 ? known.join(", ") : "none"}`);
     }
-    const document = (parse(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, Value> };
-    const values: Record<string, Value> = { ...(document.config ?? {}) };
+    const name = path.basename(file);
+    const size = fs.statSync(file).size;
+    if (size > MAX_STACK_FILE_BYTES) {
+        throw new StackFileError(`${name}: ${size} bytes is not a stack file (at most ${MAX_STACK_FILE_BYTES} bytes are read)`);
+    }
+    let document: unknown;
+    try {
+        // Duplicate keys are an error, not a silent last-one-wins; aliases are capped (no alias bombs).
+        document = parse(fs.readFileSync(file, "utf8"), { uniqueKeys: true, maxAliasCount: 50, prettyErrors: true }) ?? {};
+    } catch (error) {
+        const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+        throw new StackFileError(`${name} is not valid YAML: ${reason}`);
+    }
+    if (typeof document !== "object" || document === null || Array.isArray(document)) {
+        throw new StackFileError(`${name} is not a Pulumi stack file: expected a mapping with a config: section`);
+    }
+    const config = (document as { config?: unknown }).config ?? {};
+    if (typeof config !== "object" || config === null || Array.isArray(config)) {
+        throw new StackFileError(`${name}: config is not a mapping of keys to values`);
+    }
+    const values: Record<string, Value> = Object.create(null) as Record<string, Value>;
+    for (const [key, value] of Object.entries(config as Record<string, Value>)) {
+        if (key.split(/[:.[\]"]/).some((segment) => FORBIDDEN_SEGMENTS.has(segment))) {
+            throw new StackFileError(`${name}: the config key ${JSON.stringify(key)} names an object prototype; allowed: the keys of the config reference`);
+        }
+        values[key] = value;
+    }
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(values)) {
         if (isSecure(value)) {
@@ -95,7 +129,11 @@ export function parsePath(text: string): Segment[] {
         expectName = false;
     }
     if (pattern.lastIndex !== text.length || segments.length === 0 || text.endsWith(".")) {
-        throw new StackFileError(`cannot read the config path ${JSON.stringify(text)}; write it as in \`pulumi config set --path\`, e.g. services.notification.canary.weight`);
+        throw new StackArgumentError(`cannot read the config path ${JSON.stringify(text)}; write it as in \`pulumi config set --path\`, e.g. services.notification.canary.weight`);
+    }
+    const forbidden = segments.find((segment) => typeof segment === "string" && FORBIDDEN_SEGMENTS.has(segment));
+    if (forbidden !== undefined) {
+        throw new StackArgumentError(`the config path ${JSON.stringify(text)} names ${JSON.stringify(forbidden)}, an object prototype; allowed: the keys of the config reference`);
     }
     return segments;
 }
@@ -114,7 +152,7 @@ export function parseScalar(text: string): Value {
 function applyOverride(values: Record<string, Value>, override: string): void {
     const equals = override.indexOf("=");
     if (equals <= 0) {
-        throw new StackFileError(`--set takes key=value, got ${JSON.stringify(override)}`);
+        throw new StackArgumentError(`--set takes key=value, got ${JSON.stringify(override.length > 80 ? `${override.slice(0, 77)}...` : override)}`);
     }
     const keyText = override.slice(0, equals);
     const valueText = override.slice(equals + 1);
@@ -138,7 +176,16 @@ function applyOverride(values: Record<string, Value>, override: string): void {
         const last = index === rest.length - 1;
         const container = node as Record<string | number, Value>;
         if (typeof node !== "object" || node === null) {
-            throw new StackFileError(`cannot set ${keyText}: ${rest.slice(0, index).join(".") || String(first)} is not an object or list`);
+            throw new StackArgumentError(`cannot set ${keyText}: ${rest.slice(0, index).join(".") || String(first)} is not an object or list`);
+        }
+        if (typeof segment === "number") {
+            // As `pulumi config set --path`: an index may extend a list by one, not leave holes.
+            const length = Array.isArray(node) ? node.length : 0;
+            if (!Array.isArray(node) || segment > length) {
+                throw new StackArgumentError(`cannot set ${keyText}: [${segment}] is past the end of ${Array.isArray(node) ? `a list of ${length}` : "something that is not a list"}; allowed: an index 0..${length}`);
+            }
+        } else if (Array.isArray(node)) {
+            throw new StackArgumentError(`cannot set ${keyText}: ${JSON.stringify(segment)} names a property of a list; allowed: an index such as [0]`);
         }
         if (last) {
             container[segment] = parseScalar(valueText);

@@ -35,6 +35,18 @@ export const ALERT_PROVIDER_NAME = "flagger-alerts";
 /** The CloudWatch MetricTemplates of the lattice router. */
 export const LATTICE_TEMPLATES = { successRate: "lattice-request-success-rate", latency: "lattice-request-duration" } as const;
 
+/**
+ * A word the load tester's shell takes as it is: a URL or a duration of letters, digits and
+ * `. _ ~ : / -` only. The config already allows no other characters in what reaches here (the
+ * health path, host names); this refuses them at the shell's door too.
+ */
+export function shellWord(text: string): string {
+    if (!/^[A-Za-z0-9._~:/-]+$/.test(text)) {
+        throw new Error(`refusing to pass ${JSON.stringify(text)} to the load tester's shell: only letters, digits and . _ ~ : / - may reach it`);
+    }
+    return text;
+}
+
 /** What Flagger may do in AWS: read metrics. GetMetricData has no resource-level permissions. */
 export const CLOUDWATCH_READ_POLICY: PolicyDocument = {
     Version: "2012-10-17",
@@ -179,9 +191,9 @@ export function canaryAnalysis(
         metrics,
         webhooks: [
             // Before any traffic: the canary answers its health path.
-            { name: "smoke-test", type: "pre-rollout", url: urls.loadTester, timeout: "30s", metadata: { type: "bash", cmd: `curl -sf ${urls.smokeTest}` } },
+            { name: "smoke-test", type: "pre-rollout", url: urls.loadTester, timeout: "30s", metadata: { type: "bash", cmd: `curl -sf ${shellWord(urls.smokeTest)}` } },
             // During each step: enough requests for the metrics to mean something.
-            { name: "load-test", type: "rollout", url: urls.loadTester, timeout: "5s", metadata: { cmd: `hey -z ${analysis.interval} -q ${requestsPerSecond} -c ${concurrency} ${urls.loadTest}` } },
+            { name: "load-test", type: "rollout", url: urls.loadTester, timeout: "5s", metadata: { cmd: `hey -z ${shellWord(analysis.interval)} -q ${requestsPerSecond} -c ${concurrency} ${shellWord(urls.loadTest)}` } },
             // A manual abort: open the load tester's rollback gate (README, "Release, watch, abort").
             { name: "manual-rollback", type: "rollback", url: `${urls.loadTester}rollback/check`, timeout: "5s" },
         ],

@@ -55,7 +55,7 @@ export interface LoadTarget {
 export type LoadGenerator = (target: LoadTarget, durationMs: number, signal: AbortSignal, outputs: Readonly<Record<string, unknown>>) => Promise<void>;
 
 /** Exit codes of the commands that change a stack. */
-export const EXIT = { done: 0, refused: 1, usage: 2, inconclusive: 3, interrupted: 130 } as const;
+export const EXIT = { done: 0, refused: 1, usage: 2, unreadable: 3, inconclusive: 4, interrupted: 130 } as const;
 
 export interface ChangeDeps {
     readonly stack: string;
@@ -263,7 +263,7 @@ export function describeWalk(stack: string, state: CanaryState, service: Service
         lines.push(...planLines(weightChange(service.name, current, to, steps)));
         lines.push(
             `  bake ${formatDuration(options.bakeMs)}${options.load ? " sending requests to the service" : ""}, then gate: failures (5xx, connection errors${state.router === "alb" ? ", the ALB's own 5xx" : ""}) <= ${(options.gates.max5xxRate * 100).toFixed(2)}%, p99 <= ${options.gates.maxP99Ms} ms; ` +
-                `fewer than ${options.gates.minRequests} requests holds the walk (exit 3); a failed gate or Ctrl-C rolls back to the last weight that passed`,
+                `fewer than ${options.gates.minRequests} requests holds the walk (exit 4); a failed gate or Ctrl-C rolls back to the last weight that passed`,
         );
         current = to;
     });
@@ -290,7 +290,7 @@ export async function promote(deps: ChangeDeps, service: ServiceState, abort?: A
 }
 
 /**
- * `run`: walk the schedule behind the gates. Exit 0 done, 1 rolled back or refused, 3 held
+ * `run`: walk the schedule behind the gates. Exit 0 done, 1 rolled back or refused, 4 held
  * (inconclusive), 130 interrupted (rolled back).
  */
 export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<number> {
