@@ -12,6 +12,7 @@
  * `@pulumi/policy` runtime's own behaviour); the offline plan shows such values as
  * `(known after deploy: <resource>.<property>)`.
  */
+import { isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "../stacks/networks";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
@@ -134,7 +135,6 @@ function show(value: unknown): string {
 // EKS
 
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
-const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
 
 function endpointViolations(privateAccess: unknown, publicAccess: unknown, publicAccessCidrs: unknown): string[] {
     const found: string[] = [];
@@ -147,8 +147,12 @@ function endpointViolations(privateAccess: unknown, publicAccess: unknown, publi
         if (cidrs.length === 0) {
             found.push("the public API endpoint is open to the internet: set publicAccessCidrs to your deployers' ranges, or endpointPublicAccess false");
         }
-        for (const cidr of cidrs.filter((item) => OPEN_CIDRS.includes(item.trim()))) {
-            found.push(`publicAccessCidrs contains ${cidr}, which opens the public API endpoint to the whole internet`);
+        // The same rule as stack config: each a public block of at most a /16.
+        for (const cidr of cidrs) {
+            const problem = publicAccessCidrProblem(cidr.trim());
+            if (problem !== undefined) {
+                found.push(`publicAccessCidrs: ${problem}`);
+            }
         }
     }
     return found;
@@ -959,7 +963,7 @@ function stackPolicy(name: string, description: string, check: (resources: Stack
 }
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
-    resourcePolicy("eks-private-endpoint", "The EKS API endpoint is private; a public endpoint only for explicit CIDRs, never 0.0.0.0/0.", eks.Cluster, eksEndpointViolations),
+    resourcePolicy("eks-private-endpoint", "The EKS API endpoint is private; a public endpoint only for explicit public CIDRs of at most a /16 each.", eks.Cluster, eksEndpointViolations),
     resourcePolicy("eks-secrets-encryption", "Kubernetes Secrets are envelope-encrypted with a customer managed KMS key.", eks.Cluster, eksSecretsEncryptionViolations),
     resourcePolicy("eks-control-plane-logs", "All five EKS control plane log types are enabled.", eks.Cluster, eksControlPlaneLogViolations),
     resourcePolicy("eks-api-authentication", "EKS authenticates with access entries only (authenticationMode API).", eks.Cluster, eksAuthenticationViolations),
@@ -1019,7 +1023,30 @@ function workloadPolicy(name: string, description: string, check: Check): Resour
     };
 }
 
+/** VPCs (the awsx component and the resource) take a private, aligned /16../20 range: the same rule as stack config. */
+export function vpcRangeViolations(resources: readonly StackResource[]): StackViolation[] {
+    return resources
+        .filter((resource) => resource.type === "awsx:ec2:Vpc" || resource.type === "aws:ec2/vpc:Vpc")
+        .flatMap((resource) => {
+            const cidr = resource.props.cidrBlock;
+            const problem = typeof cidr === "string" ? vpcCidrProblem(cidr) : undefined;
+            return problem === undefined ? [] : [{ message: `${resource.name}: cidrBlock ${problem}`, urn: resource.urn }];
+        });
+}
+
+/** No Namespace of Kubernetes' own or of a controller the stack installs is created (and so deleted) by the stack. */
+export function reservedNamespaceViolations(resources: readonly StackResource[]): StackViolation[] {
+    return resources
+        .filter((resource) => resource.type === "kubernetes:core/v1:Namespace")
+        .flatMap((resource) => {
+            const name = at(asRecord(resource.props), "metadata", "name");
+            return typeof name === "string" && isReservedNamespace(name) ? [{ message: `${resource.name}: the stack would own namespace ${name}, which belongs to Kubernetes or a controller it installs`, urn: resource.urn }] : [];
+        });
+}
+
 export const stackPolicies: StackValidationPolicy[] = [
+    stackPolicy("vpc-private-range", "VPC ranges are private (RFC 1918), /16 to /20, network addresses.", (resources) => vpcRangeViolations(resources)),
+    stackPolicy("no-reserved-namespaces", "The stack creates no system or controller namespace.", (resources) => reservedNamespaceViolations(resources)),
     stackPolicy("k8s-stable-pdb", "Every stable Deployment has a PodDisruptionBudget.", stablePdbViolations),
     stackPolicy("alb-prod-deletion-protection", "In prod, internet-facing ALBs have deletion protection.", albProductionDeletionProtectionViolations),
     stackPolicy("alb-access-log-bucket", "The ALB access-log bucket (and every S3 bucket) is encrypted and blocks all public access.", accessLogBucketViolations),

@@ -11,7 +11,7 @@ import { EKS_ADDONS, KubernetesVersion } from "../infra/versions";
 import { SECRET } from "../tools/markers";
 import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "./checks";
 import { DeployerConfig, parseDeployer } from "./deployer";
-import { AWS_REGIONS, blockSize, hasHostBits, ipv4Block, NOT_PUBLIC_RANGES, overlaps, PRIVATE_RANGES, RESERVED_NAMESPACES, within, WIDEST_PUBLIC_PREFIX } from "./networks";
+import { AWS_REGIONS, isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "./networks";
 
 export const PROJECT = "eks-canary";
 
@@ -282,7 +282,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     }
     const router = check.string(key("router"), values.router, { oneOf: ROUTERS }) as RouterKind | undefined;
     let namespace = check.string(key("namespace"), values.namespace, { pattern: DNS_LABEL, expected: "a Kubernetes namespace name (lowercase letters, digits, '-')" });
-    if (namespace !== undefined && ((RESERVED_NAMESPACES as readonly string[]).includes(namespace) || namespace.startsWith("kube-"))) {
+    if (namespace !== undefined && isReservedNamespace(namespace)) {
         check.report(key("namespace"), `${JSON.stringify(namespace)} belongs to Kubernetes or to a controller the stack installs: the stack would own and label it, and delete it on destroy; allowed: a namespace of the app's own, such as eks-canary`);
         namespace = undefined;
     }
@@ -347,19 +347,10 @@ function splitKey(fullKey: string): [string, string] {
 function parseNetwork(check: Checker, key: string, value: Json | undefined): NetworkConfig {
     const raw = check.object(key, value, ["cidrBlock", "availabilityZones", "natGateways"]) ?? {};
     let cidrBlock = check.string(childKey(key, "cidrBlock"), raw.cidrBlock, { pattern: CIDR, expected: "an IPv4 CIDR such as 10.0.0.0/16" });
-    if (cidrBlock !== undefined) {
-        const block = ipv4Block(cidrBlock);
-        const cidrKey = childKey(key, "cidrBlock");
-        if (block.prefix < 16 || block.prefix > 20) {
-            check.report(cidrKey, `/${block.prefix} is out of range; allowed: a /16 to /20 block (AWS allows /16 at most; smaller than /20 leaves no room for pods)`);
-            cidrBlock = undefined;
-        } else if (!PRIVATE_RANGES.some((range) => within(block, range))) {
-            check.report(cidrKey, `${cidrBlock} is not a private range: the VPC would take addresses that belong to someone on the internet; allowed: a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`);
-            cidrBlock = undefined;
-        } else if (hasHostBits(block)) {
-            check.report(cidrKey, `${cidrBlock} has host bits set; allowed: the network address, such as ${networkAddress(cidrBlock)}`);
-            cidrBlock = undefined;
-        }
+    const cidrProblem = cidrBlock === undefined ? undefined : vpcCidrProblem(cidrBlock);
+    if (cidrProblem !== undefined) {
+        check.report(childKey(key, "cidrBlock"), cidrProblem);
+        cidrBlock = undefined;
     }
     return {
         cidrBlock: cidrBlock ?? "10.0.0.0/16",
@@ -391,20 +382,9 @@ function parseCluster(check: Checker, key: string, value: Json | undefined, stac
         if (cidr === undefined) {
             return undefined;
         }
-        const block = ipv4Block(cidr);
-        if (block.prefix < WIDEST_PUBLIC_PREFIX) {
-            check.report(
-                itemKey,
-                `${cidr} opens the Kubernetes API to ${blockSize(block).toLocaleString("en-US")} addresses of the internet; allowed: your deployers' egress ranges, each /${WIDEST_PUBLIC_PREFIX} or narrower, such as 203.0.113.10/32`,
-            );
-            return undefined;
-        }
-        if (NOT_PUBLIC_RANGES.some((range) => overlaps(block, range))) {
-            check.report(itemKey, `${cidr} is not a public address range, so no deployer's traffic to the public endpoint comes from it (the private endpoint already admits the VPC); allowed: your deployers' public egress ranges`);
-            return undefined;
-        }
-        if (hasHostBits(block)) {
-            check.report(itemKey, `${cidr} has host bits set; allowed: the network address, such as ${networkAddress(cidr)}`);
+        const problem = publicAccessCidrProblem(cidr);
+        if (problem !== undefined) {
+            check.report(itemKey, problem);
             return undefined;
         }
         return cidr;
@@ -749,13 +729,6 @@ function titleCase(name: string): string {
         .split("-")
         .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
         .join("-");
-}
-
-/** `10.0.0.1/16` → `10.0.0.0/16`. */
-function networkAddress(cidr: string): string {
-    const block = ipv4Block(cidr);
-    const base = block.base - (block.base % blockSize(block));
-    return `${[24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join(".")}/${block.prefix}`;
 }
 
 function isDefined<T>(value: T | undefined): value is T {

@@ -59,3 +59,57 @@ export const WIDEST_PUBLIC_PREFIX = 16;
 
 /** Namespaces the stack must not create or own: Kubernetes' own, and those of the controllers it installs. */
 export const RESERVED_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease", "appmesh-system", "flagger-system", "aws-application-networking-system", "amazon-cloudwatch"] as const;
+
+/** `10.0.0.1/16` → `10.0.0.0/16`. */
+export function networkAddress(cidr: string): string {
+    const block = ipv4Block(cidr);
+    const base = block.base - (block.base % blockSize(block));
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256).join(".")}/${block.prefix}`;
+}
+
+const IPV4_CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/;
+
+/**
+ * Why `cidr` may not open the public API endpoint, or undefined: it must be a public block of at
+ * most a /16 (65,536 addresses), so no combination of the 40 EKS allows reaches the internet at
+ * large; a private block never reaches a public endpoint. One rule for config and the policy pack.
+ */
+export function publicAccessCidrProblem(cidr: string): string | undefined {
+    if (!IPV4_CIDR.test(cidr)) {
+        return `${cidr} is not an IPv4 CIDR; allowed: your deployers' egress ranges, such as 203.0.113.10/32`;
+    }
+    const block = ipv4Block(cidr);
+    if (block.prefix < WIDEST_PUBLIC_PREFIX) {
+        return `${cidr} opens the Kubernetes API to ${blockSize(block).toLocaleString("en-US")} addresses of the internet; allowed: your deployers' egress ranges, each /${WIDEST_PUBLIC_PREFIX} or narrower, such as 203.0.113.10/32`;
+    }
+    if (NOT_PUBLIC_RANGES.some((range) => overlaps(block, range))) {
+        return `${cidr} is not a public address range, so no deployer's traffic to the public endpoint comes from it (the private endpoint already admits the VPC); allowed: your deployers' public egress ranges`;
+    }
+    if (hasHostBits(block)) {
+        return `${cidr} has host bits set; allowed: the network address, such as ${networkAddress(cidr)}`;
+    }
+    return undefined;
+}
+
+/** Why `cidr` may not be the VPC's range, or undefined: private (RFC 1918), /16 to /20, a network address. */
+export function vpcCidrProblem(cidr: string): string | undefined {
+    if (!IPV4_CIDR.test(cidr)) {
+        return `${cidr} is not an IPv4 CIDR; allowed: a private block such as 10.0.0.0/16`;
+    }
+    const block = ipv4Block(cidr);
+    if (block.prefix < 16 || block.prefix > 20) {
+        return `/${block.prefix} is out of range; allowed: a /16 to /20 block (AWS allows /16 at most; smaller than /20 leaves no room for pods)`;
+    }
+    if (!PRIVATE_RANGES.some((range) => within(block, range))) {
+        return `${cidr} is not a private range: the VPC would take addresses that belong to someone on the internet; allowed: a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16`;
+    }
+    if (hasHostBits(block)) {
+        return `${cidr} has host bits set; allowed: the network address, such as ${networkAddress(cidr)}`;
+    }
+    return undefined;
+}
+
+/** True when the stack must not own `namespace`. */
+export function isReservedNamespace(namespace: string): boolean {
+    return (RESERVED_NAMESPACES as readonly string[]).includes(namespace) || namespace.startsWith("kube-");
+}

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import gatewayControllerPolicy from "../infra/policies/aws-gateway-controller.json";
 import loadBalancerControllerPolicy from "../infra/policies/aws-load-balancer-controller.json";
 import appMeshControllerPolicy from "../infra/policies/appmesh-controller.json";
+import { eksEndpointViolations, reservedNamespaceViolations, vpcRangeViolations } from "../policy/rules";
 import {
     iamWildcardViolations,
     isSensitiveEnvName,
@@ -728,5 +729,25 @@ describe.each(["dev", "prod"])("the %s stack", (stack) => {
 
     it("violates no policy of the pack", async () => {
         expect(await violationsOf(plan, canaryStepsOf(stack))).toEqual([]);
+    });
+});
+
+describe("the same address and namespace rules as stack config", () => {
+    it("refuses public access CIDRs that open the endpoint to much of the internet, even split in halves", () => {
+        const halves = eksEndpointViolations({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] });
+        expect(halves).toHaveLength(2);
+        expect(halves[0]).toContain("addresses of the internet");
+        expect(eksEndpointViolations({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["10.0.0.0/16"] })[0]).toContain("not a public address range");
+        expect(eksEndpointViolations({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.10/32"] })).toEqual([]);
+    });
+
+    it("refuses a VPC range that is not private", () => {
+        expect(vpcRangeViolations([stackResource("awsx:ec2:Vpc", "network-vpc", { cidrBlock: "8.8.0.0/16" })])[0].message).toContain("is not a private range");
+        expect(vpcRangeViolations([stackResource("awsx:ec2:Vpc", "network-vpc", { cidrBlock: "10.20.0.0/16" })])).toEqual([]);
+    });
+
+    it("refuses a Namespace of Kubernetes or of a controller", () => {
+        expect(reservedNamespaceViolations([stackResource("kubernetes:core/v1:Namespace", "apps", { metadata: { name: "kube-system" } })])).toHaveLength(1);
+        expect(reservedNamespaceViolations([stackResource("kubernetes:core/v1:Namespace", "apps", { metadata: { name: "eks-canary" } })])).toEqual([]);
     });
 });
