@@ -78,10 +78,11 @@ function fakeStack(options: StackOptions = {}) {
         }),
         up: vi.fn(async (message: string, targets: readonly string[]) => {
             log.push(`up ${message} [${targets.map((urn) => parseUrn(urn).name).join(", ")}]`);
+            // A failed update may still have changed the routing (the annotation written, its wait failed).
+            deployed = (services().notification.canary as { weight?: number } | undefined)?.weight ?? 0;
             if (options.upFails?.(message) === true) {
                 throw new Error("code: 255\n stderr: error: update failed");
             }
-            deployed = (services().notification.canary as { weight?: number } | undefined)?.weight ?? 0;
             deployedStable = (services().notification.stable as { image: string }).image;
         }),
         outputs: vi.fn(async () => ({
@@ -103,11 +104,13 @@ function fakeStack(options: StackOptions = {}) {
     return { driver, log, config, tags, services };
 }
 
+/** A git double: the stack file is `clean` before the first change, and changed after each deploy (until committed). */
 function fakeGit(clean = true) {
     const commits: string[] = [];
+    let calls = 0;
     const git: GitDriver & { commits: string[] } = {
         commits,
-        isClean: vi.fn(async () => clean),
+        isClean: vi.fn(async () => (calls++ === 0 ? clean : false)),
         commit: vi.fn(async (_file: string, message: string) => {
             commits.push(message);
         }),
@@ -266,7 +269,7 @@ describe("canary step", () => {
 describe("canary run", () => {
     const walkedWeights = (log: readonly string[]): string[] => log.filter((entry) => entry.startsWith("set eks-canary:services.notification.canary.weight=")).map((entry) => entry.split("=")[1]);
 
-    it("walks the schedule: step, bake, gate at each weight; stops at 100 without promoting; commits each step", async () => {
+    it("walks the schedule: bakes the deployed weight again, then step, bake, gate at each weight; stops at 100 without promoting; commits each step", async () => {
         const { driver, log } = fakeStack();
         const git = fakeGit();
         const metrics = fakeMetrics(healthy);
@@ -280,13 +283,13 @@ describe("canary run", () => {
 
     it("rolls back to the last weight that passed when a gate fails", async () => {
         const { driver, log } = fakeStack();
-        // Healthy through the 50 % bake, 5xx at 100 %.
+        // Healthy through the bake of the deployed 25 %, 5xx at 50 %.
         const metrics = fakeMetrics((call) => (call <= 10 ? healthy : { ...healthy, target5xx: 80 }));
         const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver, metrics });
         expect(run.code).toBe(1);
-        expect(walkedWeights(log)).toEqual(["50", "100", "50"]);
-        expect(run.err).toContain("gate failed at 100%: canary failure rate 8%");
-        expect(run.err).toContain("rolled back: notification at 50%");
+        expect(walkedWeights(log)).toEqual(["50", "25"]);
+        expect(run.err).toContain("gate failed at 50%: canary failure rate 8%");
+        expect(run.err).toContain("rolled back: notification at 25%");
     });
 
     it.each([
@@ -295,19 +298,20 @@ describe("canary run", () => {
         ["p99 over the limit", { ...healthy, p99Ms: 1500 }, "p99 1500 ms > 1000 ms"],
         ["a failed metric query (fail closed)", { kind: "error", reason: "AccessDenied" } as Health, "metric query failed (fail closed): AccessDenied"],
     ])("fails the gate on %s and rolls back", async (_what, health, reason) => {
-        const { driver, log } = fakeStack();
+        // From 0 %: the first step is 10 %, the last safe weight 0.
+        const { driver, log } = fakeStack({ overrides: ["services.notification.canary.weight=0"] });
         const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver, metrics: fakeMetrics(health) });
         expect(run.code).toBe(1);
         expect(run.err).toContain(reason);
-        expect(walkedWeights(log)).toEqual(["50", "25"]);
+        expect(walkedWeights(log)).toEqual(["10", "0"]);
     });
 
     it("no traffic holds the step: inconclusive, exit 4, neither promoted nor rolled back", async () => {
         const { driver, log } = fakeStack();
         const run = await canary(["run", "--stack", "prod", "--yes", "--promote"], { stack: driver, metrics: fakeMetrics({ ...healthy, requests: 3, target5xx: 0 }) });
         expect(run.code).toBe(4);
-        expect(run.err).toContain("inconclusive at 50%: 3 requests reached the canary, fewer than the 100 needed");
-        expect(walkedWeights(log)).toEqual(["50"]);
+        expect(run.err).toContain("inconclusive at 25%: 3 requests reached the canary, fewer than the 100 needed");
+        expect(walkedWeights(log)).toEqual([]);
         expect(log.some((entry) => entry.includes("stable.image"))).toBe(false);
     });
 
@@ -315,7 +319,7 @@ describe("canary run", () => {
         const load = vi.fn(async () => undefined);
         const run = await canary(["run", "--stack", "prod", "--yes", "--load"], { load });
         expect(run.code).toBe(0);
-        expect(load).toHaveBeenCalledTimes(2);
+        expect(load).toHaveBeenCalledTimes(3);
         expect(load.mock.calls[0]).toEqual([{ url: "http://notification-clusterip-service.eks-canary.svc.cluster.local:8096/notification/health-status", namespace: "eks-canary" }, 600_000, expect.anything(), expect.anything()]);
     });
 
@@ -328,8 +332,31 @@ describe("canary run", () => {
         });
         const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver, clock, abort: controller.signal });
         expect(run.code).toBe(130);
-        expect(walkedWeights(log)).toEqual(["50", "25"]);
+        // Interrupted while baking the deployed 25 %, which this walk had not seen pass: back to 10 %.
+        expect(walkedWeights(log)).toEqual(["10"]);
         expect(log[log.length - 1]).toBe(`untag ${LEASE_TAG}`);
+    });
+
+    it("a failed pulumi up in a walk rolls back with a real update: the failed one may have moved some weight", async () => {
+        const { driver, log } = fakeStack({ upFails: (message) => message.includes("25% -> 50%") });
+        const run = await canary(["run", "--stack", "prod", "--yes"], { stack: driver });
+        expect(run.code).toBe(1);
+        expect(log.filter((entry) => entry.startsWith("up"))).toEqual([expect.stringContaining("25% -> 50%"), expect.stringContaining("rollback notification 50% -> 25%")]);
+    });
+
+    it("a failed commit after a deploy warns and goes on: the step is deployed", async () => {
+        const git = { ...fakeGit(), commit: vi.fn(async () => Promise.reject(new Error("git commit failed: nothing to commit"))) };
+        const run = await canary(["step", "--stack", "prod", "--yes"], { git });
+        expect(run.code).toBe(0);
+        expect(run.err).toContain("WARNING: deployed, but git commit failed");
+    });
+
+    it("--promote needs 100 on the schedule", async () => {
+        const { driver, log } = fakeStack({ overrides: ["canary.steps[4]=75", "services.notification.canary.weight=25"] });
+        const run = await canary(["run", "--stack", "prod", "--yes", "--promote"], { stack: driver });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("100 is not a step of the schedule");
+        expect(log.filter((entry) => entry.startsWith("up"))).toEqual([]);
     });
 
     it("resumes from the deployed weight when the config is ahead of it (an interrupted step)", async () => {
@@ -366,6 +393,14 @@ describe("canary run", () => {
 });
 
 describe("canary promote", () => {
+    it("is refused with the replicas router, whose return to stable would swap every pod at once", async () => {
+        const { driver, log } = fakeStack({ overrides: ["router=replicas", "services.notification.replicas=20"] });
+        const run = await canary(["promote", "--stack", "prod", "--yes"], { stack: driver });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("would swap every pod at once");
+        expect(log.filter((entry) => entry.startsWith("up"))).toEqual([]);
+    });
+
     it("resumes an interrupted promotion at its stage", async () => {
         // Stage 2 done: the stable version runs the canary's image, the canary still takes all requests.
         const { driver, log } = fakeStack({ overrides: [`services.notification.stable.image=${CANARY_IMAGE}`, "services.notification.canary.weight=100"] });
@@ -439,6 +474,13 @@ describe("canary guard (the deploy workflow)", () => {
         expect(run.err).toContain("notification: the stack runs 50% but Pulumi.prod.yaml says 25%, and this change did not touch that weight");
     });
 
+    it("refuses while a walk holds the stack's lease", async () => {
+        const { driver } = fakeStack({ lease: JSON.stringify({ holder: "alice@ci pid 7", since: "now" }) });
+        const run = await canary(["guard", "--stack", "prod", "--since", "abc1234"], { stack: driver, git: withBase(25) });
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("a canary walk holds the stack");
+    });
+
     it("lets a commit that changes the weight on purpose deploy, and a stack that runs the committed weight", async () => {
         expect((await canary(["guard", "--stack", "prod", "--since", "abc1234"], { stack: fakeStack({ deployed: 50 }).driver, git: withBase(10) })).code).toBe(0);
         expect((await canary(["guard", "--stack", "prod", "--since", "abc1234"], { stack: fakeStack().driver, git: withBase(25) })).code).toBe(0);
@@ -479,11 +521,12 @@ describe("CloudWatch gates", () => {
         expect(healthFromResults(target, [{ Id: "requests", StatusCode: "Forbidden", Messages: [{ Value: "no access" }] }])).toEqual({ kind: "error", reason: "requests: Forbidden (no access)" });
     });
 
-    it("VPC Lattice: the target group's TotalRequestCount, HTTPCode_5XX_Count and RequestTime p99 in ms", () => {
+    it("VPC Lattice: the target group's TotalRequestCount, HTTPCode_5XX_Count, ConnectionErrorCount and RequestTime p99 in ms", () => {
         const input = metricQuery(latticeTarget("tg-0123456789abcdef0"), window);
         expect(input.MetricDataQueries?.map((query) => [query.MetricStat?.Metric?.Namespace, query.MetricStat?.Metric?.MetricName, query.MetricStat?.Stat])).toEqual([
             ["AWS/VpcLattice", "TotalRequestCount", "Sum"],
             ["AWS/VpcLattice", "HTTPCode_5XX_Count", "Sum"],
+            ["AWS/VpcLattice", "ConnectionErrorCount", "Sum"],
             ["AWS/VpcLattice", "RequestTime", "p99"],
         ]);
         expect(input.MetricDataQueries?.[0].MetricStat?.Metric?.Dimensions).toEqual([{ Name: "TargetGroup", Value: "tg-0123456789abcdef0" }]);
@@ -500,6 +543,7 @@ describe("CloudWatch gates", () => {
         const lattice = vi.fn(async () => [{ arn: "arn:aws:vpc-lattice:eu-west-1:111122223333:targetgroup/tg-0123456789abcdef0", tags: {} }]);
         const found = await findCanaryTarget("lattice", "notification", { clusterName: "eks-canary-dev", namespace: "eks-canary" }, lattice);
         expect(lattice).toHaveBeenCalledWith(["vpc-lattice:targetgroup"], {
+            "application-networking.k8s.aws/ClusterName": "eks-canary-dev",
             "application-networking.k8s.aws/ServiceName": "notification-v2",
             "application-networking.k8s.aws/ServiceNamespace": "eks-canary",
             "application-networking.k8s.aws/RouteName": "notification",

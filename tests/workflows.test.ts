@@ -167,10 +167,12 @@ describe("deploy on merge", () => {
         const steps = workflow.jobs[stack].steps ?? [];
         const aws = steps.find((step) => step.uses?.startsWith("aws-actions/configure-aws-credentials@") === true);
         expect(aws?.with?.["role-to-assume"]).toBe(`\${{ needs.deployers.outputs.${stack}-role }}`);
-        const guard = steps.findIndex((step) => step.run?.startsWith(`npm run -s canary -- guard --stack ${stack}`) === true);
+        const guard = steps.findIndex((step) => step.run?.includes(`npm run -s canary -- guard --stack ${stack}`) === true);
         const up = steps.findIndex((step) => step.with?.command === "up");
         expect(guard).toBeGreaterThan(0);
         expect(guard).toBeLessThan(up);
-        expect(steps[guard].env).toMatchObject({ BEFORE: "${{ github.event.before }}" });
+        expect(steps[guard].env).toMatchObject({ BEFORE: "${{ github.event.before }}", PULUMI_ORGANIZATION: "${{ vars.PULUMI_ORGANIZATION }}" });
+        // The stack the guard selects is the one pulumi up deploys: the organization's.
+        expect(steps[guard].run).toMatch(/^pulumi org set-default "\$PULUMI_ORGANIZATION" && /);
     });
 });

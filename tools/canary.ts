@@ -18,6 +18,7 @@ import { offlineExpectedChanges, ExpectedChanges } from "./canary/expected";
 import { DEFAULT_GATES } from "./canary/gates";
 import { GitDriver, realGit } from "./canary/git";
 import { guardProblems } from "./canary/guard";
+import { LEASE_TAG } from "./canary/lease";
 import { cloudWatchClient, CloudWatchMetricSource, MetricSource, MetricTarget, ResourceLookup, taggingLookup } from "./canary/metrics";
 import { CanaryError, parseDuration, stateFromConfig } from "./canary/schedule";
 import { automationStack, findOnPath, PULUMI_MISSING, stackFileDriver, StackDriver } from "./canary/stack";
@@ -384,7 +385,8 @@ async function guard(stack: string, since: string | undefined, deps: CanaryDeps)
             }
         }
     }
-    const problems = guardProblems(stack, head, base, await (await deps.openStack(stack)).outputs());
+    const driver = await deps.openStack(stack);
+    const problems = guardProblems(stack, head, base, await driver.outputs(), await driver.getTag(LEASE_TAG));
     if (problems.length > 0) {
         deps.io.err([`refusing to deploy stack ${stack}:`, ...problems.map((problem) => `  ${problem}`)].join("\n"));
         return EXIT.refused;
@@ -400,7 +402,7 @@ if (require.main === module) {
     process.on("SIGINT", () => {
         interrupts++;
         if (interrupts === 1) {
-            console.error("interrupted: finishing the running step, then rolling back to the last weight that passed (Ctrl-C again to stop at once)");
+            console.error("interrupted: rolling back to the last weight that passed once the running pulumi command ends (it sees Ctrl-C too and cancels); Ctrl-C again to stop at once");
             controller.abort();
         } else {
             process.exit(EXIT.interrupted);

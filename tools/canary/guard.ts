@@ -12,8 +12,11 @@ import { deployedWeight } from "./walk";
  * would not. Without `base` (a manual run, a new branch) nothing shows the move was meant: any
  * weight the stack runs differently is refused.
  */
-export function guardProblems(stack: string, head: CanaryState, base: CanaryState | undefined, outputs: Readonly<Record<string, unknown>>): string[] {
+export function guardProblems(stack: string, head: CanaryState, base: CanaryState | undefined, outputs: Readonly<Record<string, unknown>>, lease?: string): string[] {
     const problems: string[] = [];
+    if (lease !== undefined && lease !== "") {
+        problems.push(`a canary walk holds the stack (${lease}): a deploy now would run between its steps; wait for it to end`);
+    }
     for (const service of head.services) {
         if (service.mode !== "manual" || service.canary === undefined) {
             continue;

@@ -9,8 +9,8 @@
  *   the ALB answers itself when the canary's pods crash or hang. Dimension values are ARN suffixes
  *   (`targetgroup/<name>/<id>`, `app/<name>/<id>`).
  * - `lattice` (namespace `AWS/VpcLattice`): per target group (`tg-...`) `TotalRequestCount`,
- *   `HTTPCode_5XX_Count` (Sum) and `RequestTime` (p99, milliseconds). These names could not be
- *   checked against AWS's VPC Lattice CloudWatch page from here (README, "Canary gates").
+ *   `HTTPCode_5XX_Count`, `ConnectionErrorCount` (Sum) and `RequestTime` (p99, milliseconds), the
+ *   target group metrics of AWS's "CloudWatch metrics for VPC Lattice" page.
  * - `appmesh`, `replicas`: nothing measures v2 alone in CloudWatch; `run` refuses them.
  */
 import type { GetMetricDataCommandInput, GetMetricDataCommandOutput, MetricDataResult } from "@aws-sdk/client-cloudwatch";
@@ -98,6 +98,7 @@ export function latticeTarget(targetGroupId: string): MetricTarget {
         queries: [
             { id: "requests", namespace, metric: "TotalRequestCount", dimensions, stat: "Sum" },
             { id: "target5xx", namespace, metric: "HTTPCode_5XX_Count", dimensions, stat: "Sum" },
+            { id: "connectionErrors", namespace, metric: "ConnectionErrorCount", dimensions, stat: "Sum" },
             { id: "p99", namespace, metric: "RequestTime", dimensions, stat: "p99" },
         ],
     };
@@ -170,6 +171,7 @@ export async function findCanaryTarget(router: string, service: string, location
     }
     const prefix = "application-networking.k8s.aws";
     const groups = await lookup(["vpc-lattice:targetgroup"], {
+        [`${prefix}/ClusterName`]: clusterName,
         [`${prefix}/ServiceName`]: canaryService,
         [`${prefix}/ServiceNamespace`]: namespace,
         [`${prefix}/RouteName`]: service,

@@ -249,6 +249,12 @@ export function promoteStage(service: ServiceState): PromoteStage | undefined {
 export function planPromote(state: CanaryState, serviceName: string | undefined): ReleaseChange | undefined {
     const service = pickManualService(state, serviceName, "promote");
     requireCanary(service, "promote");
+    if (state.router === "replicas") {
+        throw new CanaryError(
+            "the replicas router carries the weight in pod counts, so a promotion's return to the stable version would swap every pod at once; " +
+                `promote by hand: step the weight down the schedule (npm run canary -- step --to <lower>) after setting services.${service.name}.stable.image to the canary's, then remove the canary block`,
+        );
+    }
     if (promoteStage(service) === "shift-to-canary" && !effectiveSteps(state).includes(100)) {
         throw new CanaryError(`a promotion first sends all requests to the canary, and 100 is not a step of the schedule (${effectiveSteps(state).join(", ")}); add it to eks-canary:canary.steps`);
     }

@@ -10,7 +10,7 @@ import { sharedServiceName } from "../../infra/canary/replicas";
 import { ExpectedChanges, unexpectedChanges } from "./expected";
 import { describeHealth, Gates, judge, judgeEarly, Verdict } from "./gates";
 import type { GitDriver } from "./git";
-import { Lease, releaseLease, takeLease } from "./lease";
+import { Lease, LEASE_TAG, releaseLease, takeLease } from "./lease";
 import { describeTarget, findCanaryTarget, locationFromOutputs, MetricSource, MetricTarget, metricsUnavailable, ResourceLookup } from "./metrics";
 import {
     applyToService,
@@ -126,9 +126,17 @@ export class UpFailed extends Error {}
  * Applies one change: config, preview, targeted up, commit. A preview that would change more
  * than the change explains puts the config back and throws a CanaryError: nothing is deployed.
  */
-export async function applyChange(deps: ChangeDeps, before: ServiceState, change: ReleaseChange): Promise<void> {
+export async function applyChange(deps: ChangeDeps, before: ServiceState, change: ReleaseChange, options: { fromPossiblyDeployed?: boolean } = {}): Promise<void> {
     const { driver, io } = deps;
     printPlan(change, io);
+    if (options.fromPossiblyDeployed === true) {
+        // After a failed update the stack may run `before` although the config was put back:
+        // what the step may change is judged from `before`.
+        const current = stateFromConfig(await driver.readConfig(), deps.stack).services.find((service) => service.name === before.name);
+        if (JSON.stringify(current) !== JSON.stringify(before)) {
+            await writeConfig(driver, restoreChange(before, change.message));
+        }
+    }
     const configBefore = await driver.readConfig();
     await writeConfig(driver, change);
     const configAfter = await driver.readConfig();
@@ -157,9 +165,17 @@ export async function applyChange(deps: ChangeDeps, before: ServiceState, change
             throw new UpFailed(`pulumi up failed: ${errorText(error)} (the config is put back; if the stack reports pending operations, run \`pulumi refresh\`)`);
         }
     }
-    await deps.git.commit(deps.stackFile, change.message);
-    if (deps.push) {
-        await deps.git.push();
+    // Bookkeeping after the deploy: a failed commit or push must not make a deployed step look
+    // undeployed (the deploy workflow's guard refuses to undo an uncommitted weight).
+    try {
+        if (!(await deps.git.isClean(deps.stackFile))) {
+            await deps.git.commit(deps.stackFile, change.message);
+        }
+        if (deps.push) {
+            await deps.git.push();
+        }
+    } catch (error) {
+        io.err(`WARNING: deployed, but ${errorText(error)}; commit and push ${deps.stackFile} yourself before the next merge deploys it`);
     }
 }
 
@@ -182,7 +198,11 @@ export async function withLease<T>(deps: ChangeDeps, body: (lease: Lease) => Pro
     try {
         return await body(lease);
     } finally {
-        await releaseLease(deps.driver, lease);
+        try {
+            await releaseLease(deps.driver, lease);
+        } catch (error) {
+            deps.io.err(`WARNING: could not release the stack's lease (${errorText(error)}); remove it with \`pulumi stack tag rm ${LEASE_TAG}\``);
+        }
     }
 }
 
@@ -306,15 +326,21 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
         const outputs = await deps.driver.outputs();
         let service = await resumeFromDeployed(deps, picked, outputs);
         const start = service.canary?.weight ?? 0;
-        const { lines, walk } = describeWalk(deps.stack, state, service, start, options);
+        const steps = effectiveSteps(state);
+        if (options.promote && !steps.includes(100)) {
+            throw new CanaryError(`--promote first sends all requests to the canary, and 100 is not a step of the schedule (${steps.join(", ")}); add it to eks-canary:canary.steps`);
+        }
+        const { lines, walk: ahead } = describeWalk(deps.stack, state, service, start, options);
+        // A weight above 0 that this walk did not see pass (a resumed or held walk) is baked and
+        // judged again first; until it passes, the weight below it is the last safe one.
+        const walk = start > 0 ? [start, ...ahead] : ahead;
         const region = config["aws:region"];
         const target = await findCanaryTarget(state.router, service.name, locationFromOutputs(outputs), await deps.lookup(region));
         const source = await deps.metricSource({ [service.name]: target }, region);
         lines.forEach((line) => io.out(line));
         io.out(`metrics: ${describeTarget(target)}`);
         const load = options.load ? loadTarget(state.router, service, outputs) : undefined;
-        const steps = effectiveSteps(state);
-        let safe = start;
+        let safe = start > 0 ? ([...steps].reverse().find((step) => step < start) ?? 0) : start;
 
         const rollBack = async (reason: string, code: number): Promise<number> => {
             io.err(reason);
@@ -326,7 +352,7 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
             io.err(`rolling back ${service.name} to ${safe}%, the last weight that passed`);
             try {
                 const change = { ...weightChange(service.name, from, safe, steps), message: `canary: rollback ${service.name} ${from}% -> ${safe}%: ${reason}` };
-                await applyChange(deps, service, change);
+                await applyChange(deps, service, change, { fromPossiblyDeployed: true });
             } catch (error) {
                 io.err(`ROLLBACK FAILED: ${errorText(error)}`);
                 io.err(`set the weight by hand: pulumi config set --path 'services.${service.name}.canary.weight' ${safe} && pulumi up`);
@@ -341,17 +367,24 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
                 return rollBack("interrupted", EXIT.interrupted);
             }
             const from = service.canary?.weight ?? 0;
-            const change = weightChange(service.name, from, to, steps);
-            io.out(`step ${index + 1}/${walk.length}: ${service.name} ${from}% -> ${to}%`);
-            try {
-                await applyChange(deps, service, change);
-            } catch (error) {
-                if (error instanceof CanaryError) {
-                    throw error;
+            if (to === from) {
+                io.out(`step ${index + 1}/${walk.length}: ${service.name} at ${to}%: baking again (not yet seen to pass)`);
+            } else {
+                const change = weightChange(service.name, from, to, steps);
+                io.out(`step ${index + 1}/${walk.length}: ${service.name} ${from}% -> ${to}%`);
+                try {
+                    await applyChange(deps, service, change);
+                } catch (error) {
+                    if (error instanceof CanaryError) {
+                        throw error;
+                    }
+                    // An update that failed (or was cancelled by Ctrl-C) may have moved some of the
+                    // weight already: roll back to the last safe weight with a real update.
+                    service = applyToService(service, change);
+                    return rollBack(`step ${from}% -> ${to}% failed: ${errorText(error)}`, EXIT.refused);
                 }
-                return rollBack(`step ${from}% -> ${to}% failed: ${errorText(error)}`, EXIT.refused);
+                service = applyToService(service, change);
             }
-            service = applyToService(service, change);
             const verdict = await bake(deps, source, service, to, options, load, outputs);
             if (verdict === "aborted") {
                 return rollBack(`interrupted during the bake at ${to}%`, EXIT.interrupted);
@@ -360,7 +393,7 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
                 return rollBack(`gate failed at ${to}%: ${verdict.reason}`, EXIT.refused);
             }
             if (verdict.kind === "inconclusive") {
-                io.err(`inconclusive at ${to}%: ${verdict.reason}. The canary stays at ${to}%; run again to bake once more, or roll back`);
+                io.err(`inconclusive at ${to}%: ${verdict.reason}. The canary stays at ${to}%; run again to bake it once more (with --load, or when there is traffic), or roll back`);
                 return EXIT.inconclusive;
             }
             io.out(`  ${service.name} at ${to}%: gates passed`);
