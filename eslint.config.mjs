@@ -3,7 +3,7 @@ import pulumi from "@pulumi/eslint-plugin";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["node_modules/", "bin/", "coverage/", "eslint.config.mjs"] },
+    { ignores: ["node_modules/", "bin/", "coverage/", "reports/", ".stryker-tmp/", "eslint.config.mjs"] },
     ...tseslint.configs.recommended,
     {
         files: ["**/*.ts"],
