@@ -13,7 +13,19 @@ import { controllerPolicy } from "../infra/policies";
 import { CHARTS, PinnedChart } from "../infra/versions";
 import { OfflinePlan, planStack, resourcesOfType, TYPES } from "./helpers";
 
-const REFERENCE_DIR = path.resolve(__dirname, "..", "..", "shared", "reference", "iam");
+/** ../shared beside the checkout, found from here upwards (the mutation run copies the tests into a sandbox below the checkout). */
+function sharedDir(): string {
+    for (let dir = path.resolve(__dirname, ".."); ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "..", "shared", "reference"))) {
+            return path.join(dir, "..", "shared");
+        }
+        if (path.dirname(dir) === dir) {
+            throw new Error(`no ../shared/reference above ${__dirname}: the upstream IAM references are in the workspace's shared folder`);
+        }
+    }
+}
+
+const REFERENCE_DIR = path.join(sharedDir(), "reference", "iam");
 
 interface Reference {
     readonly chart: string;

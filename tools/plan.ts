@@ -54,7 +54,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
 }
 
 /** Runs the plan command; returns the exit code (0 ok, 1 bad config, 2 bad usage, 3 unreadable stack file). */
-export async function main(argv: string[], io: PlanIo): Promise<number> {
+export async function main(argv: string[], io: PlanIo, dir?: string): Promise<number> {
     let args: PlanArgs;
     try {
         args = parseArgs(argv);
@@ -70,7 +70,7 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
         return 0;
     }
     if (args.stack === undefined || args.stack === "") {
-        const stacks = listStacks();
+        const stacks = listStacks(dir);
         io.err(`--stack is required; stacks here: ${stacks.length > 0 ? stacks.join(", ") : "none"}\n${USAGE}`);
         return 2;
     }
@@ -78,7 +78,7 @@ export async function main(argv: string[], io: PlanIo): Promise<number> {
     let plan: OfflinePlan;
     let region: string | undefined;
     try {
-        const { config } = readStackFile(args.stack, args.sets);
+        const { config } = readStackFile(args.stack, args.sets, dir);
         region = config["aws:region"];
         plan = await planOffline(args.stack, config);
     } catch (error) {

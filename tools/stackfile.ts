@@ -113,6 +113,10 @@ export function parsePath(text: string): Segment[] {
     let expectName = true;
     while (pattern.lastIndex < text.length && (match = pattern.exec(text)) !== null) {
         if (match[4] !== undefined) {
+            if (expectName) {
+                // `a..b`, or a leading dot: an empty property name.
+                break;
+            }
             expectName = true;
             continue;
         }
