@@ -71,6 +71,11 @@ describe("weights a total cannot express", () => {
         expect(replicaSplitProblem(100, 7)).toBeUndefined();
         expect(canExpress(50, 6)).toBe(true);
         expect(canExpress(50, 5)).toBe(false);
+        // No pods, or a fraction of one, carry nothing, whatever the weight.
+        expect(canExpress(0, 0)).toBe(false);
+        expect(canExpress(100, 0)).toBe(false);
+        expect(canExpress(0, 1.5)).toBe(false);
+        expect(canExpress(0, -4)).toBe(false);
     });
 });
 

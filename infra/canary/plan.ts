@@ -42,9 +42,7 @@ function gcd(a: number, b: number): number {
  */
 export function smallestExactTotal(weight: number): number {
     trafficSplit(weight);
-    if (weight === MIN_WEIGHT || weight === MAX_WEIGHT) {
-        return 1;
-    }
+    // 0 and 100 give gcd 100, so 1 pod: no special case needed.
     return MAX_WEIGHT / gcd(weight, MAX_WEIGHT);
 }
 
