@@ -254,6 +254,8 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
             const close = suggestion(namespace, [PROJECT]);
             if (close !== "" && namespace !== "") {
                 check.report(fullKey, `unknown namespace ${JSON.stringify(namespace)}${close}; the program reads keys of ${PROJECT}: (and aws:region), so this one is ignored`);
+            } else if (namespace === "aws" && name !== "region" && suggestion(name, ["region"]) !== "") {
+                check.report(fullKey, `unknown key${suggestion(name, ["region"])}; the provider would ignore it and the stack would have no region`);
             }
             continue;
         }

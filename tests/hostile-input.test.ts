@@ -180,3 +180,16 @@ describe("the canary command", () => {
         expect(run.err).toContain(message);
     });
 });
+
+describe("names that reach the file system and the provider", () => {
+    it.each(["x/../../etc/Pulumi.tab", "../dev", "a b", ""])("--stack %j is a usage error", async (stack) => {
+        const run = await plan(["--stack", stack]);
+        expect(run.code).toBe(2);
+    });
+
+    it("a typo of aws:region is reported, not left for the provider to ignore", async () => {
+        const run = await plan(["--stack", "dev", "--set", "aws:regoin=eu-west-1"]);
+        expect(run.code).toBe(1);
+        expect(run.err).toContain("aws:regoin: unknown key (did you mean region?)");
+    });
+});

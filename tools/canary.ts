@@ -396,6 +396,13 @@ async function guard(stack: string, since: string | undefined, deps: CanaryDeps)
 }
 
 if (require.main === module) {
+    // A reader that stops early (`| head`) is not an error.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") {
+            process.exit(0);
+        }
+        throw error;
+    });
     const io: Io = { out: (text) => console.log(text), err: (text) => console.error(text) };
     const controller = new AbortController();
     let interrupts = 0;

@@ -83,5 +83,12 @@ export function main(argv: readonly string[], io: DeployerIo, stacks: readonly s
 }
 
 if (require.main === module) {
+    // A reader that stops early (`| head`) is not an error.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") {
+            process.exit(0);
+        }
+        throw error;
+    });
     process.exitCode = main(process.argv.slice(2), { out: (text) => console.log(text), err: (text) => console.error(text) });
 }

@@ -531,6 +531,13 @@ export function renderText(plan: OfflinePlan, region: string | undefined): strin
 }
 
 if (require.main === module) {
+    // A reader that stops early (`| head`) is not an error.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code === "EPIPE") {
+            process.exit(0);
+        }
+        throw error;
+    });
     main(process.argv.slice(2), { out: (line) => console.log(line), err: (line) => console.error(line) }).then(
         (code) => {
             process.exitCode = code;

@@ -30,7 +30,13 @@ export const MAX_STACK_FILE_BYTES = 1024 * 1024;
 /** Property names that would reach an object's prototype. */
 const FORBIDDEN_SEGMENTS = new Set(["__proto__", "constructor", "prototype"]);
 
+/** What a stack name may be here: no path separators or `..`, so a name never reads another folder's file. */
+const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
+
 export function stackFilePath(stack: string, dir = REPO_ROOT): string {
+    if (!STACK_NAME.test(stack) || stack.includes("..")) {
+        throw new StackArgumentError(`--stack ${JSON.stringify(stack.length > 60 ? `${stack.slice(0, 57)}...` : stack)} is not a stack name; allowed: letters, digits, '-', '_' and '.', such as dev`);
+    }
     return path.join(dir, `Pulumi.${stack}.yaml`);
 }
 

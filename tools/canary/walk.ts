@@ -277,6 +277,9 @@ export function describeWalk(stack: string, state: CanaryState, service: Service
     }
     const source = state.stackSteps.length > 0 ? "eks-canary:canary.steps" : "the default: the stack sets no canary.steps";
     const lines = [`stack ${stack}, service ${service.name}, router ${state.router}, schedule ${steps.join(", ")} (${source}); now at ${from}%`];
+    if (from > 0) {
+        lines.push(`first: bake ${formatDuration(options.bakeMs)} at ${from}% and gate it (a walk takes no weight it has not seen pass for safe)`);
+    }
     let current = from;
     walk.forEach((to, index) => {
         lines.push(`step ${index + 1}/${walk.length}: ${current}% -> ${to}%`);
