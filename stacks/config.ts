@@ -11,7 +11,7 @@ import { EKS_ADDONS, KubernetesVersion } from "../infra/versions";
 import { SECRET } from "../tools/markers";
 import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "./checks";
 import { DeployerConfig, parseDeployer } from "./deployer";
-import { AWS_REGIONS, isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "./networks";
+import { AWS_REGIONS, IPV4_CIDR, isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "./networks";
 
 export const PROJECT = "eks-canary";
 
@@ -224,7 +224,6 @@ const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 /** An image reference with an explicit tag or digest: an implicit `latest` makes steps unrepeatable. */
 const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
 const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
-const CIDR = /^((25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(25[0-5]|2[0-4]\d|1?\d?\d)\/(\d|[12]\d|3[0-2])$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const DB_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const EMAIL = /^[^@\s]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
@@ -348,7 +347,7 @@ function splitKey(fullKey: string): [string, string] {
 
 function parseNetwork(check: Checker, key: string, value: Json | undefined): NetworkConfig {
     const raw = check.object(key, value, ["cidrBlock", "availabilityZones", "natGateways"]) ?? {};
-    let cidrBlock = check.string(childKey(key, "cidrBlock"), raw.cidrBlock, { pattern: CIDR, expected: "an IPv4 CIDR such as 10.0.0.0/16" });
+    let cidrBlock = check.string(childKey(key, "cidrBlock"), raw.cidrBlock, { pattern: IPV4_CIDR, expected: "an IPv4 CIDR such as 10.0.0.0/16" });
     const cidrProblem = cidrBlock === undefined ? undefined : vpcCidrProblem(cidrBlock);
     if (cidrProblem !== undefined) {
         check.report(childKey(key, "cidrBlock"), cidrProblem);
@@ -380,7 +379,7 @@ function parseCluster(check: Checker, key: string, value: Json | undefined, stac
     const cidrsKey = childKey(key, "publicAccessCidrs");
     const publicAccessCidrs = (check.array(cidrsKey, raw.publicAccessCidrs, { minItems: 0, maxItems: 40 }) ?? []).map((item, index) => {
         const itemKey = childKey(cidrsKey, index);
-        const cidr = check.string(itemKey, item, { pattern: CIDR, expected: "an IPv4 CIDR such as 203.0.113.10/32" });
+        const cidr = check.string(itemKey, item, { pattern: IPV4_CIDR, expected: "an IPv4 CIDR such as 203.0.113.10/32" });
         if (cidr === undefined) {
             return undefined;
         }
