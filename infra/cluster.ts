@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { managedPolicyArn, OidcProvider, partitionOf } from "./iam";
 import { serviceKey } from "./kms";
 import type { EKS_ADDONS } from "./versions";
+import { RESOURCE_TYPES } from "./resource-types";
 
 /** EKS access policy of a cluster administrator. */
 export const CLUSTER_ADMIN_POLICY = "AmazonEKSClusterAdminPolicy";
@@ -47,7 +48,7 @@ export function clusterAccessEntry(region: string, principalArn: pulumi.Input<st
  * are the explicit access entries of `cluster.adminPrincipalArns`.
  */
 export function withoutCreatorAdmin(args: pulumi.ResourceTransformArgs): pulumi.ResourceTransformResult | undefined {
-    if (args.type !== "aws:eks/cluster:Cluster") {
+    if (args.type !== RESOURCE_TYPES.awsEksCluster) {
         return undefined;
     }
     const accessConfig = (args.props.accessConfig ?? {}) as Record<string, unknown>;

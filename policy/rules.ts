@@ -26,7 +26,8 @@ import {
     StackValidationPolicy,
     validateResourceOfType,
 } from "@pulumi/policy";
-import { isAfterDeploy, SECRET } from "../tools/markers";
+import { RESOURCE_TYPES } from "../infra/resource-types";
+import { isAfterDeploy, SECRET } from "../stacks/markers";
 
 /** Resource properties as the rules read them: untyped, possibly partial. */
 export type Props = Record<string, unknown>;
@@ -50,30 +51,12 @@ export interface CanaryWeightsConfig {
     readonly canarySteps?: number[];
 }
 
+/** The resource types the rules read: the stack's one table, plus the bucket types' old names. */
 export const TYPES = {
-    eksCluster: "eks:index:Cluster",
-    awsEksCluster: "aws:eks/cluster:Cluster",
-    kmsKey: "aws:kms/key:Key",
-    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
-    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    userPolicy: "aws:iam/userPolicy:UserPolicy",
-    managedPolicy: "aws:iam/policy:Policy",
-    rdsInstance: "aws:rds/instance:Instance",
-    deployment: "kubernetes:apps/v1:Deployment",
-    daemonSet: "kubernetes:apps/v1:DaemonSet",
-    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
-    virtualRouter: "kubernetes:appmesh.k8s.aws/v1beta2:VirtualRouter",
-    httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
-    /** aws.s3.Bucket of @pulumi/aws 7 (the former BucketV2), and the deprecated V2 names. */
-    buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
-    bucketEncryption: [
-        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-        "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
-    ],
-    bucketPublicAccessBlock: ["aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"],
+    ...RESOURCE_TYPES,
+    buckets: [RESOURCE_TYPES.bucket, RESOURCE_TYPES.bucketV2],
+    bucketEncryption: [RESOURCE_TYPES.bucketEncryption, RESOURCE_TYPES.bucketEncryptionV2],
+    bucketPublicAccessBlock: [RESOURCE_TYPES.bucketPublicAccessBlock],
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -1026,7 +1009,7 @@ function workloadPolicy(name: string, description: string, check: Check): Resour
 /** VPCs (the awsx component and the resource) take a private, aligned /16../20 range: the same rule as stack config. */
 export function vpcRangeViolations(resources: readonly StackResource[]): StackViolation[] {
     return resources
-        .filter((resource) => resource.type === "awsx:ec2:Vpc" || resource.type === "aws:ec2/vpc:Vpc")
+        .filter((resource) => resource.type === TYPES.vpc || resource.type === TYPES.ec2Vpc)
         .flatMap((resource) => {
             const cidr = resource.props.cidrBlock;
             const problem = typeof cidr === "string" ? vpcCidrProblem(cidr) : undefined;
@@ -1037,7 +1020,7 @@ export function vpcRangeViolations(resources: readonly StackResource[]): StackVi
 /** No Namespace of Kubernetes' own or of a controller the stack installs is created (and so deleted) by the stack. */
 export function reservedNamespaceViolations(resources: readonly StackResource[]): StackViolation[] {
     return resources
-        .filter((resource) => resource.type === "kubernetes:core/v1:Namespace")
+        .filter((resource) => resource.type === TYPES.namespace)
         .flatMap((resource) => {
             const name = at(asRecord(resource.props), "metadata", "name");
             return typeof name === "string" && isReservedNamespace(name) ? [{ message: `${resource.name}: the stack would own namespace ${name}, which belongs to Kubernetes or a controller it installs`, urn: resource.urn }] : [];

@@ -8,7 +8,7 @@ import type { CanaryAnalysis } from "../infra/canary/flagger";
 import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
 import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../infra/names";
 import { EKS_ADDONS, KubernetesVersion } from "../infra/versions";
-import { SECRET } from "../tools/markers";
+import { SECRET } from "./markers";
 import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "./checks";
 import { DeployerConfig, parseDeployer } from "./deployer";
 import { AWS_REGIONS, IPV4_CIDR, isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "./networks";

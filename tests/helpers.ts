@@ -4,6 +4,7 @@
  */
 import type { RouterKind } from "../infra/canary/router";
 import type { CanarySplit } from "../infra/canary/service";
+import { RESOURCE_TYPES } from "../infra/resource-types";
 import { diffPlans } from "../tools/diff";
 import { DeclaredResource, OfflinePlan, planOffline } from "../tools/offline";
 import { readStackFile } from "../tools/stackfile";
@@ -12,31 +13,8 @@ export { planOffline, readStackFile };
 
 export type { DeclaredResource, OfflinePlan };
 
-/** Resource types the suites look up. */
-export const TYPES = {
-    vpc: "awsx:ec2:Vpc",
-    eksCluster: "eks:index:Cluster",
-    nodeGroup: "aws:eks/nodeGroup:NodeGroup",
-    launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
-    role: "aws:iam/role:Role",
-    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
-    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-    serviceAccountRole: "eks-canary:iam:ServiceAccountRole",
-    rdsInstance: "aws:rds/instance:Instance",
-    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
-    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    helmRelease: "kubernetes:helm.sh/v3:Release",
-    namespace: "kubernetes:core/v1:Namespace",
-    service: "kubernetes:core/v1:Service",
-    secret: "kubernetes:core/v1:Secret",
-    configMap: "kubernetes:core/v1:ConfigMap",
-    serviceAccount: "kubernetes:core/v1:ServiceAccount",
-    deployment: "kubernetes:apps/v1:Deployment",
-    daemonSet: "kubernetes:apps/v1:DaemonSet",
-    pdb: "kubernetes:policy/v1:PodDisruptionBudget",
-    ingress: "kubernetes:networking.k8s.io/v1:Ingress",
-    ingressClass: "kubernetes:networking.k8s.io/v1:IngressClass",
-} as const;
+/** Resource types the suites look up: the program's one table, and its components' own types. */
+export const TYPES = { ...RESOURCE_TYPES, serviceAccountRole: "eks-canary:iam:ServiceAccountRole" } as const;
 
 /** Plans the stack from its `Pulumi.<stack>.yaml` with `--set`-style overrides. */
 export function planStack(stack: string, overrides: readonly string[] = []): Promise<OfflinePlan> {

@@ -9,8 +9,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig, PROJECT } from "../stacks/config";
-import { afterDeploy, isAfterDeploy, SECRET } from "./markers";
+import { afterDeploy, isAfterDeploy, SECRET } from "../stacks/markers";
 import { declareStack, StackOutputs } from "../stacks/program";
+import { RESOURCE_TYPES } from "../infra/resource-types";
 
 export { afterDeploy, isAfterDeploy, SECRET };
 
@@ -46,9 +47,9 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
     const perZone = (property: string): string[] =>
         Array.from({ length: Number(inputs.numberOfAvailabilityZones ?? 3) }, (_, zone) => afterDeploy(name, `${property}[${zone}]`));
     switch (type) {
-        case "awsx:ec2:Vpc":
+        case RESOURCE_TYPES.vpc:
             return { vpcId: unknown("vpcId"), publicSubnetIds: perZone("publicSubnetIds"), privateSubnetIds: perZone("privateSubnetIds"), isolatedSubnetIds: perZone("isolatedSubnetIds") };
-        case "eks:index:Cluster":
+        case RESOURCE_TYPES.eksCluster:
             return {
                 kubeconfigJson: unknown("kubeconfigJson"),
                 oidcProviderArn: unknown("oidcProviderArn"),
@@ -56,21 +57,21 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
                 nodeSecurityGroupId: unknown("nodeSecurityGroupId"),
                 clusterSecurityGroupId: unknown("clusterSecurityGroupId"),
             };
-        case "aws:rds/instance:Instance":
+        case RESOURCE_TYPES.rdsInstance:
             return { address: unknown("address"), endpoint: unknown("endpoint") };
-        case "aws:ec2/launchTemplate:LaunchTemplate":
+        case RESOURCE_TYPES.launchTemplate:
             return { latestVersion: 1 };
-        case "aws:iam/accessKey:AccessKey":
+        case RESOURCE_TYPES.accessKey:
             return { sesSmtpPasswordV4: unknown("sesSmtpPasswordV4") };
-        case "random:index/randomPassword:RandomPassword":
+        case RESOURCE_TYPES.randomPassword:
             return { result: unknown("result") };
-        case "random:index/randomId:RandomId":
+        case RESOURCE_TYPES.randomId:
             return { hex: unknown("hex") };
-        case "aws:s3/bucket:Bucket":
+        case RESOURCE_TYPES.bucket:
             return { bucket: unknown("bucket") };
-        case "aws:route53/zone:Zone":
+        case RESOURCE_TYPES.hostedZone:
             return { zoneId: unknown("zoneId") };
-        case "kubernetes:networking.k8s.io/v1:Ingress":
+        case RESOURCE_TYPES.ingress:
             // The Kubernetes provider waits for the load balancer's address before it reports an Ingress ready.
             return { status: { loadBalancer: { ingress: [{ hostname: unknown("status.loadBalancer.ingress[0].hostname") }] } } };
         default:

@@ -12,6 +12,7 @@ import type { MetricSource, MetricWindow } from "../canary/metrics";
 import type { PlannedChange, StackDriver } from "../canary/stack";
 import { runWalk } from "../canary/walk";
 import { readStackFile } from "../stackfile";
+import { RESOURCE_TYPES } from "../../infra/resource-types";
 
 /** The traffic both release methods see. */
 export interface Traffic {
@@ -109,7 +110,7 @@ class TrafficModel {
     }
 }
 
-const INGRESS = changeKey("kubernetes:networking.k8s.io/v1:Ingress", "notification-canary");
+const INGRESS = changeKey(RESOURCE_TYPES.ingress, "notification-canary");
 
 /** The canary command's walk from 0 % with --promote on prod's schedule, on the simulated stack. */
 export async function simulateCommandWalk(scenario: Scenario, traffic: Traffic = TRAFFIC): Promise<WalkFigure> {
