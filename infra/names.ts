@@ -12,6 +12,16 @@ export const LOADTESTER_NAME = "flagger-loadtester";
 /** The seed's user-management service: its port, health path, X-Ray name and Service. */
 export const USERMGMT = { name: "usermgmt", port: 8095, healthPath: "/usermgmt/health-status", tracingName: "User-Management-Microservice", serviceName: "usermgmt-service" };
 
+/** The Service over both versions of a service: `<service>-clusterip-service`, as the seed app names it. */
+export function sharedServiceName(service: string): string {
+    return `${service}-clusterip-service`;
+}
+
+/** Name of one version's Deployment and Service: `<app>-<version>`. */
+export function versionObjectName(app: string, version: "v1" | "v2"): string {
+    return `${app}-${version}`;
+}
+
 /** Names the program's own objects take in the app namespace, besides those of the canaried services. */
 export function fixedObjectNames(): string[] {
     return [DATABASE_SERVICE_NAME, SMTP_SERVICE_NAME, LOADTESTER_NAME, USERMGMT.serviceName, `${USERMGMT.name}-v1`];
@@ -23,7 +33,7 @@ export function fixedObjectNames(): string[] {
  * `-primary` and `-canary` copies it generates.
  */
 export function serviceObjectNames(name: string, automated: boolean): string[] {
-    return automated ? [name, `${name}-primary`, `${name}-canary`] : [`${name}-v1`, `${name}-v2`, `${name}-clusterip-service`];
+    return automated ? [name, `${name}-primary`, `${name}-canary`] : [versionObjectName(name, "v1"), versionObjectName(name, "v2"), sharedServiceName(name)];
 }
 
 /** The longest a Kubernetes object name (a DNS label) may be. */

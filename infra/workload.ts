@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { PodDraining } from "./draining";
 import { PART_OF } from "./k8s";
+import { versionObjectName } from "./names";
 
 export type Track = "stable" | "canary";
 export type Version = "v1" | "v2";
@@ -52,10 +53,7 @@ export function workloadLabels(app: string, version: Version): { app: string; ve
     return { app, version, track: TRACKS[version] };
 }
 
-/** Name of one version's Deployment and Service: `<app>-<version>`. */
-export function versionObjectName(app: string, version: Version): string {
-    return `${app}-${version}`;
-}
+export { versionObjectName };
 
 /** A CPU limit of four times the request: bursts are allowed, a runaway pod is capped. */
 export function cpuLimit(request: string): string {

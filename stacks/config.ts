@@ -3,9 +3,9 @@
  * `parseStackConfig` checks every key, reports every problem at once with its full key and the
  * allowed values, and returns typed values with defaults. Nothing else reads config.
  */
-import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/plan";
+import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/weights";
 import type { CanaryAnalysis } from "../infra/canary/flagger";
-import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
+import { ROUTER_KINDS, RouterKind } from "../infra/routers/registry";
 import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../infra/names";
 import { EKS_ADDONS, KubernetesVersion } from "../infra/versions";
 import { SECRET } from "./markers";

@@ -2,7 +2,7 @@
  * What only a real deployment refuses: config that plans and previews (so that a stack still on
  * it can be read and moved off it) but that AWS can no longer create.
  */
-import { APPMESH_DISCONTINUED_WARNING } from "../infra/canary/appmesh";
+import { APPMESH_DISCONTINUED_WARNING } from "../infra/routers/appmesh/router";
 import type { StackConfig } from "./config";
 
 /**

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../infra/accesslogs";
 import { Flagger } from "../infra/canary/flagger";
 import { ALB_DRAINING } from "../infra/draining";
-import { createRouter, namespaceLabels } from "../infra/canary/routers";
+import { createRouter, routerPlugin } from "../infra/routers/registry";
 import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
 import { Database, DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY } from "../infra/database";
@@ -65,7 +65,7 @@ export function declareStack(config: StackConfig): StackOutputs {
 
     const namespace = new k8s.core.v1.Namespace(
         "apps",
-        { metadata: { name: config.namespace, labels: { ...PART_OF, ...LBC_READINESS_GATE_LABEL, ...namespaceLabels(config.router, config.cluster.name) } } },
+        { metadata: { name: config.namespace, labels: { ...PART_OF, ...LBC_READINESS_GATE_LABEL, ...routerPlugin(config.router).namespaceLabels(config.cluster.name) } } },
         { provider: k8sProvider },
     );
     const namespaceName = namespace.metadata.name;
@@ -118,6 +118,8 @@ export function declareStack(config: StackConfig): StackOutputs {
             ? new Mail("mail", { region: config.region, fromAddress: config.mail.fromAddress, namespace: namespaceName, k8sProvider, tags })
             : undefined;
 
+    // Flagger, once per stack, only when a service is released by it (mode automated).
+    const automated = config.services.filter((service) => service.mode === "automated");
     const router = createRouter(config.router, {
         name: config.cluster.name,
         region: config.region,
@@ -131,10 +133,9 @@ export function declareStack(config: StackConfig): StackOutputs {
         k8sProvider,
         externalPorts: [MYSQL_PORT, SMTP_PORT],
         loadBalancerController: loadBalancers,
+        automatedServices: automated.map((service) => service.name),
         tags,
     });
-    // Flagger, once per stack, only when a service is released by it (mode automated).
-    const automated = config.services.filter((service) => service.mode === "automated");
     const flagger =
         automated.length === 0
             ? undefined

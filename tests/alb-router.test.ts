@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { WeightedForwardAction } from "../infra/canary/alb";
+import { WeightedForwardAction } from "../infra/routers/alb/router";
 import {
     at,
     byName,

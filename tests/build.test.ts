@@ -25,7 +25,7 @@ describe("newerSource: the compiled program refuses to run when older than its s
 
     it("accepts a build newer than every source", () => {
         write("stacks/index.ts", earlier);
-        write("infra/canary/alb.ts", earlier);
+        write("infra/routers/alb/router.ts", earlier);
         expect(newerSource(write("bin/stacks/index.js", later))).toBeUndefined();
     });
 

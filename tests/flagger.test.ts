@@ -1,7 +1,7 @@
 import { CHARTS } from "../infra/versions";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { LATTICE_TEMPLATES } from "../infra/canary/flagger";
+import { LATTICE_TEMPLATES } from "../infra/routers/lattice/flagger";
 import { checkSpec } from "../infra/crds";
 import * as flagger from "../infra/crds/flagger";
 import { ConfigError } from "../stacks/checks";

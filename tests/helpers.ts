@@ -2,7 +2,7 @@
  * Shared helpers of the suites that run the program under mocks: plan a stack once, then find the
  * declared resources by type, name and parent and read their inputs.
  */
-import type { RouterKind } from "../infra/canary/router";
+import type { RouterKind } from "../infra/routers/registry";
 import type { CanarySplit } from "../infra/canary/service";
 import { RESOURCE_TYPES } from "../infra/resource-types";
 import { diffPlans } from "../tools/diff";

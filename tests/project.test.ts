@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ROUTER_KINDS } from "../infra/canary/router";
+import { ROUTER_KINDS } from "../infra/routers/registry";
 import { CONFIG_KEYS } from "../stacks/config";
 import { REPO_ROOT } from "../tools/stackfile";
 

@@ -4,7 +4,7 @@
  * pods join and leave the router's targets without dropping requests.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
+import { ROUTER_KINDS, RouterKind } from "../infra/routers/registry";
 import { ALB_DEREGISTRATION_DELAY_SECONDS } from "../infra/draining";
 import { blastRadius, diffPlans } from "../tools/diff";
 import { OfflinePlan } from "../tools/offline";

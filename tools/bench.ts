@@ -22,7 +22,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parse } from "yaml";
 import { splitArgs, UsageError, valueOf } from "./args";
-import { ROUTER_KINDS } from "../infra/canary/router";
+import { ROUTER_KINDS } from "../infra/routers/registry";
 import type { ProbeJob, ProbeResult } from "./bench/probe";
 import { BenchReport, evaluateTargets, Measurement, renderReport, REPORT_SCHEMA, seconds } from "./bench/report";
 import { childCommand, ProbeEntries, ProjectRuntime, RUNTIME_IDS, RuntimeId, RUNTIMES, runtimeOfProject } from "./bench/runtimes";

@@ -15,25 +15,19 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { flagger, lattice } from "../crds";
-import { OidcProvider, PolicyDocument, ServiceAccountRole } from "../iam";
-import { PART_OF, ROLE_ARN_ANNOTATION } from "../k8s";
-import { AppMeshRouter, APPMESH_CONTROLLER_NAMESPACE } from "./appmesh";
-import { LATTICE_LISTENER, latticeHostname, LatticeRouter } from "./lattice";
-import { FLAGGER_PROVIDERS, FlaggerProvider, RouteEndpoint, TrafficRouter } from "./router";
+import { flagger } from "../crds";
+import { OidcProvider } from "../iam";
+import { PART_OF } from "../k8s";
+import { FlaggerContext, FlaggerMetric, FlaggerProvider, FlaggerRouting, RouteEndpoint, TrafficRouter } from "../routers/contract";
 import { LOADTESTER_NAME } from "../names";
 import { pinnedChart } from "../helm";
 import { CHARTS } from "../versions";
-
-export const APPMESH_PROMETHEUS_URL = `http://appmesh-prometheus.${APPMESH_CONTROLLER_NAMESPACE}:9090`;
 
 export const FLAGGER_NAMESPACE = "flagger-system";
 export const FLAGGER_SERVICE_ACCOUNT = "flagger";
 /** The key of the alert Secret that holds the webhook URL, as Flagger's AlertProvider reads it. */
 export const ALERT_SECRET_KEY = "address";
 export const ALERT_PROVIDER_NAME = "flagger-alerts";
-/** The CloudWatch MetricTemplates of the lattice router. */
-export const LATTICE_TEMPLATES = { successRate: "lattice-request-success-rate", latency: "lattice-request-duration" } as const;
 
 /**
  * A word the load tester's shell takes as it is: a URL or a duration of letters, digits and
@@ -47,11 +41,6 @@ export function shellWord(text: string): string {
     return text;
 }
 
-/** What Flagger may do in AWS: read metrics. GetMetricData has no resource-level permissions. */
-export const CLOUDWATCH_READ_POLICY: PolicyDocument = {
-    Version: "2012-10-17",
-    Statement: [{ Sid: "ReadCanaryMetrics", Effect: "Allow", Action: "cloudwatch:GetMetricData", Resource: "*" }],
-};
 
 /** Flagger's canary analysis of an automated service (Canary `spec.analysis`), as stack config sets it. */
 export interface CanaryAnalysis {
@@ -102,87 +91,27 @@ export interface FlaggerArgs {
     readonly tags?: Record<string, string>;
 }
 
-/** The router's Flagger provider; throws for a router Flagger cannot drive (config rejects those first). */
-export function flaggerProvider(router: TrafficRouter): FlaggerProvider {
-    if (router.kind === "appmesh" || router.kind === "lattice") {
-        return FLAGGER_PROVIDERS[router.kind];
+/** The router's Flagger routing; throws for a router Flagger cannot drive (config rejects those first). */
+export function flaggerRouting(router: TrafficRouter): FlaggerRouting {
+    if (router.flagger === undefined) {
+        throw new Error(`router ${router.kind}: Flagger cannot drive it (see its plug-in's flagger trait)`);
     }
-    throw new Error(`router ${router.kind}: Flagger cannot drive it (see stacks/config.ts NOT_AUTOMATABLE_REASONS)`);
-}
-
-/**
- * CloudWatch GetMetricData queries (Flagger's `cloudwatch` provider takes the MetricDataQueries
- * as JSON; the last value of the query that returns data is compared with the threshold) over the
- * `AWS/VpcLattice` target group metrics of the canary's target group. 5xx counts are missing when
- * there are none, hence FILL.
- */
-export function latticeSuccessRateQuery(): string {
-    const metric = (id: string, name: string): Record<string, unknown> => ({
-        Id: id,
-        MetricStat: {
-            Metric: { Namespace: "AWS/VpcLattice", MetricName: name, Dimensions: [{ Name: "TargetGroup", Value: "{{ variables.targetGroup }}" }] },
-            Period: 60,
-            Stat: "Sum",
-        },
-        ReturnData: false,
-    });
-    return JSON.stringify(
-        [{ Id: "successRate", Expression: "100 - 100 * FILL(errors, 0) / requests", Label: "SuccessRate" }, metric("errors", "HTTPCode_5XX_Count"), metric("requests", "TotalRequestCount")],
-        null,
-        2,
-    );
-}
-
-/** The p99 of `RequestTime` (milliseconds) of the canary's target group. */
-export function latticeLatencyQuery(): string {
-    return JSON.stringify(
-        [
-            {
-                Id: "latency",
-                MetricStat: {
-                    Metric: { Namespace: "AWS/VpcLattice", MetricName: "RequestTime", Dimensions: [{ Name: "TargetGroup", Value: "{{ variables.targetGroup }}" }] },
-                    Period: 60,
-                    Stat: "p99",
-                },
-                ReturnData: true,
-            },
-        ],
-        null,
-        2,
-    );
+    return router.flagger;
 }
 
 /** The analysis block of a Canary: timing, steps, metrics, webhooks and alerts. */
 export function canaryAnalysis(
-    provider: FlaggerProvider,
+    routedMetrics: readonly [FlaggerMetric, FlaggerMetric],
     spec: AutomatedServiceSpec,
     urls: { readonly loadTester: string; readonly smokeTest: string; readonly loadTest: string },
     alertProvider: { readonly name: string; readonly namespace: string } | undefined,
 ): flagger.CanarySpecAnalysis {
     const { analysis } = spec;
-    const metrics: flagger.CanarySpecAnalysisMetric[] =
-        provider === "appmesh:v1beta2"
-            ? [
-                  // Flagger's builtin checks, Prometheus queries over the Envoy metrics.
-                  { name: "request-success-rate", thresholdRange: { min: analysis.successRateMin }, interval: analysis.interval },
-                  { name: "request-duration", thresholdRange: { max: analysis.latencyMaxMs }, interval: analysis.interval },
-              ]
-            : [
-                  {
-                      name: "request-success-rate",
-                      templateRef: { name: LATTICE_TEMPLATES.successRate },
-                      templateVariables: { targetGroup: analysis.latticeTargetGroup ?? "" },
-                      thresholdRange: { min: analysis.successRateMin },
-                      interval: analysis.interval,
-                  },
-                  {
-                      name: "request-duration",
-                      templateRef: { name: LATTICE_TEMPLATES.latency },
-                      templateVariables: { targetGroup: analysis.latticeTargetGroup ?? "" },
-                      thresholdRange: { max: analysis.latencyMaxMs },
-                      interval: analysis.interval,
-                  },
-              ];
+    const [successRate, duration] = routedMetrics;
+    const metrics: flagger.CanarySpecAnalysisMetric[] = [
+        { ...successRate, thresholdRange: { min: analysis.successRateMin }, interval: analysis.interval },
+        { ...duration, thresholdRange: { max: analysis.latencyMaxMs }, interval: analysis.interval },
+    ];
     const { requestsPerSecond, concurrency } = analysis.loadTest;
     return {
         interval: analysis.interval,
@@ -215,6 +144,8 @@ export class Flagger extends pulumi.ComponentResource {
     readonly loadTesterUrl: string;
 
     private readonly args: FlaggerArgs;
+    private readonly routing: FlaggerRouting;
+    private readonly context: FlaggerContext;
     /** What every Canary waits for: the CRDs (in the chart), the load tester, templates, alerts. */
     private readonly canaryDependencies: pulumi.Resource[];
     private readonly alertProvider: { name: string; namespace: string } | undefined;
@@ -222,35 +153,24 @@ export class Flagger extends pulumi.ComponentResource {
     constructor(name: string, args: FlaggerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:canary:Flagger", name, {}, opts);
         this.args = args;
-        this.provider = flaggerProvider(args.router);
+        this.routing = flaggerRouting(args.router);
+        this.provider = this.routing.provider;
         const k8sOpts = { parent: this, provider: args.k8sProvider };
-        const tags = args.tags === undefined ? {} : { tags: args.tags };
+        this.context = {
+            parent: this,
+            name,
+            region: args.region,
+            namespace: args.namespace,
+            namespaceName: args.namespaceName,
+            oidcProvider: args.oidcProvider,
+            k8sProvider: args.k8sProvider,
+            services: args.services,
+            serviceAccount: { namespace: FLAGGER_NAMESPACE, name: FLAGGER_SERVICE_ACCOUNT },
+            ...(args.tags === undefined ? {} : { tags: args.tags }),
+        };
         // The router's controllers (and the mesh) come first: Flagger watches their objects.
         const routerDependencies: pulumi.Resource[] = args.router instanceof pulumi.Resource ? [args.router] : [];
-
-        let metricsServer: pulumi.Resource[] = [];
-        let serviceAccountAnnotations: Record<string, pulumi.Input<string>> = {};
-        if (this.provider === "appmesh:v1beta2") {
-            metricsServer = [
-                new k8s.helm.v3.Release(
-                    `${name}-appmesh-prometheus`,
-                    {
-                        name: "appmesh-prometheus",
-                        ...pinnedChart(CHARTS.appMeshPrometheus),
-                        namespace: APPMESH_CONTROLLER_NAMESPACE,
-                        atomic: true,
-                    },
-                    { ...k8sOpts, dependsOn: routerDependencies },
-                ),
-            ];
-        } else {
-            const role = new ServiceAccountRole(
-                `${name}-irsa`,
-                { oidcProvider: args.oidcProvider, namespace: FLAGGER_NAMESPACE, serviceAccount: FLAGGER_SERVICE_ACCOUNT, policy: CLOUDWATCH_READ_POLICY, ...tags },
-                { parent: this },
-            );
-            serviceAccountAnnotations = { [ROLE_ARN_ANNOTATION]: role.roleArn };
-        }
+        const installation = this.routing.install(this.context);
 
         this.release = new k8s.helm.v3.Release(
             `${name}-release`,
@@ -262,17 +182,14 @@ export class Flagger extends pulumi.ComponentResource {
                 atomic: true,
                 values: {
                     meshProvider: this.provider,
-                    // App Mesh: the builtin checks query this Prometheus. Lattice: every check is a
-                    // CloudWatch MetricTemplate, so no Prometheus is needed.
-                    metricsServer: this.provider === "appmesh:v1beta2" ? APPMESH_PROMETHEUS_URL : "none",
-                    serviceAccount: { create: true, name: FLAGGER_SERVICE_ACCOUNT, annotations: serviceAccountAnnotations },
+                    metricsServer: installation.metricsServer,
+                    serviceAccount: { create: true, name: FLAGGER_SERVICE_ACCOUNT, annotations: installation.serviceAccountAnnotations },
                 },
             },
-            { ...k8sOpts, dependsOn: [...routerDependencies, ...metricsServer] },
+            { ...k8sOpts, dependsOn: [...routerDependencies, ...installation.before] },
         );
 
-        // In the app namespace: App Mesh injects Envoy into it, so the load tester calls the
-        // canary through the mesh (its virtual node's backends are the automated services).
+        // In the app namespace, beside the services it tests.
         this.loadTester = new k8s.helm.v3.Release(
             `${name}-loadtester`,
             {
@@ -280,37 +197,13 @@ export class Flagger extends pulumi.ComponentResource {
                 ...pinnedChart(CHARTS.flaggerLoadTester),
                 namespace: args.namespace,
                 atomic: true,
-                values:
-                    this.provider === "appmesh:v1beta2"
-                        ? {
-                              appmesh: { enabled: true, backends: args.services.flatMap((service) => [service, `${service}-canary`]) },
-                              ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
-                              podAnnotations: args.router.podAnnotations,
-                          }
-                        : {},
+                values: installation.loadTesterValues,
             },
             { ...k8sOpts, dependsOn: [...routerDependencies, ...args.router.podDependencies] },
         );
         this.loadTesterUrl = `http://${LOADTESTER_NAME}.${args.namespaceName}/`;
 
-        const templates: pulumi.Resource[] = [];
-        if (this.provider === "gatewayapi:v1") {
-            for (const [template, query] of [
-                [LATTICE_TEMPLATES.successRate, latticeSuccessRateQuery()],
-                [LATTICE_TEMPLATES.latency, latticeLatencyQuery()],
-            ] as const) {
-                templates.push(
-                    new flagger.MetricTemplate(
-                        template,
-                        {
-                            metadata: { name: template, namespace: args.namespace, labels: PART_OF },
-                            spec: { provider: { type: "cloudwatch", region: args.region }, query },
-                        },
-                        { ...k8sOpts, dependsOn: [this.release] },
-                    ),
-                );
-            }
-        }
+        const templates: pulumi.Resource[] = this.routing.templates(this.context, [this.release]);
 
         if (args.alerts !== undefined) {
             const secret = new k8s.core.v1.Secret(
@@ -348,53 +241,9 @@ export class Flagger extends pulumi.ComponentResource {
      * `parent`; returns where its callers send requests.
      */
     canary(spec: AutomatedServiceSpec, target: k8s.apps.v1.Deployment, parent: pulumi.Resource): AutomatedRoute {
-        const router = this.args.router;
-        const namespace = this.args.namespaceName;
-        const canaryHost = `${spec.name}-canary.${namespace}:${spec.port}`;
-        let endpoint: RouteEndpoint;
-        let service: flagger.CanarySpecService;
-        let loadTest: string;
-        const dependencies: pulumi.Resource[] = [];
-        if (router instanceof AppMeshRouter) {
-            // Flagger's apex virtual service: awsName `<service>.<namespace>`, and a Service of that name.
-            endpoint = { host: pulumi.output(router.automated(spec.name)), port: spec.port };
-            service = { port: spec.port };
-            loadTest = `http://${canaryHost}${spec.healthPath}`;
-        } else if (router instanceof LatticeRouter) {
-            // Flagger writes the HTTPRoute: on the lattice Gateway, with the service's custom domain
-            // name, so callers keep calling `<service>.<zone>`.
-            const hostname = latticeHostname(spec.name, router.zoneName);
-            endpoint = { host: pulumi.output(hostname), port: LATTICE_LISTENER.port };
-            service = { port: spec.port, hosts: [hostname], gatewayRefs: [{ name: router.gatewayName, namespace, sectionName: LATTICE_LISTENER.name }] };
-            // Through VPC Lattice: only requests it routes show in the target group metrics.
-            loadTest = `http://${hostname}${spec.healthPath}`;
-            if (spec.analysis.latticeTargetGroup === undefined) {
-                void pulumi.log.warn(
-                    `service ${spec.name}: analysis.latticeTargetGroup is not set, so Flagger cannot read the canary's CloudWatch metrics and rolls every release back; ` +
-                        `after the first deploy set it to the VPC Lattice target group of Service ${spec.name}-canary (README, "Release modes")`,
-                    parent,
-                );
-            }
-            // Health checks of the target groups of the Services Flagger generates (not routes).
-            for (const version of ["primary", "canary"]) {
-                dependencies.push(
-                    new lattice.TargetGroupPolicy(
-                        `${spec.name}-${version}-target-group-policy`,
-                        {
-                            metadata: { name: `${spec.name}-${version}`, namespace: spec.namespace, labels: PART_OF },
-                            spec: {
-                                targetRef: { group: "", kind: "Service", name: `${spec.name}-${version}` },
-                                healthCheck: { enabled: true, path: spec.healthPath, statusMatch: "200" },
-                            },
-                        },
-                        { parent, provider: this.args.k8sProvider, dependsOn: [router] },
-                    ),
-                );
-            }
-        } else {
-            throw new Error(`router ${router.kind}: Flagger cannot drive it`);
-        }
-
+        const service = { name: spec.name, namespace: spec.namespace, port: spec.port, healthPath: spec.healthPath, ...(spec.analysis.latticeTargetGroup === undefined ? {} : { targetGroup: spec.analysis.latticeTargetGroup }) };
+        const routed = this.routing.route(service, parent, this.context);
+        const canaryHost = `${spec.name}-canary.${this.args.namespaceName}:${spec.port}`;
         const canary = new flagger.Canary(
             spec.name,
             {
@@ -402,17 +251,17 @@ export class Flagger extends pulumi.ComponentResource {
                 spec: {
                     provider: this.provider,
                     targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: spec.name },
-                    service,
+                    service: routed.service,
                     analysis: canaryAnalysis(
-                        this.provider,
+                        this.routing.metrics(service),
                         spec,
-                        { loadTester: this.loadTesterUrl, smokeTest: `http://${canaryHost}${spec.healthPath}`, loadTest },
+                        { loadTester: this.loadTesterUrl, smokeTest: `http://${canaryHost}${spec.healthPath}`, loadTest: routed.loadTestUrl },
                         this.alertProvider,
                     ),
                 },
             },
-            { parent, provider: this.args.k8sProvider, dependsOn: [...this.canaryDependencies, ...dependencies, target] },
+            { parent, provider: this.args.k8sProvider, dependsOn: [...this.canaryDependencies, ...routed.dependencies, target] },
         );
-        return { endpoint, canary };
+        return { endpoint: routed.endpoint, canary };
     }
 }

@@ -3,8 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../k8s";
 import { appDeployment, standardEnv, versionObjectName, Workload } from "../workload";
 import { CanaryAnalysis, Flagger } from "./flagger";
-import { trafficSplit } from "./plan";
-import { CanaryServiceSpec, TrafficRouter } from "./router";
+import { trafficSplit } from "./weights";
+import { CanaryServiceSpec, TrafficRouter } from "../routers/contract";
 
 /** What a stack reports of one service's release: the split asked for and how it is carried. */
 export interface CanarySplit {

@@ -14,7 +14,7 @@
  * - `appmesh`, `replicas`: nothing measures v2 alone in CloudWatch; `run` refuses them.
  */
 import type { GetMetricDataCommandInput, GetMetricDataCommandOutput, MetricDataResult } from "@aws-sdk/client-cloudwatch";
-import { canaryIngressName } from "../../infra/canary/alb";
+import { canaryIngressName } from "../../infra/routers/alb/router";
 import { versionObjectName } from "../../infra/workload";
 import { Health } from "./gates";
 import { CanaryError } from "./schedule";

@@ -3,7 +3,7 @@
  * weight, and the config changes each command makes (the README's `pulumi config set --path`
  * commands). No Pulumi, no AWS, no I/O: the orchestrator applies what these return.
  */
-import { replicaSplitProblem } from "../../infra/canary/plan";
+import { replicaSplitProblem } from "../../infra/canary/weights";
 import { parseStackConfig, PROJECT, StackConfig } from "../../stacks/config";
 
 /** The schedule walked when the stack sets no `canary.steps`. */

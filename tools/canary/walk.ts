@@ -5,8 +5,8 @@
  * A walk holds the stack's lease from its first step to its end, resumes from the deployed
  * weight, and on a failed gate, a failed `up` or Ctrl-C rolls back to the last weight that passed.
  */
-import { latticeHostname, latticeZoneName } from "../../infra/canary/lattice";
-import { sharedServiceName } from "../../infra/canary/replicas";
+import { latticeHostname, latticeZoneName } from "../../infra/routers/lattice/router";
+import { sharedServiceName } from "../../infra/routers/replicas/router";
 import { ExpectedChanges, unexpectedChanges } from "./expected";
 import { describeHealth, Gates, judge, judgeEarly, Verdict } from "./gates";
 import type { GitDriver } from "./git";

@@ -8,18 +8,20 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import * as appmesh from "../crds/appmesh";
-import { managedPolicyArn, partitionOf, PolicyDocument, ServiceAccountRole } from "../iam";
-import { CLUSTER_DRAINING } from "../draining";
-import { PART_OF, ROLE_ARN_ANNOTATION } from "../k8s";
-import { controllerPolicy } from "../policies";
-import { CHARTS, IMAGES } from "../versions";
-import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
-import { sharedServiceName } from "./replicas";
-import { CanaryServiceSpec, ClientSpec, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "./router";
-import { pinnedChart } from "../helm";
+import * as appmesh from "../../crds/appmesh";
+import { managedPolicyArn, partitionOf, PolicyDocument, ServiceAccountRole } from "../../iam";
+import { CLUSTER_DRAINING } from "../../draining";
+import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
+import { controllerPolicy } from "../../policies";
+import { CHARTS, IMAGES } from "../../versions";
+import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
+import { sharedServiceName } from "../replicas/router";
+import { APPMESH_CONTROLLER_NAMESPACE, appMeshFlaggerRouting } from "./flagger";
+import { CanaryServiceSpec, ClientSpec, FlaggerRouting, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "../contract";
+import { pinnedChart } from "../../helm";
 
-export const APPMESH_CONTROLLER_NAMESPACE = "appmesh-system";
+/** The controller's namespace (Flagger's Prometheus for the mesh runs there too). */
+export { APPMESH_CONTROLLER_NAMESPACE };
 export const APPMESH_CONTROLLER_SERVICE_ACCOUNT = "appmesh-controller";
 /** The service account of the routed pods and their clients: the identity of their Envoy sidecars. */
 export const ENVOY_SERVICE_ACCOUNT = "appmesh-envoy";
@@ -97,14 +99,15 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
     /** The virtual services declared by `route`, by routed service name, for clients' backends. */
     private readonly virtualServices = new Map<string, appmesh.VirtualService>();
     private readonly virtualNodes = new Map<string, appmesh.VirtualNode[]>();
-    /** Services Flagger routes (see `automated`): their virtual services are Flagger's. */
-    private readonly flaggerServices = new Set<string>();
+    /** Flagger routes the automated services: their virtual nodes, routers and services are Flagger's. */
+    readonly flagger: FlaggerRouting;
 
     constructor(name: string, env: RouterEnvironment, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:canary:AppMeshRouter", name, {}, opts);
         void pulumi.log.warn(APPMESH_DISCONTINUED_WARNING, this);
         this.env = env;
         this.meshName = env.name;
+        this.flagger = appMeshFlaggerRouting(this);
         this.podAnnotations = env.externalPorts.length === 0 ? {} : { [EGRESS_IGNORED_PORTS]: [...env.externalPorts].sort((a, b) => a - b).join(",") };
         const tags = env.tags === undefined ? {} : { tags: env.tags };
 
@@ -286,16 +289,6 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
         return { host: pulumi.interpolate`${service.metadata.name}.${namespace}.svc.cluster.local`, port: spec.port };
     }
 
-    /**
-     * Marks a service as automated by Flagger, which generates its virtual nodes, routers and
-     * virtual services; the apex one is named after the service (awsName `<service>.<namespace>`).
-     * Its clients' backends then name that virtual service. Returns the name clients call.
-     */
-    automated(service: string): string {
-        this.flaggerServices.add(service);
-        return `${service}.${this.env.namespaceName}`;
-    }
-
     client(spec: ClientSpec, parent: pulumi.Resource): readonly pulumi.Resource[] {
         const podSelector = Object.fromEntries(
             (["app", "version"] as const).flatMap((key) => (spec.podLabels[key] === undefined ? [] : [[key, spec.podLabels[key]]])),
@@ -303,7 +296,9 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
         if (podSelector.app === undefined) {
             throw new Error(`client ${spec.name}: its pods carry no app label for its virtual node to select`);
         }
-        const backends = spec.calls.filter((callee) => !this.flaggerServices.has(callee)).map((callee) => {
+        // Flagger's apex virtual service of an automated service is named after the service.
+        const automated = new Set(this.env.automatedServices);
+        const backends = spec.calls.filter((callee) => !automated.has(callee)).map((callee) => {
             const virtualService = this.virtualServices.get(callee);
             if (virtualService === undefined) {
                 throw new Error(`client ${spec.name} calls ${callee}, which the appmesh router has not routed (declare the service before its clients)`);
@@ -321,7 +316,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
                     listeners: [listener(spec.port, spec.healthPath)],
                     serviceDiscovery: { dns: { hostname: clusterHostname(serviceName, this.env.namespaceName) } },
                     backends: spec.calls.map((callee) => ({
-                        virtualService: { virtualServiceRef: { name: this.flaggerServices.has(callee) ? callee : sharedServiceName(callee) } },
+                        virtualService: { virtualServiceRef: { name: automated.has(callee) ? callee : sharedServiceName(callee) } },
                     })),
                 },
             },

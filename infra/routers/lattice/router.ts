@@ -1,38 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { gatewayapi, lattice } from "../crds";
-import { ExternalDns } from "../dns";
-import { ServiceAccountRole } from "../iam";
-import { PART_OF, ROLE_ARN_ANNOTATION } from "../k8s";
-import { LATTICE_DRAINING } from "../draining";
-import { controllerPolicy } from "../policies";
-import { pinnedChart } from "../helm";
-import { CHARTS, GATEWAY_API_CRDS } from "../versions";
-import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
-import { CanaryServiceSpec, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "./router";
+import { gatewayapi, lattice } from "../../crds";
+import { ExternalDns } from "../../dns";
+import { ServiceAccountRole } from "../../iam";
+import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
+import { LATTICE_DRAINING } from "../../draining";
+import { controllerPolicy } from "../../policies";
+import { pinnedChart } from "../../helm";
+import { CHARTS, GATEWAY_API_CRDS } from "../../versions";
+import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
+import { latticeFlaggerRouting } from "./flagger";
+import { LATTICE_LISTENER, LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName } from "./names";
+import { CanaryServiceSpec, FlaggerRouting, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "../contract";
 
 export const GATEWAY_CONTROLLER_NAMESPACE = "aws-application-networking-system";
 export const GATEWAY_CONTROLLER_SERVICE_ACCOUNT = "gateway-api-controller";
 export const LATTICE_GATEWAY_CLASS = "amazon-vpc-lattice";
 export const LATTICE_CONTROLLER_NAME = "application-networking.k8s.aws/gateway-api-controller";
-/**
- * The namespace label that turns on the controller's pod readiness gate: a new pod counts as
- * Ready only once it is a healthy target, so a rollout never outruns the targets.
- */
-export const LATTICE_READINESS_GATE_LABEL = { "application-networking.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
-/** The Gateway's one listener: clients call every routed service on this port. */
-export const LATTICE_LISTENER = { name: "http", port: 80 } as const;
-
-/** The private zone of the services' custom domain names: `<cluster>.internal`. */
-export function latticeZoneName(clusterName: string): string {
-    return `${clusterName}.internal`;
-}
-
-/** The custom domain name of a routed service, `<service>.<zone>`: the HTTPRoute's only hostname. */
-export function latticeHostname(service: string, zoneName: string): string {
-    return `${service}.${zoneName}`;
-}
+export { LATTICE_LISTENER, LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName };
 
 /** The HTTPRoute backends for a weight: v1 gets 100 - weight, v2 weight; v1 alone at 100 without a canary. */
 export function latticeBackendRefs(versions: VersionServices, port: number, weight: number): gatewayapi.HTTPRouteSpecRuleBackendRef[] {
@@ -81,6 +67,8 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
     public readonly gatewayName: string;
     /** The private zone holding the services' custom domain names. */
     public readonly zoneName: string;
+    /** Flagger writes the automated services' HTTPRoutes on the Gateway. */
+    readonly flagger: FlaggerRouting;
 
     private readonly env: RouterEnvironment;
     private readonly gateway: gatewayapi.Gateway;
@@ -93,6 +81,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
         this.env = env;
         this.gatewayName = env.name;
         this.zoneName = latticeZoneName(env.name);
+        this.flagger = latticeFlaggerRouting(this);
         const k8sOpts = { parent: this, provider: env.k8sProvider };
         const tags = env.tags;
 
@@ -229,32 +218,39 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
         return podsPerVersion(spec.replicas, spec.hasCanary);
     }
 
-    /**
-     * The service's HTTPRoute (its weights are the only input a weight change touches) and, per
-     * version, a TargetGroupPolicy that health-checks the pods on the service's health path.
-     */
     /** Nothing: pods need nothing of the router's before they start. */
     prepareVersions(): VersionPrerequisites {
         return NO_PREREQUISITES;
     }
 
+    /**
+     * A TargetGroupPolicy: VPC Lattice health-checks the pods behind the Service `serviceName` on
+     * `healthPath` (the target group of a Service the program or Flagger declares).
+     */
+    healthCheck(resourceName: string, serviceName: string, namespace: pulumi.Input<string>, healthPath: string, opts: pulumi.CustomResourceOptions): lattice.TargetGroupPolicy {
+        return new lattice.TargetGroupPolicy(
+            resourceName,
+            {
+                metadata: { name: serviceName, namespace, labels: PART_OF },
+                spec: {
+                    targetRef: { group: "", kind: "Service", name: serviceName },
+                    healthCheck: { enabled: true, path: healthPath, statusMatch: "200" },
+                },
+            },
+            opts,
+        );
+    }
+
+    /**
+     * The service's HTTPRoute (its weights are the only input a weight change touches) and, per
+     * version, a TargetGroupPolicy that health-checks the pods on the service's health path.
+     */
     route(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource, workloads: RoutedWorkloads): RouteEndpoint {
         const k8sOpts = { parent, provider: this.env.k8sProvider };
         const hostname = latticeHostname(spec.name, this.zoneName);
-        const policies = [versions.stable, ...(versions.canary === undefined ? [] : [versions.canary])].map(
-            (service) =>
-                new lattice.TargetGroupPolicy(
-                    `${service}-target-group-policy`,
-                    {
-                        metadata: { name: service, namespace: spec.namespace, labels: PART_OF },
-                        spec: {
-                            targetRef: { group: "", kind: "Service", name: service },
-                            healthCheck: { enabled: true, path: spec.healthPath, statusMatch: "200" },
-                        },
-                    },
-                    // Its CRD comes with the controller chart.
-                    { ...k8sOpts, dependsOn: [this.controller] },
-                ),
+        // Its CRD comes with the controller chart.
+        const policies = [versions.stable, ...(versions.canary === undefined ? [] : [versions.canary])].map((service) =>
+            this.healthCheck(`${service}-target-group-policy`, service, spec.namespace, spec.healthPath, { ...k8sOpts, dependsOn: [this.controller] }),
         );
         new gatewayapi.HTTPRoute(
             spec.name,

@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ALB_DRAINING, ALB_TARGET_GROUP_ATTRIBUTES } from "../draining";
-import { INGRESS_CLASS, loadBalancerName } from "../ingress";
-import { PART_OF } from "../k8s";
-import { podsPerVersion, ReplicaSplit, versionWeights } from "./plan";
-import { sharedServiceName } from "./replicas";
-import { CanaryServiceSpec, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "./router";
+import { ALB_DRAINING, ALB_TARGET_GROUP_ATTRIBUTES } from "../../draining";
+import { INGRESS_CLASS, loadBalancerName } from "../../ingress";
+import { PART_OF } from "../../k8s";
+import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
+import { sharedServiceName } from "../replicas/router";
+import { CanaryServiceSpec, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "../contract";
 
 /**
  * Name of the forward action in each canary Ingress: the rule's backend names it, with the port

@@ -7,11 +7,9 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { PodDraining } from "../draining";
 import type * as pulumi from "@pulumi/pulumi";
 import type { OidcProvider } from "../iam";
-import type { ReplicaSplit } from "./plan";
+import type { ReplicaSplit } from "../canary/weights";
+import type { CanarySpecService } from "../crds/flagger";
 
-/** The routers, by the `router` config value that selects each. */
-export const ROUTER_KINDS = ["appmesh", "alb", "lattice", "replicas"] as const;
-export type RouterKind = (typeof ROUTER_KINDS)[number];
 
 /** What a router may build on: the cluster, its network and the app namespace. */
 export interface RouterEnvironment {
@@ -24,7 +22,7 @@ export interface RouterEnvironment {
     /** Security group of the nodes, and so of the pods. */
     readonly nodeSecurityGroupId: pulumi.Input<string>;
     readonly oidcProvider: OidcProvider;
-    /** The app namespace (the Namespace resource's name, carrying `namespaceLabels`). */
+    /** The app namespace (the Namespace resource's name, carrying the plugin's `namespaceLabels`). */
     readonly namespace: pulumi.Input<string>;
     /** The same namespace as plain text, for IAM trust policies and DNS names. */
     readonly namespaceName: string;
@@ -36,6 +34,11 @@ export interface RouterEnvironment {
     readonly externalPorts: readonly number[];
     /** The AWS Load Balancer Controller, which reconciles ALB Ingresses. */
     readonly loadBalancerController: pulumi.Resource;
+    /**
+     * The services Flagger routes (automated mode): a router declares no routes for them, and
+     * their callers reach Flagger's routes instead. Known up front, so no call order matters.
+     */
+    readonly automatedServices: readonly string[];
     readonly tags?: Record<string, string>;
 }
 
@@ -103,7 +106,9 @@ export function routedWorkloads(workloads: RoutedWorkloads): pulumi.Resource[] {
 
 export interface TrafficRouter {
     /** The `router` config value that selects this router. */
-    readonly kind: RouterKind;
+    readonly kind: string;
+    /** How Flagger drives this router; undefined when it cannot (the plugin's `flagger` says why). */
+    readonly flagger?: FlaggerRouting;
     /** Service account the routed pods and their clients run as; undefined: the namespace default. */
     readonly podServiceAccountName: pulumi.Input<string> | undefined;
     /** Annotations on routed pods and their clients (e.g. what a sidecar must not intercept). */
@@ -128,6 +133,79 @@ export interface TrafficRouter {
     client(spec: ClientSpec, parent: pulumi.Resource): readonly pulumi.Resource[];
 }
 
-/** Flagger's providers, by the router each drives (Canary `spec.provider`, chart `meshProvider`). */
-export const FLAGGER_PROVIDERS = { appmesh: "appmesh:v1beta2", lattice: "gatewayapi:v1" } as const;
-export type FlaggerProvider = (typeof FLAGGER_PROVIDERS)[keyof typeof FLAGGER_PROVIDERS];
+/** What the Flagger add-on installs for a router: its chart values and what Canaries wait for. */
+export interface FlaggerInstallation {
+    /** The chart's `metricsServer`: the Prometheus the builtin checks query, or "none". */
+    readonly metricsServer: string;
+    /** Created before Flagger's chart (e.g. the metrics server). */
+    readonly before: readonly pulumi.Resource[];
+    /** Annotations of Flagger's service account (an IRSA role for the metric source). */
+    readonly serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
+    /** Values of the load tester's chart. */
+    readonly loadTesterValues: Record<string, unknown>;
+}
+
+/** What the Flagger add-on tells a router's Flagger routing. */
+export interface FlaggerContext {
+    /** The add-on component: the parent of what `install` declares. */
+    readonly parent: pulumi.Resource;
+    /** The prefix of the names of what `install` declares. */
+    readonly name: string;
+    readonly region: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly namespaceName: string;
+    readonly oidcProvider: OidcProvider;
+    readonly k8sProvider: k8s.Provider;
+    /** The automated services. */
+    readonly services: readonly string[];
+    /** Flagger's own service account (an IRSA role's subject). */
+    readonly serviceAccount: { readonly namespace: string; readonly name: string };
+    readonly tags?: Record<string, string>;
+}
+
+/** One automated service, as a router's Flagger routing sees it. */
+export interface FlaggedService {
+    readonly name: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly port: number;
+    readonly healthPath: string;
+    /** The CloudWatch target group of the canary Service, when the router's metrics are keyed by one. */
+    readonly targetGroup?: string;
+}
+
+/** A Flagger canary metric (Canary `spec.analysis.metrics[]`) before its thresholds are set. */
+export interface FlaggerMetric {
+    readonly name: "request-success-rate" | "request-duration";
+    /** A MetricTemplate and its variables; none: Flagger's builtin check over the metrics server. */
+    readonly templateRef?: { readonly name: string };
+    readonly templateVariables?: Record<string, string>;
+}
+
+/** How one automated service is routed by Flagger through this router. */
+export interface FlaggerServiceRouting {
+    /** Where the service's callers send requests. */
+    readonly endpoint: RouteEndpoint;
+    /** The Canary's `spec.service`. */
+    readonly service: CanarySpecService;
+    /** The URL the load test sends requests to (through the router, so its metrics count them). */
+    readonly loadTestUrl: string;
+    /** What the Canary waits for besides the add-on (e.g. health-check policies). */
+    readonly dependencies: readonly pulumi.Resource[];
+}
+
+/** The router's side of automated analysis: Flagger's provider, metric source and routes. */
+export interface FlaggerRouting {
+    /** Canary `spec.provider`, chart `meshProvider`. */
+    readonly provider: FlaggerProvider;
+    /** Declares the metric source (as children of `context.parent`) and returns the chart settings. */
+    install(context: FlaggerContext): FlaggerInstallation;
+    /** Declares what Canaries read their metrics through (MetricTemplates), after `after`. */
+    templates(context: FlaggerContext, after: readonly pulumi.Resource[]): pulumi.Resource[];
+    /** The Canary's two metrics. */
+    metrics(service: FlaggedService): readonly [FlaggerMetric, FlaggerMetric];
+    /** Declares what one service needs (as children of `parent`) and says how it is routed. */
+    route(service: FlaggedService, parent: pulumi.Resource, context: FlaggerContext): FlaggerServiceRouting;
+}
+
+/** Flagger's providers (Canary `spec.provider`, chart `meshProvider`) of the routers it drives. */
+export type FlaggerProvider = "appmesh:v1beta2" | "gatewayapi:v1";

@@ -1,14 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { CLUSTER_DRAINING } from "../draining";
-import { PART_OF } from "../k8s";
-import { replicaSplit, ReplicaSplit } from "./plan";
-import { CanaryServiceSpec, NO_PREREQUISITES, RouteEndpoint, TrafficRouter, VersionPrerequisites } from "./router";
+import { CLUSTER_DRAINING } from "../../draining";
+import { PART_OF } from "../../k8s";
+import { replicaSplit, ReplicaSplit } from "../../canary/weights";
+import { sharedServiceName } from "../../names";
+import { CanaryServiceSpec, NO_PREREQUISITES, RouteEndpoint, TrafficRouter, VersionPrerequisites } from "../contract";
 
-/** The Service over both versions: `<service>-clusterip-service`, as the seed app names it. */
-export function sharedServiceName(service: string): string {
-    return `${service}-clusterip-service`;
-}
+export { sharedServiceName };
 
 /**
  * The `replicas` router: one ClusterIP Service selects the pods of both versions by their `app`

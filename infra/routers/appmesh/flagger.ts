@@ -1,0 +1,47 @@
+/**
+ * Flagger over App Mesh (`appmesh:v1beta2`): Flagger generates each automated service's virtual
+ * nodes, routers and services; its builtin checks query a Prometheus that scrapes the Envoy
+ * sidecars; the load tester joins the mesh with the automated services as its backends.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { pinnedChart } from "../../helm";
+import { CHARTS } from "../../versions";
+import type { FlaggerRouting } from "../contract";
+import type { AppMeshRouter } from "./router";
+
+export const APPMESH_CONTROLLER_NAMESPACE = "appmesh-system";
+export const APPMESH_PROMETHEUS_URL = `http://appmesh-prometheus.${APPMESH_CONTROLLER_NAMESPACE}:9090`;
+
+export function appMeshFlaggerRouting(router: AppMeshRouter): FlaggerRouting {
+    return {
+        provider: "appmesh:v1beta2",
+        install: (context) => ({
+            metricsServer: APPMESH_PROMETHEUS_URL,
+            before: [
+                new k8s.helm.v3.Release(
+                    `${context.name}-appmesh-prometheus`,
+                    { name: "appmesh-prometheus", ...pinnedChart(CHARTS.appMeshPrometheus), namespace: APPMESH_CONTROLLER_NAMESPACE, atomic: true },
+                    { parent: context.parent, provider: context.k8sProvider, dependsOn: [router] },
+                ),
+            ],
+            serviceAccountAnnotations: {},
+            // In the mesh: the load tester calls the canary through Envoy, so its requests count.
+            loadTesterValues: {
+                appmesh: { enabled: true, backends: context.services.flatMap((service) => [service, `${service}-canary`]) },
+                serviceAccountName: router.podServiceAccountName,
+                podAnnotations: router.podAnnotations,
+            },
+        }),
+        templates: () => [],
+        // Flagger's builtin checks, Prometheus queries over the Envoy metrics.
+        metrics: () => [{ name: "request-success-rate" }, { name: "request-duration" }],
+        route: (service, _parent, context) => ({
+            // Flagger's apex virtual service: awsName `<service>.<namespace>`, and a Service of that name.
+            endpoint: { host: pulumi.output(`${service.name}.${context.namespaceName}`), port: service.port },
+            service: { port: service.port },
+            loadTestUrl: `http://${service.name}-canary.${context.namespaceName}:${service.port}${service.healthPath}`,
+            dependencies: [],
+        }),
+    };
+}

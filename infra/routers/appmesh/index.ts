@@ -1,0 +1,62 @@
+/**
+ * The `appmesh` router plug-in: App Mesh weighs requests in the callers' Envoy sidecars. AWS
+ * discontinued App Mesh on 2026-09-30; the router plans and warns, and cannot be deployed.
+ */
+import { sharedServiceName } from "../../names";
+import { asRecord, at, labels, list, objectName, show, text } from "../../props";
+import { RESOURCE_TYPES } from "../../resource-types";
+import { clusterServiceUrl, DeclaredSplit, RouterPlugin } from "../plugin";
+import { appMeshNamespaceLabels, AppMeshRouter } from "./router";
+
+const ROUTE_KINDS = ["httpRoute", "http2Route", "grpcRoute", "tcpRoute"];
+
+/** The weighted targets of every route of a VirtualRouter. */
+function virtualRouterSplits(props: Record<string, unknown>): DeclaredSplit[] {
+    return list(at(props, "spec.routes")).flatMap((route, index) =>
+        ROUTE_KINDS.flatMap((kind) => {
+            const targets = at(route, `${kind}.action.weightedTargets`);
+            return Array.isArray(targets)
+                ? [
+                      {
+                          label: `VirtualRouter ${show(at(props, "metadata.name"))} route ${show(asRecord(route).name ?? index)}`,
+                          targets: targets.map((target) => ({ name: String(at(target, "virtualNodeRef.name") ?? at(target, "virtualNodeARN") ?? ""), weight: asRecord(target).weight })),
+                      },
+                  ]
+                : [];
+        }),
+    );
+}
+
+export const appmesh: RouterPlugin<"appmesh"> = {
+    kind: "appmesh",
+    splits: "requests",
+    flagger: { provider: "appmesh:v1beta2", metricsByTargetGroup: false },
+    namespaceLabels: appMeshNamespaceLabels,
+    objectNames: (service) => [`${service}-router`],
+    describers: {
+        [RESOURCE_TYPES.mesh]: (inputs) => [`${objectName(inputs)}  namespaces ${labels(at(inputs, "spec.namespaceSelector.matchLabels"))}  egress ${text(at(inputs, "spec.egressFilter.type"))}`],
+        [RESOURCE_TYPES.virtualNode]: (inputs) => {
+            const backends = list(at(inputs, "spec.backends")).map((backend) => text(at(backend, "virtualService.virtualServiceRef.name")));
+            return [
+                `${objectName(inputs)}  pods ${labels(at(inputs, "spec.podSelector.matchLabels"))}  dns ${text(at(inputs, "spec.serviceDiscovery.dns.hostname"))}${backends.length > 0 ? `  backends ${backends.join(",")}` : ""}`,
+            ];
+        },
+        [RESOURCE_TYPES.virtualRouter]: (inputs) => {
+            const targets = list(at(inputs, "spec.routes")).flatMap((route) =>
+                list(at(route, "httpRoute.action.weightedTargets")).map((target) => `${text(at(target, "virtualNodeRef.name"))} ${text(at(target, "weight"))}%`),
+            );
+            return [`${objectName(inputs)}  weighted ${targets.join(" / ")}`];
+        },
+        [RESOURCE_TYPES.virtualService]: (inputs) => [`${objectName(inputs)}  ${text(at(inputs, "spec.awsName"))} → router ${text(at(inputs, "spec.provider.virtualRouter.virtualRouterRef.name"))}`],
+    },
+    splitReaders: { [RESOURCE_TYPES.virtualRouter]: virtualRouterSplits },
+    command: {
+        metrics: {
+            unsupported:
+                "the appmesh router has no CloudWatch metrics the command can read: Envoy's metrics reach CloudWatch only when exported " +
+                "(CloudWatch agent or EMF), which this stack does not set up (and AWS discontinued App Mesh on 2026-09-30); switch to alb or lattice",
+        },
+        loadUrl: (service, location) => clusterServiceUrl(sharedServiceName(service.name), service, location),
+    },
+    create: (env, opts) => new AppMeshRouter("appmesh", env, opts),
+};

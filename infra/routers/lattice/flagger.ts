@@ -1,0 +1,136 @@
+/**
+ * Flagger over VPC Lattice (`gatewayapi:v1`): Flagger writes each automated service's HTTPRoute on
+ * the lattice Gateway, under the service's custom domain name; every check is a CloudWatch
+ * MetricTemplate over the `AWS/VpcLattice` metrics of the canary's target group, read by Flagger
+ * through an IRSA role that may only read metrics.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { flagger } from "../../crds";
+import { PolicyDocument, ServiceAccountRole } from "../../iam";
+import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
+import type { FlaggerRouting } from "../contract";
+import type { LatticeRouter } from "./router";
+import { LATTICE_LISTENER, latticeHostname } from "./names";
+
+/** The CloudWatch MetricTemplates of the lattice router. */
+export const LATTICE_TEMPLATES = { successRate: "lattice-request-success-rate", latency: "lattice-request-duration" } as const;
+
+/** What Flagger may do in AWS: read metrics. GetMetricData has no resource-level permissions. */
+export const CLOUDWATCH_READ_POLICY: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "ReadCanaryMetrics", Effect: "Allow", Action: "cloudwatch:GetMetricData", Resource: "*" }],
+};
+
+/**
+ * CloudWatch GetMetricData queries (Flagger's `cloudwatch` provider takes the MetricDataQueries
+ * as JSON; the last value of the query that returns data is compared with the threshold) over the
+ * `AWS/VpcLattice` target group metrics of the canary's target group. 5xx counts are missing when
+ * there are none, hence FILL.
+ */
+export function latticeSuccessRateQuery(): string {
+    const metric = (id: string, name: string): Record<string, unknown> => ({
+        Id: id,
+        MetricStat: {
+            Metric: { Namespace: "AWS/VpcLattice", MetricName: name, Dimensions: [{ Name: "TargetGroup", Value: "{{ variables.targetGroup }}" }] },
+            Period: 60,
+            Stat: "Sum",
+        },
+        ReturnData: false,
+    });
+    return JSON.stringify(
+        [{ Id: "successRate", Expression: "100 - 100 * FILL(errors, 0) / requests", Label: "SuccessRate" }, metric("errors", "HTTPCode_5XX_Count"), metric("requests", "TotalRequestCount")],
+        null,
+        2,
+    );
+}
+
+/** The p99 of `RequestTime` (milliseconds) of the canary's target group. */
+export function latticeLatencyQuery(): string {
+    return JSON.stringify(
+        [
+            {
+                Id: "latency",
+                MetricStat: {
+                    Metric: { Namespace: "AWS/VpcLattice", MetricName: "RequestTime", Dimensions: [{ Name: "TargetGroup", Value: "{{ variables.targetGroup }}" }] },
+                    Period: 60,
+                    Stat: "p99",
+                },
+                ReturnData: true,
+            },
+        ],
+        null,
+        2,
+    );
+}
+
+export function latticeFlaggerRouting(router: LatticeRouter): FlaggerRouting {
+    return {
+        provider: "gatewayapi:v1",
+        install: (context) => {
+            const role = new ServiceAccountRole(
+                `${context.name}-irsa`,
+                {
+                    oidcProvider: context.oidcProvider,
+                    namespace: context.serviceAccount.namespace,
+                    serviceAccount: context.serviceAccount.name,
+                    policy: CLOUDWATCH_READ_POLICY,
+                    ...(context.tags === undefined ? {} : { tags: context.tags }),
+                },
+                { parent: context.parent },
+            );
+            // Every check is a CloudWatch MetricTemplate, so no Prometheus is needed.
+            return { metricsServer: "none", before: [], serviceAccountAnnotations: { [ROLE_ARN_ANNOTATION]: role.roleArn }, loadTesterValues: {} };
+        },
+        templates: (context, after) =>
+            (
+                [
+                    [LATTICE_TEMPLATES.successRate, latticeSuccessRateQuery()],
+                    [LATTICE_TEMPLATES.latency, latticeLatencyQuery()],
+                ] as const
+            ).map(
+                ([template, query]) =>
+                    new flagger.MetricTemplate(
+                        template,
+                        {
+                            metadata: { name: template, namespace: context.namespace, labels: PART_OF },
+                            spec: { provider: { type: "cloudwatch", region: context.region }, query },
+                        },
+                        { parent: context.parent, provider: context.k8sProvider, dependsOn: [...after] },
+                    ),
+            ),
+        metrics: (service) => {
+            const templateVariables = { targetGroup: service.targetGroup ?? "" };
+            return [
+                { name: "request-success-rate", templateRef: { name: LATTICE_TEMPLATES.successRate }, templateVariables },
+                { name: "request-duration", templateRef: { name: LATTICE_TEMPLATES.latency }, templateVariables },
+            ];
+        },
+        route: (service, parent, context) => {
+            // Flagger writes the HTTPRoute: on the lattice Gateway, with the service's custom domain
+            // name, so callers keep calling `<service>.<zone>`.
+            const hostname = latticeHostname(service.name, router.zoneName);
+            if (service.targetGroup === undefined) {
+                void pulumi.log.warn(
+                    `service ${service.name}: analysis.latticeTargetGroup is not set, so Flagger cannot read the canary's CloudWatch metrics and rolls every release back; ` +
+                        `after the first deploy set it to the VPC Lattice target group of Service ${service.name}-canary (README, "Release modes")`,
+                    parent,
+                );
+            }
+            // Health checks of the target groups of the Services Flagger generates (not routes).
+            const dependencies = ["primary", "canary"].map((version) =>
+                router.healthCheck(`${service.name}-${version}-target-group-policy`, `${service.name}-${version}`, service.namespace, service.healthPath, {
+                    parent,
+                    provider: context.k8sProvider,
+                    dependsOn: [router],
+                }),
+            );
+            return {
+                endpoint: { host: pulumi.output(hostname), port: LATTICE_LISTENER.port },
+                service: { port: service.port, hosts: [hostname], gatewayRefs: [{ name: router.gatewayName, namespace: context.namespaceName, sectionName: LATTICE_LISTENER.name }] },
+                // Through VPC Lattice: only requests it routes show in the target group metrics.
+                loadTestUrl: `http://${hostname}${service.healthPath}`,
+                dependencies,
+            };
+        },
+    };
+}

@@ -1,0 +1,131 @@
+/**
+ * What a router plug-in declares besides its routing: its traits, read by the config parser, the
+ * Flagger add-on, the canary command, the offline plan and the policy pack, so that none of them
+ * names a router. Each router is a folder of `infra/routers/` whose `index.ts` exports one
+ * RouterPlugin; `registry.ts` lists them.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { FlaggerProvider, RouterEnvironment, TrafficRouter } from "./contract";
+
+/** The few inputs of a declared resource that matter, as short lines of the offline plan. */
+export type Describer = (inputs: Record<string, unknown>) => string[];
+
+/** One weighted target of a routing resource. */
+export interface WeightedTarget {
+    readonly name: string;
+    readonly weight: unknown;
+}
+
+/** The targets of one route or action of a routing resource, as the policy pack checks them. */
+export interface DeclaredSplit {
+    readonly label: string;
+    readonly targets: WeightedTarget[];
+}
+
+/** Reads the weighted splits a routing resource declares, from its (untyped) properties. */
+export type SplitReader = (props: Record<string, unknown>) => DeclaredSplit[];
+
+type Dimension = { readonly Name: string; readonly Value: string };
+
+/** One CloudWatch metric a gate of the canary command reads. */
+export interface MetricQuerySpec {
+    readonly id: "requests" | "target5xx" | "connectionErrors" | "p99" | "lbRequests" | "elb5xx";
+    readonly namespace: string;
+    readonly metric: string;
+    readonly dimensions: readonly Dimension[];
+    readonly stat: "Sum" | "p99";
+}
+
+/** The CloudWatch metrics of one service's canary. */
+export interface MetricTarget {
+    readonly router: string;
+    readonly queries: readonly MetricQuerySpec[];
+    /** Milliseconds per unit of the latency metric. */
+    readonly latencyToMs: number;
+}
+
+/** A tagged AWS resource, as the Resource Groups Tagging API lists it. */
+export interface TaggedResource {
+    readonly arn: string;
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Resources of the given types carrying every one of `tags`. */
+export type ResourceLookup = (resourceTypes: readonly string[], tags: Readonly<Record<string, string>>) => Promise<TaggedResource[]>;
+
+/** Where the canary runs, from the stack outputs. */
+export interface CanaryLocation {
+    readonly clusterName: string;
+    readonly namespace: string;
+}
+
+/** A service, as the canary command knows it from config. */
+export interface CommandService {
+    readonly name: string;
+    readonly port: number;
+    readonly healthPath: string;
+}
+
+/** Something a router cannot do, and why (the message names what to do instead). */
+export interface Unsupported {
+    readonly unsupported: string;
+}
+
+/** How the canary command measures a router's canary. */
+export interface CanaryMetrics {
+    /**
+     * The canary's metric target, found by the tags the router's controller puts on what it
+     * creates; a string when it cannot be found (nothing, or more than one, matches).
+     */
+    find(service: string, location: CanaryLocation, lookup: ResourceLookup): Promise<MetricTarget | string>;
+}
+
+export interface RouterPlugin<Kind extends string = string> {
+    /** The `router` config value that selects this router. */
+    readonly kind: Kind;
+    /**
+     * How the router carries the weight: `requests`, a routing resource weighs each request;
+     * `pods`, the weight is the canary's share of the pods (so the pod total must express it).
+     */
+    readonly splits: "requests" | "pods";
+    /** Whether Flagger can drive it (automated mode), with which provider, or why not. */
+    readonly flagger: { readonly provider: FlaggerProvider; readonly metricsByTargetGroup: boolean } | Unsupported;
+    /** Labels the app namespace needs (sidecar injection, readiness gates); `meshName` is the cluster name. */
+    namespaceLabels(meshName: string): Record<string, string>;
+    /** Names of the objects the router adds per service in the app namespace. */
+    objectNames(service: string): string[];
+    /** The offline plan's description of the router's own resource types, by type token. */
+    readonly describers: Readonly<Record<string, Describer>>;
+    /** The policy pack's readers of the router's routing resources, by type token. */
+    readonly splitReaders: Readonly<Record<string, SplitReader>>;
+    /** The canary command's view of the router. */
+    readonly command: {
+        readonly metrics: CanaryMetrics | Unsupported;
+        /** Where `--load` sends requests: the name callers use, through the router. */
+        loadUrl(service: CommandService, location: CanaryLocation): string;
+        /** Why the four-stage promotion is refused, when it is. */
+        readonly promote?: Unsupported;
+    };
+    /** Declares the router (its controllers and shared resources) for the stack. */
+    create(env: RouterEnvironment, opts?: pulumi.ComponentResourceOptions): TrafficRouter;
+}
+
+export function isUnsupported<T extends object>(value: T | Unsupported): value is Unsupported {
+    return "unsupported" in value;
+}
+
+/** The one resource found, or why there is not exactly one. */
+export function single(found: readonly TaggedResource[], what: string): TaggedResource | string {
+    if (found.length === 0) {
+        return `found no ${what}: has the controller reconciled the route yet? (check with \`kubectl get targetgroupbindings,httproutes -A\`)`;
+    }
+    if (found.length > 1) {
+        return `found ${found.length} ${what}s, expected one: ${found.map((resource) => resource.arn).join(", ")}`;
+    }
+    return found[0];
+}
+
+/** The in-cluster URL of a service's shared Service (`<service>-clusterip-service`), where routers keep it. */
+export function clusterServiceUrl(serviceName: string, service: CommandService, location: CanaryLocation): string {
+    return `http://${serviceName}.${location.namespace}.svc.cluster.local:${service.port}${service.healthPath}`;
+}

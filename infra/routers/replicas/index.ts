@@ -1,0 +1,34 @@
+/**
+ * The `replicas` router plug-in: one Service over both versions' pods, so the weight is the
+ * canary's share of the pods. Needs no controller; the split is only as fine as the pod count.
+ */
+import { sharedServiceName } from "../../names";
+import { clusterServiceUrl, RouterPlugin } from "../plugin";
+import { ReplicasRouter } from "./router";
+
+export const replicas: RouterPlugin<"replicas"> = {
+    kind: "replicas",
+    splits: "pods",
+    flagger: {
+        unsupported: "the replicas router has no weights to shift, only pod counts, and Flagger's kubernetes provider does blue/green only, not progressive weights",
+    },
+    namespaceLabels: () => ({}),
+    objectNames: () => [],
+    describers: {},
+    // No routing resource: the policy pack reads the split from the versions' Deployments.
+    splitReaders: {},
+    command: {
+        metrics: {
+            unsupported:
+                "the replicas router has no per-version metrics: one Service selects the pods of both versions, so nothing measures v2 alone; " +
+                "switch to alb or lattice, or step by hand with `npm run canary -- step`",
+        },
+        loadUrl: (service, location) => clusterServiceUrl(sharedServiceName(service.name), service, location),
+        promote: {
+            unsupported:
+                "the replicas router carries the weight in pod counts, so a promotion's return to the stable version would swap every pod at once; " +
+                "promote by hand: step the weight down the schedule (npm run canary -- step --to <lower>) after setting services.<service>.stable.image to the canary's, then remove the canary block",
+        },
+    },
+    create: (env) => new ReplicasRouter(env.k8sProvider),
+};
