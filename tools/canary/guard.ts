@@ -4,8 +4,8 @@
  * it and its commit has not reached main yet, or was never pushed), deploying would jump or undo
  * the canary: the guard refuses and says which.
  */
+import { deployedWeight } from "./change";
 import type { CanaryState } from "./schedule";
-import { deployedWeight } from "./walk";
 
 /**
  * Why deploying `head` would move a canary that the change from `base` did not move; empty when it
