@@ -5,7 +5,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { CanaryDeps, main, parseArgs } from "../tools/canary";
+import { main } from "../tools/canary";
+import { parseArgs } from "../tools/canary/args";
+import type { CanaryDeps } from "../tools/canary/deps";
 import { changeKey } from "../tools/canary/expected";
 import type { Health } from "../tools/canary/gates";
 import { GitDriver } from "../tools/canary/git";

@@ -3,7 +3,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { defaultCrdDir, drift, generate, main } from "../tools/crdgen";
+import { main } from "../tools/crdgen";
+import { drift } from "../tools/crdgen/drift";
+import { defaultCrdDir, generate } from "../tools/crdgen/generate";
 import { checkSpec } from "../infra/crds/validate";
 
 const registered: pulumi.runtime.MockResourceArgs[] = [];

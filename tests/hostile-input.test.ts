@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main as canaryMain, CanaryDeps } from "../tools/canary";
+import { main as canaryMain } from "../tools/canary";
+import type { CanaryDeps } from "../tools/canary/deps";
 import { main as planMain } from "../tools/plan";
 import { stackFileDriver } from "../tools/canary/stack";
 

@@ -7,264 +7,18 @@
  * rolls back by itself when they are bad. `--dry-run` and `status --offline` need no CLI and no
  * cloud: they read `Pulumi.<stack>.yaml`.
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { ConfigError } from "../stacks/checks";
-import { IMAGES } from "../infra/versions";
-import { splitArgs, UsageError } from "./args";
+import { UsageError } from "./args";
+import { CanaryArgs, CHANGING, COMMANDS, parseArgs, USAGE } from "./canary/args";
+import type { ChangeDeps } from "./canary/change";
 import { dryRunSingle, dryRunWalk, renderStatus, runSingle, SingleCommand } from "./canary/commands";
-import { offlineExpectedChanges, ExpectedChanges } from "./canary/expected";
-import { DEFAULT_GATES } from "./canary/gates";
-import { GitDriver, realGit } from "./canary/git";
-import { guardProblems } from "./canary/guard";
-import { LEASE_TAG } from "./canary/lease";
-import { cloudWatchClient, CloudWatchMetricSource, MetricSource, MetricTarget, ResourceLookup, taggingLookup } from "./canary/metrics";
-import { CanaryError, parseDuration, stateFromConfig } from "./canary/schedule";
-import { automationStack, findOnPath, PULUMI_MISSING, stackFileDriver, StackDriver } from "./canary/stack";
-import { ChangeDeps, Clock, errorText, EXIT, Io, LoadGenerator, runWalk } from "./canary/walk";
-import { listStacks, StackArgumentError, readStackFile, REPO_ROOT, stackFilePath, StackFileError } from "./stackfile";
-
-export const COMMANDS = ["status", "step", "promote", "rollback", "run", "guard"] as const;
-export type Command = (typeof COMMANDS)[number];
-
-/** The bake at each weight when `--bake` is not given. */
-export const DEFAULT_BAKE_MS = 10 * 60_000;
-
-export const USAGE = [
-    "usage: npm run canary -- <command> --stack <name> [--service <name>] [options]",
-    "",
-    "  status     the current split per service, from the stack outputs (--offline: from the offline plan)",
-    "  step       move to the next weight of the schedule (or --to N): preview, pulumi up, commit",
-    "  promote    in four ups, none routing to rolling pods: all requests to the canary; the stable",
-    "             version takes its image; all requests back to it; the canary goes (resumable)",
-    "  rollback   the canary's weight to 0",
-    "  run        walk the schedule: at each weight preview, pulumi up, commit, bake, and gate on the",
-    "             canary's failures (5xx, connection errors, the ALB's own 5xx) and p99 from CloudWatch",
-    "  guard      (CI) refuse a deploy that would change a canary weight its commit did not change",
-    "",
-    "  --stack <name>          the stack (required)",
-    "  --service <name>        the service (default: the only one)",
-    "  --to <N>                step: the weight to set; more than one step up needs --force",
-    "  --force                 step: skip steps of the schedule (and their gates)",
-    "  --dry-run               step, promote, rollback, run: print the changes; no Pulumi CLI, no cloud",
-    "  --yes                   step, promote, rollback, run: change the stack without asking (needed without a terminal)",
-    "  --push                  step, promote, rollback, run: git push each step's commit",
-    "  --offline               status: from the offline plan of Pulumi.<stack>.yaml",
-    "  --bake <duration>       run: time at each weight before the gate (default 10m)",
-    "  --max-5xx-rate <r>      run: highest share of failed requests, 0..1 (default 0.01)",
-    "  --max-p99-ms <ms>       run: highest p99 latency in milliseconds (default 1000)",
-    "  --min-requests <n>      run: fewest requests a bake must see to judge (default 100); fewer holds the walk",
-    "  --load                  run: send requests to the service during each bake (the load tester image)",
-    "  --promote               run: promote after the last step",
-    "  --since <rev>           guard: the commit the deployed stack was built from",
-    "  --help                  print this help",
-    "",
-    "Exit codes: 0 done, 1 refused, rolled back or bad config, 2 bad usage or no Pulumi CLI, 3 unreadable",
-    "stack file, 4 held (too few requests to judge), 130 interrupted (rolled back to the last weight that passed).",
-].join("\n");
-
-export { UsageError };
-
-export interface CanaryArgs {
-    readonly command: Command | undefined;
-    readonly stack: string | undefined;
-    readonly service: string | undefined;
-    readonly to: number | undefined;
-    readonly force: boolean;
-    readonly dryRun: boolean;
-    readonly yes: boolean;
-    readonly push: boolean;
-    readonly offline: boolean;
-    readonly bakeMs: number;
-    readonly max5xxRate: number;
-    readonly maxP99Ms: number;
-    readonly minRequests: number;
-    readonly load: boolean;
-    readonly promote: boolean;
-    readonly since: string | undefined;
-    readonly help: boolean;
-}
-
-const CHANGING: readonly Command[] = ["step", "promote", "rollback", "run"];
-
-/** Flags beyond --stack/--service/--help, and the commands they apply to. */
-const FLAG_COMMANDS: Readonly<Record<string, readonly Command[]>> = {
-    "--to": ["step"],
-    "--force": ["step"],
-    "--dry-run": CHANGING,
-    "--yes": CHANGING,
-    "--push": CHANGING,
-    "--offline": ["status"],
-    "--bake": ["run"],
-    "--max-5xx-rate": ["run"],
-    "--max-p99-ms": ["run"],
-    "--min-requests": ["run"],
-    "--load": ["run"],
-    "--promote": ["run"],
-    "--since": ["guard"],
-};
-
-const BOOLEAN_FLAGS = new Set(["--force", "--dry-run", "--yes", "--push", "--offline", "--load", "--promote", "--help", "-h"]);
-
-function number(flag: string, text: string, check: (value: number) => boolean, expected: string): number {
-    const value = Number(text);
-    if (text.trim() === "" || !Number.isFinite(value) || !check(value)) {
-        throw new UsageError(`${flag} ${text}: expected ${expected}`);
-    }
-    return value;
-}
-
-export function parseArgs(argv: readonly string[]): CanaryArgs {
-    const split = splitArgs(argv, {
-        values: ["--stack", "--service", ...Object.keys(FLAG_COMMANDS).filter((flag) => !BOOLEAN_FLAGS.has(flag))],
-        booleans: [...BOOLEAN_FLAGS],
-    });
-    if (split.positionals.length > 1) {
-        throw new UsageError(`unexpected argument ${JSON.stringify(split.positionals[1])}`);
-    }
-    const [first] = split.positionals;
-    if (first !== undefined && !(COMMANDS as readonly string[]).includes(first)) {
-        throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: ${COMMANDS.join(", ")}`);
-    }
-    const command = first as Command | undefined;
-    const flags = new Set<string>([...split.values.keys(), ...split.booleans]);
-    const values = new Map([...split.values].map(([flag, given]) => [flag, given[0]]));
-    if (command !== undefined) {
-        for (const flag of flags) {
-            const allowed = FLAG_COMMANDS[flag];
-            if (allowed !== undefined && !allowed.includes(command)) {
-                throw new UsageError(`${flag} applies to ${allowed.join(", ")}, not ${command}`);
-            }
-        }
-    }
-    const text = (flag: string): string | undefined => values.get(flag);
-    let bakeMs = DEFAULT_BAKE_MS;
-    if (text("--bake") !== undefined) {
-        try {
-            bakeMs = parseDuration(text("--bake") as string);
-        } catch (error) {
-            throw new UsageError(`--bake: ${errorText(error)}`);
-        }
-        if (bakeMs < 60_000 || bakeMs > 24 * 3_600_000) {
-            throw new UsageError(`--bake ${text("--bake") as string}: expected 1m..24h (CloudWatch reports each minute)`);
-        }
-    }
-    const since = text("--since");
-    if (since !== undefined && !/^[0-9a-f]{7,40}$/i.test(since) && !/^[A-Za-z0-9._/-]{1,200}$/.test(since)) {
-        throw new UsageError(`--since ${since}: expected a commit SHA or a ref`);
-    }
-    return {
-        command,
-        stack: text("--stack"),
-        service: text("--service"),
-        to: text("--to") === undefined ? undefined : number("--to", text("--to") as string, (value) => Number.isInteger(value) && value >= 0 && value <= 100, "an integer weight 0..100"),
-        force: flags.has("--force"),
-        dryRun: flags.has("--dry-run"),
-        yes: flags.has("--yes"),
-        push: flags.has("--push"),
-        offline: flags.has("--offline"),
-        bakeMs,
-        max5xxRate:
-            text("--max-5xx-rate") === undefined
-                ? DEFAULT_GATES.max5xxRate
-                : number("--max-5xx-rate", text("--max-5xx-rate") as string, (value) => value >= 0 && value <= 1, "a fraction 0..1, e.g. 0.01 for 1%"),
-        maxP99Ms:
-            text("--max-p99-ms") === undefined
-                ? DEFAULT_GATES.maxP99Ms
-                : number("--max-p99-ms", text("--max-p99-ms") as string, (value) => value > 0 && value <= 600_000, "a number of milliseconds 1..600000"),
-        minRequests:
-            text("--min-requests") === undefined
-                ? DEFAULT_GATES.minRequests
-                : number("--min-requests", text("--min-requests") as string, (value) => Number.isInteger(value) && value >= 1 && value <= 10_000_000, "an integer 1..10000000"),
-        load: flags.has("--load"),
-        promote: flags.has("--promote"),
-        since,
-        help: flags.has("--help") || flags.has("-h"),
-    };
-}
-
-/** Everything the command touches outside itself; tests replace each part. */
-export interface CanaryDeps {
-    readonly io: Io;
-    readonly clock: Clock;
-    /** Where the `pulumi` executable is, or undefined when it is not on the PATH. */
-    readonly findPulumi: () => string | undefined;
-    /** The stack through the Automation API. */
-    readonly openStack: (stack: string) => Promise<StackDriver>;
-    /** The stack's `Pulumi.<stack>.yaml`, for dry runs. */
-    readonly stackFile: (stack: string) => StackDriver;
-    readonly git: GitDriver;
-    readonly expected: ExpectedChanges;
-    readonly lookup: (region: string | undefined) => Promise<ResourceLookup>;
-    readonly metricSource: (targets: Readonly<Record<string, MetricTarget>>, region: string | undefined) => Promise<MetricSource>;
-    readonly load: LoadGenerator;
-    /** The outputs of the offline plan, for `status --offline`. */
-    readonly offlineOutputs: (stack: string) => Promise<Record<string, unknown>>;
-    /** Asks a yes/no question on the terminal; undefined when there is none. */
-    readonly confirm: ((question: string) => Promise<boolean>) | undefined;
-    /** Aborts on Ctrl-C. */
-    readonly abort: AbortSignal;
-    /** Who takes the stack's lease. */
-    readonly holder: string;
-    /** How often `run` prints its progress during a bake. */
-    readonly progressEveryMs?: number;
-}
-
-/** `--load` for real: the load tester image in a pod of the app namespace, through kubectl (no shell). */
-const kubectlLoad: LoadGenerator = async (target, durationMs, signal, outputs) => {
-    const { execFile } = await import("node:child_process");
-    const kubeconfig = outputs.kubeconfig;
-    if (typeof kubeconfig !== "string") {
-        throw new CanaryError("--load needs the stack's kubeconfig output");
-    }
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-canary-load-"));
-    const file = path.join(dir, "kubeconfig.json");
-    fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
-    const pod = `canary-load-${Date.now().toString(36)}`;
-    const seconds = Math.max(1, Math.floor(durationMs / 1000));
-    try {
-        await new Promise<void>((resolve) => {
-            const child = execFile(
-                "kubectl",
-                ["--kubeconfig", file, "-n", target.namespace, "run", pod, `--image=${IMAGES.loadTester}`, "--restart=Never", "--rm", "-i", "--quiet", "--command", "--", "hey", "-z", `${seconds}s`, "-q", "10", "-c", "2", target.url],
-                () => resolve(),
-            );
-            signal.addEventListener("abort", () => child.kill("SIGTERM"), { once: true });
-        });
-    } finally {
-        await new Promise<void>((resolve) => execFile("kubectl", ["--kubeconfig", file, "-n", target.namespace, "delete", "pod", pod, "--ignore-not-found", "--now"], () => resolve()));
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
-};
-
-export const realDeps = (io: Io, abort: AbortSignal, confirm: CanaryDeps["confirm"]): CanaryDeps => ({
-    io,
-    clock: {
-        now: () => Date.now(),
-        sleep: (ms, signal) =>
-            new Promise((resolve) => {
-                const timer = setTimeout(resolve, ms);
-                signal?.addEventListener("abort", () => {
-                    clearTimeout(timer);
-                    resolve();
-                }, { once: true });
-            }),
-    },
-    findPulumi: () => findOnPath("pulumi"),
-    openStack: (stack) => automationStack(stack, REPO_ROOT),
-    stackFile: (stack) => stackFileDriver(stack),
-    git: realGit(REPO_ROOT),
-    expected: offlineExpectedChanges,
-    lookup: taggingLookup,
-    metricSource: async (targets, region) => new CloudWatchMetricSource(await cloudWatchClient(region), targets),
-    load: kubectlLoad,
-    // Loaded only for `status --offline`: the program and the SDKs cost a second and 130 MB.
-    offlineOutputs: async (stack) => (await (await import("./offline")).planOffline(stack, readStackFile(stack).config)).outputs,
-    confirm,
-    abort,
-    holder: `${os.userInfo().username}@${os.hostname()} pid ${process.pid}`,
-});
+import { CanaryDeps, realDeps } from "./canary/deps";
+import { runGuard } from "./canary/guard";
+import { errorText, EXIT, Io } from "./canary/io";
+import { CanaryError } from "./canary/schedule";
+import { PULUMI_MISSING } from "./canary/stack";
+import { runWalk } from "./canary/walk";
+import { listStacks, StackArgumentError, stackFilePath, StackFileError } from "./stackfile";
 
 /** Runs the command; returns the exit code (0 done, 1 refused or rolled back, 2 usage or no CLI). */
 export async function main(argv: readonly string[], deps: CanaryDeps): Promise<number> {
@@ -342,7 +96,7 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
             case "run":
                 return args.dryRun ? await dryRunWalk(deps.stackFile(stack), stack, walkOptions, io) : await runWalk({ ...(await changeDeps()), abort: deps.abort, lookup: deps.lookup, metricSource: deps.metricSource, load: deps.load }, walkOptions);
             case "guard":
-                return await guard(stack, args.since, deps);
+                return await runGuard(stack, args.since, deps);
         }
     } catch (error) {
         if (error instanceof CanaryError) {
@@ -365,34 +119,6 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
         io.err(`${args.command} failed: ${errorText(error)}`);
         return EXIT.refused;
     }
-}
-
-/** `guard`: the committed stack file against what the stack runs, and against the file at `since`. */
-async function guard(stack: string, since: string | undefined, deps: CanaryDeps): Promise<number> {
-    const head = stateFromConfig(readStackFile(stack).config, stack);
-    let base;
-    if (since !== undefined) {
-        const text = await deps.git.show(since, stackFilePath(stack));
-        if (text !== undefined) {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-canary-guard-"));
-            try {
-                fs.writeFileSync(path.join(dir, path.basename(stackFilePath(stack))), text);
-                base = stateFromConfig(readStackFile(stack, [], dir).config, stack);
-            } catch {
-                // The file at `since` did not parse: this change fixes it, nothing to compare.
-            } finally {
-                fs.rmSync(dir, { recursive: true, force: true });
-            }
-        }
-    }
-    const driver = await deps.openStack(stack);
-    const problems = guardProblems(stack, head, base, await driver.outputs(), await driver.getTag(LEASE_TAG));
-    if (problems.length > 0) {
-        deps.io.err([`refusing to deploy stack ${stack}:`, ...problems.map((problem) => `  ${problem}`)].join("\n"));
-        return EXIT.refused;
-    }
-    deps.io.out(`stack ${stack}: no canary weight would change that this commit did not change`);
-    return EXIT.done;
 }
 
 if (require.main === module) {

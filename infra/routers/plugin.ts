@@ -73,6 +73,8 @@ export interface Unsupported {
 
 /** How the canary command measures a router's canary. */
 export interface CanaryMetrics {
+    /** Failures counted besides the canary's own 5xx and connection errors, for the walk's description. */
+    readonly alsoCounts?: string;
     /**
      * The canary's metric target, found by the tags the router's controller puts on what it
      * creates; a string when it cannot be found (nothing, or more than one, matches).
@@ -103,8 +105,8 @@ export interface RouterPlugin<Kind extends string = string> {
         readonly metrics: CanaryMetrics | Unsupported;
         /** Where `--load` sends requests: the name callers use, through the router. */
         loadUrl(service: CommandService, location: CanaryLocation): string;
-        /** Why the four-stage promotion is refused, when it is. */
-        readonly promote?: Unsupported;
+        /** Why the four-stage promotion of `service` is refused, when it is. */
+        promoteRefusal?(service: string): string;
     };
     /** Declares the router (its controllers and shared resources) for the stack. */
     create(env: RouterEnvironment, opts?: pulumi.ComponentResourceOptions): TrafficRouter;

@@ -6,6 +6,7 @@ import { RUNTIMES, RuntimeId } from "./runtimes";
 import { linearFit, Summary } from "./stats";
 
 import { renderWalks, WalkFigure } from "./walk";
+import { isRouterKind, routerPlugin } from "../../infra/routers/registry";
 
 export const REPORT_SCHEMA = "eks-canary-bench/1";
 
@@ -142,7 +143,8 @@ export function evaluateTargets(measurements: readonly Measurement[], configured
         targets.push({ name: "resource count linear in services", met: undefined, detail: "not measured (a row failed)" });
     }
     const blast = measurements.filter((measurement) => measurement.group === "blast");
-    const expected = (router: string): number => (router === "replicas" ? 2 : 1);
+    // A pod-count router changes both Deployments at a step; the others their one routing resource.
+    const expected = (router: string): number => (isRouterKind(router) && routerPlugin(router).splits === "pods" ? 2 : 1);
     const routers = blast.map((measurement) => measurement.id.slice("blast:".length));
     const failed = blast.some((measurement) => measurement.blastRadius === undefined);
     targets.push({

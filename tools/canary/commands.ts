@@ -1,13 +1,16 @@
 /**
  * The canary commands that make one change (`step`, `promote`, `rollback`), their dry runs, the
- * walk's dry run, and `status`. Changes go through walk.ts's applyChange: lease, preview, targeted
- * up, commit.
+ * walk's dry run, and `status`. Changes go through change.ts's applyChange (preview, targeted up,
+ * commit) under the stack's lease.
  */
 import { renderCanary } from "../split";
+import { applyChange, ChangeDeps, deployedWeight, promote, readState, resumeFromDeployed } from "./change";
+import { describeWalk, printPlan, WalkOptions } from "./describe";
+import { EXIT, Io } from "./io";
+import { withLease } from "./lease";
 import { metricsUnavailable } from "./metrics";
 import { CanaryError, CanaryState, pickManualService, pickService, planPromote, planRollback, planStep, promoteChange, promoteStage, ReleaseChange, requireCanary } from "./schedule";
 import type { StackDriver } from "./stack";
-import { applyChange, ChangeDeps, deployedWeight, describeWalk, EXIT, Io, printPlan, promote, readState, resumeFromDeployed, withLease, WalkOptions } from "./walk";
 
 export const DRY_RUN_NOTE = "dry run: nothing is changed; no Pulumi CLI, no cloud access.";
 

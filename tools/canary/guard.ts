@@ -4,8 +4,15 @@
  * it and its commit has not reached main yet, or was never pushed), deploying would jump or undo
  * the canary: the guard refuses and says which.
  */
-import type { CanaryState } from "./schedule";
-import { deployedWeight } from "./walk";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { readStackFile, stackFilePath } from "../stackfile";
+import { deployedWeight } from "./change";
+import type { CanaryDeps } from "./deps";
+import { EXIT } from "./io";
+import { LEASE_TAG } from "./lease";
+import { CanaryState, stateFromConfig } from "./schedule";
 
 /**
  * Why deploying `head` would move a canary that the change from `base` did not move; empty when it
@@ -35,4 +42,32 @@ export function guardProblems(stack: string, head: CanaryState, base: CanaryStat
         }
     }
     return problems;
+}
+
+/** `guard`: the committed stack file against what the stack runs, and against the file at `since`. */
+export async function runGuard(stack: string, since: string | undefined, deps: Pick<CanaryDeps, "git" | "openStack" | "io">): Promise<number> {
+    const head = stateFromConfig(readStackFile(stack).config, stack);
+    let base;
+    if (since !== undefined) {
+        const text = await deps.git.show(since, stackFilePath(stack));
+        if (text !== undefined) {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-canary-guard-"));
+            try {
+                fs.writeFileSync(path.join(dir, path.basename(stackFilePath(stack))), text);
+                base = stateFromConfig(readStackFile(stack, [], dir).config, stack);
+            } catch {
+                // The file at `since` did not parse: this change fixes it, nothing to compare.
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        }
+    }
+    const driver = await deps.openStack(stack);
+    const problems = guardProblems(stack, head, base, await driver.outputs(), await driver.getTag(LEASE_TAG));
+    if (problems.length > 0) {
+        deps.io.err([`refusing to deploy stack ${stack}:`, ...problems.map((problem) => `  ${problem}`)].join("\n"));
+        return EXIT.refused;
+    }
+    deps.io.out(`stack ${stack}: no canary weight would change that this commit did not change`);
+    return EXIT.done;
 }

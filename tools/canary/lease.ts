@@ -3,6 +3,8 @@
  * walk ends. Pulumi's own lock lasts one `pulumi up`; between two steps another walk (or a person)
  * could step the same canary. A second walk is refused, naming the holder.
  */
+import type { ChangeDeps } from "./change";
+import { errorText } from "./io";
 import { CanaryError } from "./schedule";
 import type { StackDriver } from "./stack";
 
@@ -40,5 +42,25 @@ export async function takeLease(driver: StackDriver, holder: string, now: Date):
 export async function releaseLease(driver: StackDriver, lease: Lease): Promise<void> {
     if ((await driver.getTag(LEASE_TAG)) === JSON.stringify(lease)) {
         await driver.removeTag(LEASE_TAG);
+    }
+}
+
+/**
+ * Runs `body` with the stack's lease, after checking the stack file has no uncommitted change
+ * (each step's commit must hold that step alone).
+ */
+export async function withLease<T>(deps: ChangeDeps, body: (lease: Lease) => Promise<T>): Promise<T> {
+    if (!(await deps.git.isClean(deps.stackFile))) {
+        throw new CanaryError(`${deps.stackFile} has uncommitted changes: commit or stash them first, so that each step's commit holds that step alone`);
+    }
+    const lease = await takeLease(deps.driver, deps.holder, new Date(deps.clock.now()));
+    try {
+        return await body(lease);
+    } finally {
+        try {
+            await releaseLease(deps.driver, lease);
+        } catch (error) {
+            deps.io.err(`WARNING: could not release the stack's lease (${errorText(error)}); remove it with \`pulumi stack tag rm ${LEASE_TAG}\``);
+        }
     }
 }

@@ -14,8 +14,10 @@
  * - `appmesh`, `replicas`: nothing measures v2 alone in CloudWatch; `run` refuses them.
  */
 import type { GetMetricDataCommandInput, GetMetricDataCommandOutput, MetricDataResult } from "@aws-sdk/client-cloudwatch";
-import { canaryIngressName } from "../../infra/routers/alb/router";
-import { versionObjectName } from "../../infra/workload";
+import { albDimension, albTarget } from "../../infra/routers/alb";
+import { latticeTarget } from "../../infra/routers/lattice";
+import { CanaryLocation, isUnsupported, MetricQuerySpec, MetricTarget, ResourceLookup, TaggedResource } from "../../infra/routers/plugin";
+import { RouterKind, routerPlugin } from "../../infra/routers/registry";
 import { Health } from "./gates";
 import { CanaryError } from "./schedule";
 
@@ -31,98 +33,13 @@ export interface MetricSource {
     canaryHealth(service: string, window: MetricWindow): Promise<Health>;
 }
 
-type Dimension = { readonly Name: string; readonly Value: string };
-
-/** One CloudWatch metric a gate reads. */
-export interface MetricQuerySpec {
-    readonly id: "requests" | "target5xx" | "connectionErrors" | "p99" | "lbRequests" | "elb5xx";
-    readonly namespace: string;
-    readonly metric: string;
-    readonly dimensions: readonly Dimension[];
-    readonly stat: "Sum" | "p99";
-}
-
-/** The CloudWatch metrics of one service's canary. */
-export interface MetricTarget {
-    readonly router: string;
-    readonly queries: readonly MetricQuerySpec[];
-    /** Milliseconds per unit of the latency metric. */
-    readonly latencyToMs: number;
-}
-
-const UNSUPPORTED: Readonly<Record<string, string>> = {
-    appmesh:
-        "the appmesh router has no CloudWatch metrics the command can read: Envoy's metrics reach CloudWatch only when exported " +
-        "(CloudWatch agent or EMF), which this stack does not set up (and AWS discontinued App Mesh on 2026-09-30); switch to alb or lattice",
-    replicas:
-        "the replicas router has no per-version metrics: one Service selects the pods of both versions, so nothing measures v2 alone; " +
-        "switch to alb or lattice, or step by hand with `npm run canary -- step`",
-};
-
-const MEASURED_ROUTERS = ["alb", "lattice"];
+export type { MetricQuerySpec, MetricTarget, TaggedResource, ResourceLookup, CanaryLocation };
+export { albDimension, albTarget, latticeTarget };
 
 /** Why `run` cannot gate this router on metrics, or undefined when it can. */
-export function metricsUnavailable(router: string): string | undefined {
-    return MEASURED_ROUTERS.includes(router) ? undefined : (UNSUPPORTED[router] ?? `the ${router} router has no CloudWatch metrics the command knows`);
-}
-
-/** The ALB gates of a canary target group behind a load balancer (dimension values: ARN suffixes). */
-export function albTarget(targetGroup: string, loadBalancer: string): MetricTarget {
-    const pair = [
-        { Name: "TargetGroup", Value: targetGroup },
-        { Name: "LoadBalancer", Value: loadBalancer },
-    ];
-    const lb = [{ Name: "LoadBalancer", Value: loadBalancer }];
-    const namespace = "AWS/ApplicationELB";
-    return {
-        router: "alb",
-        latencyToMs: 1000,
-        queries: [
-            { id: "requests", namespace, metric: "RequestCount", dimensions: pair, stat: "Sum" },
-            { id: "target5xx", namespace, metric: "HTTPCode_Target_5XX_Count", dimensions: pair, stat: "Sum" },
-            { id: "connectionErrors", namespace, metric: "TargetConnectionErrorCount", dimensions: pair, stat: "Sum" },
-            { id: "p99", namespace, metric: "TargetResponseTime", dimensions: pair, stat: "p99" },
-            { id: "lbRequests", namespace, metric: "RequestCount", dimensions: lb, stat: "Sum" },
-            { id: "elb5xx", namespace, metric: "HTTPCode_ELB_5XX_Count", dimensions: lb, stat: "Sum" },
-        ],
-    };
-}
-
-/** The VPC Lattice gates of a canary target group (`tg-...`). */
-export function latticeTarget(targetGroupId: string): MetricTarget {
-    const dimensions = [{ Name: "TargetGroup", Value: targetGroupId }];
-    const namespace = "AWS/VpcLattice";
-    return {
-        router: "lattice",
-        latencyToMs: 1,
-        queries: [
-            { id: "requests", namespace, metric: "TotalRequestCount", dimensions, stat: "Sum" },
-            { id: "target5xx", namespace, metric: "HTTPCode_5XX_Count", dimensions, stat: "Sum" },
-            { id: "connectionErrors", namespace, metric: "ConnectionErrorCount", dimensions, stat: "Sum" },
-            { id: "p99", namespace, metric: "RequestTime", dimensions, stat: "p99" },
-        ],
-    };
-}
-
-/** `arn:...:targetgroup/<name>/<id>` → `targetgroup/<name>/<id>`; `arn:...:loadbalancer/app/<name>/<id>` → `app/<name>/<id>`. */
-export function albDimension(arn: string): string {
-    const resource = arn.slice(arn.lastIndexOf(":") + 1);
-    return resource.startsWith("loadbalancer/") ? resource.slice("loadbalancer/".length) : resource;
-}
-
-/** A tagged AWS resource, as the Resource Groups Tagging API lists it. */
-export interface TaggedResource {
-    readonly arn: string;
-    readonly tags: Readonly<Record<string, string>>;
-}
-
-/** Resources of the given types carrying every one of `tags`. */
-export type ResourceLookup = (resourceTypes: readonly string[], tags: Readonly<Record<string, string>>) => Promise<TaggedResource[]>;
-
-/** Where the canary runs, from the stack outputs. */
-export interface CanaryLocation {
-    readonly clusterName: string;
-    readonly namespace: string;
+export function metricsUnavailable(router: RouterKind): string | undefined {
+    const metrics = routerPlugin(router).command.metrics;
+    return isUnsupported(metrics) ? metrics.unsupported : undefined;
 }
 
 export function locationFromOutputs(outputs: Readonly<Record<string, unknown>>): CanaryLocation {
@@ -134,51 +51,17 @@ export function locationFromOutputs(outputs: Readonly<Record<string, unknown>>):
     return { clusterName, namespace };
 }
 
-function only(found: readonly TaggedResource[], what: string): TaggedResource {
-    if (found.length === 0) {
-        throw new CanaryError(`found no ${what}: has the controller reconciled the route yet? (check with \`kubectl get targetgroupbindings,httproutes -A\`)`);
+/** The canary's metric target, found by the tags the router's controller puts on what it creates. */
+export async function findCanaryTarget(router: RouterKind, service: string, location: CanaryLocation, lookup: ResourceLookup): Promise<MetricTarget> {
+    const metrics = routerPlugin(router).command.metrics;
+    if (isUnsupported(metrics)) {
+        throw new CanaryError(metrics.unsupported);
     }
-    if (found.length > 1) {
-        throw new CanaryError(`found ${found.length} ${what}s, expected one: ${found.map((resource) => resource.arn).join(", ")}`);
+    const target = await metrics.find(service, location, lookup);
+    if (typeof target === "string") {
+        throw new CanaryError(target);
     }
-    return found[0];
-}
-
-/**
- * The canary's metric target, found by the tags the controllers put on what they create:
- * - the AWS Load Balancer Controller tags its target groups and load balancers with
- *   `elbv2.k8s.aws/cluster`, `ingress.k8s.aws/stack` (`<namespace>/<ingress>`) and
- *   `ingress.k8s.aws/resource` (`LoadBalancer`, or `<namespace>/<ingress>-<service>:<port>`);
- * - the AWS Gateway API Controller tags a route's target groups with
- *   `application-networking.k8s.aws/ServiceName`, `ServiceNamespace`, `RouteName` and `RouteNamespace`.
- */
-export async function findCanaryTarget(router: string, service: string, location: CanaryLocation, lookup: ResourceLookup): Promise<MetricTarget> {
-    const unavailable = metricsUnavailable(router);
-    if (unavailable !== undefined) {
-        throw new CanaryError(unavailable);
-    }
-    const canaryService = versionObjectName(service, "v2");
-    const { clusterName, namespace } = location;
-    if (router === "alb") {
-        const ingress = canaryIngressName(service);
-        const stackTags = { "elbv2.k8s.aws/cluster": clusterName, "ingress.k8s.aws/stack": `${namespace}/${ingress}` };
-        const groups = (await lookup(["elasticloadbalancing:targetgroup"], stackTags)).filter((resource) =>
-            (resource.tags["ingress.k8s.aws/resource"] ?? "").startsWith(`${namespace}/${ingress}-${canaryService}:`),
-        );
-        const group = only(groups, `target group of ${namespace}/${canaryService} behind Ingress ${namespace}/${ingress}`);
-        const balancer = only(await lookup(["elasticloadbalancing:loadbalancer"], { ...stackTags, "ingress.k8s.aws/resource": "LoadBalancer" }), `load balancer of Ingress ${namespace}/${ingress}`);
-        return albTarget(albDimension(group.arn), albDimension(balancer.arn));
-    }
-    const prefix = "application-networking.k8s.aws";
-    const groups = await lookup(["vpc-lattice:targetgroup"], {
-        [`${prefix}/ClusterName`]: clusterName,
-        [`${prefix}/ServiceName`]: canaryService,
-        [`${prefix}/ServiceNamespace`]: namespace,
-        [`${prefix}/RouteName`]: service,
-        [`${prefix}/RouteNamespace`]: namespace,
-    });
-    const group = only(groups, `VPC Lattice target group of ${namespace}/${canaryService} in HTTPRoute ${namespace}/${service}`);
-    return latticeTarget(group.arn.slice(group.arn.lastIndexOf("/") + 1));
+    return target;
 }
 
 export function describeTarget(target: MetricTarget): string {

@@ -4,6 +4,7 @@
  * commands). No Pulumi, no AWS, no I/O: the orchestrator applies what these return.
  */
 import { replicaSplitProblem } from "../../infra/canary/weights";
+import { RouterKind, routerPlugin } from "../../infra/routers/registry";
 import { parseStackConfig, PROJECT, StackConfig } from "../../stacks/config";
 
 /** The schedule walked when the stack sets no `canary.steps`. */
@@ -24,7 +25,7 @@ export interface ServiceState {
 
 /** What the command reads from a stack's config before it changes anything. */
 export interface CanaryState {
-    readonly router: string;
+    readonly router: RouterKind;
     /** The stack's `canary.steps`; empty when the stack sets none. */
     readonly stackSteps: readonly number[];
     readonly services: readonly ServiceState[];
@@ -155,7 +156,7 @@ export function checkWeight(state: CanaryState, service: ServiceState, weight: n
     if (state.stackSteps.length > 0 && !state.stackSteps.includes(weight)) {
         throw new CanaryError(`--to ${weight} is not a step of the schedule (eks-canary:canary.steps); allowed: ${state.stackSteps.join(", ")}`);
     }
-    if (state.router === "replicas") {
+    if (routerPlugin(state.router).splits === "pods") {
         const problem = replicaSplitProblem(weight, service.replicas);
         if (problem !== undefined) {
             throw new CanaryError(`--to ${weight}: ${problem}`);
@@ -249,11 +250,9 @@ export function promoteStage(service: ServiceState): PromoteStage | undefined {
 export function planPromote(state: CanaryState, serviceName: string | undefined): ReleaseChange | undefined {
     const service = pickManualService(state, serviceName, "promote");
     requireCanary(service, "promote");
-    if (state.router === "replicas") {
-        throw new CanaryError(
-            "the replicas router carries the weight in pod counts, so a promotion's return to the stable version would swap every pod at once; " +
-                `promote by hand: step the weight down the schedule (npm run canary -- step --to <lower>) after setting services.${service.name}.stable.image to the canary's, then remove the canary block`,
-        );
+    const refusal = routerPlugin(state.router).command.promoteRefusal?.(service.name);
+    if (refusal !== undefined) {
+        throw new CanaryError(refusal);
     }
     if (promoteStage(service) === "shift-to-canary" && !effectiveSteps(state).includes(100)) {
         throw new CanaryError(`a promotion first sends all requests to the canary, and 100 is not a step of the schedule (${effectiveSteps(state).join(", ")}); add it to eks-canary:canary.steps`);

@@ -71,6 +71,7 @@ export const alb: RouterPlugin<"alb"> = {
     splitReaders: { [RESOURCE_TYPES.ingress]: forwardActionSplits },
     command: {
         metrics: {
+            alsoCounts: "the ALB's own 5xx",
             /**
              * The AWS Load Balancer Controller tags its target groups and load balancers with
              * `elbv2.k8s.aws/cluster`, `ingress.k8s.aws/stack` (`<namespace>/<ingress>`) and

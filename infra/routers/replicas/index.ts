@@ -24,11 +24,9 @@ export const replicas: RouterPlugin<"replicas"> = {
                 "switch to alb or lattice, or step by hand with `npm run canary -- step`",
         },
         loadUrl: (service, location) => clusterServiceUrl(sharedServiceName(service.name), service, location),
-        promote: {
-            unsupported:
-                "the replicas router carries the weight in pod counts, so a promotion's return to the stable version would swap every pod at once; " +
-                "promote by hand: step the weight down the schedule (npm run canary -- step --to <lower>) after setting services.<service>.stable.image to the canary's, then remove the canary block",
-        },
+        promoteRefusal: (service) =>
+            "the replicas router carries the weight in pod counts, so a promotion's return to the stable version would swap every pod at once; " +
+            `promote by hand: step the weight down the schedule (npm run canary -- step --to <lower>) after setting services.${service}.stable.image to the canary's, then remove the canary block`,
     },
     create: (env) => new ReplicasRouter(env.k8sProvider),
 };

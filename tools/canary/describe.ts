@@ -1,0 +1,69 @@
+/**
+ * What a change or a walk will do, in words: printed before each change, as the whole of a dry
+ * run, and as the header of a real walk (which also checks the walk can be taken).
+ */
+import type { Gates } from "./gates";
+import type { Io } from "./io";
+import { CanaryError, CanaryState, checkWeight, describeChange, effectiveSteps, formatDuration, ReleaseChange, remainingSteps, ServiceState, weightChange } from "./schedule";
+import { isUnsupported } from "../../infra/routers/plugin";
+import { RouterKind, routerPlugin } from "../../infra/routers/registry";
+
+export interface WalkOptions {
+    readonly service: string | undefined;
+    readonly bakeMs: number;
+    readonly gates: Gates;
+    readonly promote: boolean;
+    /** Send requests to the service during each bake. */
+    readonly load: boolean;
+    /** How often the bake prints its progress (and looks at the metrics so far). */
+    readonly progressEveryMs: number;
+}
+
+function planLines(change: ReleaseChange): string[] {
+    return [...change.changes.map((item) => `  ${describeChange(item)}`), `  pulumi preview (nothing beyond this change), pulumi up --target <what it changes> --message ${JSON.stringify(change.message)}`];
+}
+
+export function printPlan(change: ReleaseChange, io: Io): void {
+    planLines(change).forEach((line) => io.out(line));
+}
+
+/** The steps a walk takes, for the dry run and the header of a real walk. */
+export function describeWalk(stack: string, state: CanaryState, service: ServiceState, from: number, options: WalkOptions): { lines: string[]; walk: number[] } {
+    const steps = effectiveSteps(state);
+    const walk = remainingSteps(from, steps);
+    if (walk.length === 0 && !options.promote) {
+        throw new CanaryError(
+            `${service.name} is already at ${from}%, the last step of the schedule (${steps.join(", ")}): promote it with \`npm run canary -- promote --stack ${stack} --service ${service.name}\``,
+        );
+    }
+    for (const weight of walk) {
+        checkWeight(state, service, weight);
+    }
+    const source = state.stackSteps.length > 0 ? "eks-canary:canary.steps" : "the default: the stack sets no canary.steps";
+    const lines = [`stack ${stack}, service ${service.name}, router ${state.router}, schedule ${steps.join(", ")} (${source}); now at ${from}%`];
+    if (from > 0) {
+        lines.push(`first: bake ${formatDuration(options.bakeMs)} at ${from}% and gate it (a walk takes no weight it has not seen pass for safe)`);
+    }
+    let current = from;
+    walk.forEach((to, index) => {
+        lines.push(`step ${index + 1}/${walk.length}: ${current}% -> ${to}%`);
+        lines.push(...planLines(weightChange(service.name, current, to, steps)));
+        lines.push(
+            `  bake ${formatDuration(options.bakeMs)}${options.load ? " sending requests to the service" : ""}, then gate: failures (5xx, connection errors${alsoCounts(state.router)}) <= ${(options.gates.max5xxRate * 100).toFixed(2)}%, p99 <= ${options.gates.maxP99Ms} ms; ` +
+                `fewer than ${options.gates.minRequests} requests holds the walk (exit 4); a failed gate or Ctrl-C rolls back to the last weight that passed`,
+        );
+        current = to;
+    });
+    lines.push(
+        options.promote
+            ? `then promote in four ups: all requests to the canary; the stable version takes ${service.canary?.image ?? "its image"}; all requests back to it; the canary goes`
+            : `then stop at ${current}% (promote with \`npm run canary -- promote --stack ${stack} --service ${service.name}\`, or pass --promote)`,
+    );
+    return { lines, walk };
+}
+
+/** What the router's gates count as failures besides the canary's own 5xx and connection errors. */
+function alsoCounts(router: RouterKind): string {
+    const metrics = routerPlugin(router).command.metrics;
+    return isUnsupported(metrics) || metrics.alsoCounts === undefined ? "" : `, ${metrics.alsoCounts}`;
+}

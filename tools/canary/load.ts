@@ -1,0 +1,50 @@
+/** `--load`: requests sent to the service during each bake, so a quiet service still gets judged. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { RouterKind, routerPlugin } from "../../infra/routers/registry";
+import { IMAGES } from "../../infra/versions";
+import { locationFromOutputs } from "./metrics";
+import { CanaryError, ServiceState } from "./schedule";
+
+/** Where `--load` sends requests: the service's routed name, so the router (and its metrics) sees them. */
+export interface LoadTarget {
+    readonly url: string;
+    readonly namespace: string;
+}
+
+/** Runs requests against `target` for `durationMs` (or until `signal` aborts); resolves when it stops. */
+export type LoadGenerator = (target: LoadTarget, durationMs: number, signal: AbortSignal, outputs: Readonly<Record<string, unknown>>) => Promise<void>;
+
+/** Where `--load` sends requests for a service: the name its callers use, through the router. */
+export function loadTarget(router: RouterKind, service: ServiceState, outputs: Readonly<Record<string, unknown>>): LoadTarget {
+    const location = locationFromOutputs(outputs);
+    return { url: routerPlugin(router).command.loadUrl(service, location), namespace: location.namespace };
+}
+
+/** `--load` for real: the load tester image in a pod of the app namespace, through kubectl (no shell). */
+export const kubectlLoad: LoadGenerator = async (target, durationMs, signal, outputs) => {
+    const { execFile } = await import("node:child_process");
+    const kubeconfig = outputs.kubeconfig;
+    if (typeof kubeconfig !== "string") {
+        throw new CanaryError("--load needs the stack's kubeconfig output");
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-canary-load-"));
+    const file = path.join(dir, "kubeconfig.json");
+    fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
+    const pod = `canary-load-${Date.now().toString(36)}`;
+    const seconds = Math.max(1, Math.floor(durationMs / 1000));
+    try {
+        await new Promise<void>((resolve) => {
+            const child = execFile(
+                "kubectl",
+                ["--kubeconfig", file, "-n", target.namespace, "run", pod, `--image=${IMAGES.loadTester}`, "--restart=Never", "--rm", "-i", "--quiet", "--command", "--", "hey", "-z", `${seconds}s`, "-q", "10", "-c", "2", target.url],
+                () => resolve(),
+            );
+            signal.addEventListener("abort", () => child.kill("SIGTERM"), { once: true });
+        });
+    } finally {
+        await new Promise<void>((resolve) => execFile("kubectl", ["--kubeconfig", file, "-n", target.namespace, "delete", "pod", pod, "--ignore-not-found", "--now"], () => resolve()));
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+};
