@@ -12,7 +12,7 @@
  * `@pulumi/policy` runtime's own behaviour); the offline plan shows such values as
  * `(known after deploy: <resource>.<property>)`.
  */
-import { isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "../stacks/networks";
+import { isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "../../stacks/networks";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
@@ -26,8 +26,8 @@ import {
     StackValidationPolicy,
     validateResourceOfType,
 } from "@pulumi/policy";
-import { RESOURCE_TYPES } from "../infra/resource-types";
-import { isAfterDeploy, SECRET } from "../stacks/markers";
+import { RESOURCE_TYPES } from "../../infra/resource-types";
+import { isAfterDeploy, SECRET } from "../../stacks/markers";
 
 /** Resource properties as the rules read them: untyped, possibly partial. */
 export type Props = Record<string, unknown>;
