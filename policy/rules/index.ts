@@ -16,16 +16,7 @@
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
-import { Resource } from "@pulumi/pulumi";
-import {
-    PolicyResource,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-    StackValidationArgs,
-    StackValidationPolicy,
-    validateResourceOfType,
-} from "@pulumi/policy";
+import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { accessLogBucketViolations } from "./access-logs";
 import { albAccessLogViolations, albProductionDeletionProtectionViolations, albTlsViolations } from "./alb";
 import { CanaryWeightsConfig, canaryWeightViolations } from "./canary-weights";
@@ -42,6 +33,7 @@ import {
 } from "./eks";
 import { iamWildcardViolations, serviceAccountTrustViolations } from "./iam";
 import { reservedNamespaceViolations, vpcRangeViolations } from "./network";
+import { resourceClassesPolicy, resourceOptionsPolicy, resourcePolicy, stackPolicy, workloadPolicy } from "./policies";
 import {
     MIN_BACKUP_RETENTION_DAYS,
     rdsBackupViolations,
@@ -52,49 +44,7 @@ import {
     rdsProtectViolations,
     rdsPublicAccessViolations,
 } from "./rds";
-import { Props, StackResource, StackViolation } from "./values";
 import { containerResourceViolations, readinessProbeViolations, secretEnvViolations, stablePdbViolations, zoneSpreadViolations } from "./workloads";
-
-// ---------------------------------------------------------------------------------------------
-// The policies
-
-type Check = (props: Props) => string[];
-
-/** A resource class of a provider SDK: `validateResourceOfType` filters by its `__pulumiType`. */
-type ResourceClass = new (name: string, args: never, opts?: undefined) => Resource;
-
-function report(violations: readonly string[], reportViolation: ReportViolation): void {
-    for (const violation of violations) {
-        reportViolation(violation);
-    }
-}
-
-/** A policy of one resource class whose check reads only the properties. */
-function resourcePolicy(name: string, description: string, resourceClass: ResourceClass, check: Check): ResourceValidationPolicy {
-    return {
-        name,
-        description,
-        enforcementLevel: "mandatory",
-        validateResource: validateResourceOfType(resourceClass, (props, _args, reportViolation) => report(check(props as unknown as Props), reportViolation)),
-    };
-}
-
-function stackResources(args: StackValidationArgs): StackResource[] {
-    return args.resources.map((resource: PolicyResource) => ({ type: resource.type, name: resource.name, urn: resource.urn, props: resource.props }));
-}
-
-function stackPolicy(name: string, description: string, check: (resources: StackResource[], args: StackValidationArgs) => StackViolation[]): StackValidationPolicy {
-    return {
-        name,
-        description,
-        enforcementLevel: "mandatory",
-        validateStack: (args, reportViolation) => {
-            for (const violation of check(stackResources(args), args)) {
-                reportViolation(violation.message, violation.urn);
-            }
-        },
-    };
-}
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
     resourcePolicy("eks-private-endpoint", "The EKS API endpoint is private; a public endpoint only for explicit public CIDRs of at most a /16 each.", eks.Cluster, eksEndpointViolations),
@@ -117,25 +67,20 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
         aws.iam.Role,
         serviceAccountTrustViolations,
     ),
-    {
-        name: "iam-no-wildcard-actions",
-        description: "No IAM policy allows * or <service>:* on every resource, except a statement that is exactly an upstream project's recommended one.",
-        enforcementLevel: "mandatory",
-        validateResource: ([aws.iam.RolePolicy, aws.iam.UserPolicy, aws.iam.Policy] as ResourceClass[]).map((resourceClass) =>
-            validateResourceOfType(resourceClass, (props, _args, reportViolation) => report(iamWildcardViolations(props as unknown as Props), reportViolation)),
-        ),
-    },
+    resourceClassesPolicy(
+        "iam-no-wildcard-actions",
+        "No IAM policy allows * or <service>:* on every resource, except a statement that is exactly an upstream project's recommended one.",
+        [aws.iam.RolePolicy, aws.iam.UserPolicy, aws.iam.Policy],
+        iamWildcardViolations,
+    ),
     resourcePolicy("rds-encryption", "RDS storage is encrypted with a customer managed KMS key.", aws.rds.Instance, rdsEncryptionViolations),
     resourcePolicy("rds-not-public", "RDS instances are not publicly accessible.", aws.rds.Instance, rdsPublicAccessViolations),
     resourcePolicy("rds-backups", `RDS backups are kept ${MIN_BACKUP_RETENTION_DAYS} days or more, set explicitly.`, aws.rds.Instance, rdsBackupViolations),
     resourcePolicy("rds-iam-authentication", "RDS IAM database authentication is enabled.", aws.rds.Instance, rdsIamAuthenticationViolations),
     resourcePolicy("rds-minor-version-upgrades", "RDS applies minor version upgrades automatically.", aws.rds.Instance, rdsMinorVersionUpgradeViolations),
-    {
-        name: "rds-protected",
-        description: "RDS instances are declared with protect: no update or destroy removes them without an explicit unprotect.",
-        enforcementLevel: "mandatory",
-        validateResource: validateResourceOfType(aws.rds.Instance, (_props, args: ResourceValidationArgs, reportViolation) => report(rdsProtectViolations(args.opts.protect), reportViolation)),
-    },
+    resourceOptionsPolicy("rds-protected", "RDS instances are declared with protect: no update or destroy removes them without an explicit unprotect.", aws.rds.Instance, (opts) =>
+        rdsProtectViolations(opts.protect),
+    ),
     resourcePolicy("rds-production", "Prod RDS instances (tag stack=prod) are multi-AZ, deletion-protected and keep a named final snapshot.", aws.rds.Instance, rdsProductionViolations),
     workloadPolicy("k8s-resource-limits", "Every container and init container has cpu and memory requests and limits.", containerResourceViolations),
     workloadPolicy("k8s-readiness-probes", "Every container that serves a port has a readiness probe.", readinessProbeViolations),
@@ -144,18 +89,6 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     resourcePolicy("alb-tls", "Internet-facing ALBs serve HTTPS with an ACM certificate and a TLS 1.2+ policy, and redirect HTTP to 443.", k8s.networking.v1.Ingress, albTlsViolations),
     resourcePolicy("alb-access-logs", "Internet-facing ALBs write access logs to an S3 bucket.", k8s.networking.v1.Ingress, albAccessLogViolations),
 ];
-
-/** Deployments and DaemonSets. */
-function workloadPolicy(name: string, description: string, check: Check): ResourceValidationPolicy {
-    return {
-        name,
-        description,
-        enforcementLevel: "mandatory",
-        validateResource: ([k8s.apps.v1.Deployment, k8s.apps.v1.DaemonSet] as ResourceClass[]).map((resourceClass) =>
-            validateResourceOfType(resourceClass, (props, _args, reportViolation) => report(check(props as unknown as Props), reportViolation)),
-        ),
-    };
-}
 
 export const stackPolicies: StackValidationPolicy[] = [
     stackPolicy("vpc-private-range", "VPC ranges are private (RFC 1918), /16 to /20, network addresses.", (resources) => vpcRangeViolations(resources)),
