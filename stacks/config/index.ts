@@ -3,15 +3,15 @@
  * `parseStackConfig` checks every key, reports every problem at once with its full key and the
  * allowed values, and returns typed values with defaults. Nothing else reads config.
  */
-import { replicaSplitProblem, smallestExactTotal } from "../infra/canary/plan";
-import type { CanaryAnalysis } from "../infra/canary/flagger";
-import { ROUTER_KINDS, RouterKind } from "../infra/canary/router";
-import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../infra/names";
-import { EKS_ADDONS, KubernetesVersion } from "../infra/versions";
-import { SECRET } from "./markers";
-import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "./checks";
-import { DeployerConfig, parseDeployer } from "./deployer";
-import { AWS_REGIONS, IPV4_CIDR, isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "./networks";
+import { replicaSplitProblem, smallestExactTotal } from "../../infra/canary/plan";
+import type { CanaryAnalysis } from "../../infra/canary/flagger";
+import { ROUTER_KINDS, RouterKind } from "../../infra/canary/router";
+import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../../infra/names";
+import { EKS_ADDONS, KubernetesVersion } from "../../infra/versions";
+import { SECRET } from "../markers";
+import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "../checks";
+import { DeployerConfig, parseDeployer } from "../deployer";
+import { AWS_REGIONS, IPV4_CIDR, isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "../networks";
 
 export const PROJECT = "eks-canary";
 
