@@ -4,92 +4,62 @@
  * allowed values, and returns typed values with defaults. Nothing else reads config.
  */
 import { replicaSplitProblem, smallestExactTotal } from "../../infra/canary/plan";
-import type { CanaryAnalysis } from "../../infra/canary/flagger";
 import { ROUTER_KINDS, RouterKind } from "../../infra/canary/router";
 import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../../infra/names";
-import { EKS_ADDONS, KubernetesVersion } from "../../infra/versions";
-import { SECRET } from "../markers";
+import type { KubernetesVersion } from "../../infra/versions";
 import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "../checks";
 import { DeployerConfig, parseDeployer } from "../deployer";
 import { AWS_REGIONS, IPV4_CIDR, isReservedNamespace, publicAccessCidrProblem, vpcCidrProblem } from "../networks";
+import {
+    CERTIFICATE_ARN,
+    CHANNEL,
+    CPU,
+    DB_INSTANCE_CLASS,
+    DNS_LABEL,
+    DOMAIN,
+    DURATION,
+    EMAIL,
+    HOSTED_ZONE_ID,
+    HTTP_PATH,
+    HTTPS_URL,
+    IMAGE,
+    INSTANCE_TYPE,
+    MEMORY,
+    PRINCIPAL_ARN,
+    STACK_NAME,
+    TARGET_GROUP_ID,
+    TRACING_NAME,
+} from "./patterns";
+import {
+    AlertProviderType,
+    ALERT_PROVIDERS,
+    AnalysisConfig,
+    CanaryScheduleConfig,
+    CanaryVersionConfig,
+    ClusterConfig,
+    CONFIG_KEYS,
+    ContainerResources,
+    DatabaseConfig,
+    FlaggerConfig,
+    IngressConfig,
+    KUBERNETES_VERSIONS,
+    NAT_STRATEGIES,
+    NatStrategy,
+    NetworkConfig,
+    OFFLINE_SECRET,
+    PROJECT,
+    ServiceConfig,
+    ServiceMode,
+    SERVICE_MODES,
+    StackConfig,
+    UserManagementConfig,
+} from "./types";
 
-export const PROJECT = "eks-canary";
+export * from "./types";
 
 /** Traffic routers this program can declare, by the `router` key's value. */
 export const ROUTERS = ROUTER_KINDS;
 export type { RouterKind };
-
-/**
- * Kubernetes versions the stack can run: those whose EKS add-ons are pinned (infra/versions.ts),
- * each in EKS standard support. The stack pins one; upgrades are a config change.
- */
-export const KUBERNETES_VERSIONS = Object.keys(EKS_ADDONS) as KubernetesVersion[];
-
-export const NAT_STRATEGIES = ["single", "onePerAz"] as const;
-export type NatStrategy = (typeof NAT_STRATEGIES)[number];
-
-export interface NetworkConfig {
-    readonly cidrBlock: string;
-    /** Availability zones the VPC spans: one public, private and isolated subnet in each. */
-    readonly availabilityZones: number;
-    readonly natGateways: NatStrategy;
-}
-
-export interface ClusterConfig {
-    /** The EKS cluster name: `eks-canary-<stack>`. */
-    readonly name: string;
-    readonly kubernetesVersion: KubernetesVersion;
-    readonly instanceTypes: readonly string[];
-    readonly nodes: { readonly min: number; readonly desired: number; readonly max: number };
-    readonly nodeDiskGiB: number;
-    /** CIDRs allowed to reach the public API endpoint; empty means the endpoint is private only. */
-    readonly publicAccessCidrs: readonly string[];
-    /**
-     * IAM roles and users granted cluster admin, and nobody else: the cluster's creator gets no
-     * implicit admin, so the principals that run `pulumi up` must be listed.
-     */
-    readonly adminPrincipalArns: readonly string[];
-}
-
-export interface IngressConfig {
-    /** Refuse to delete the public ALB until this is lifted. */
-    readonly deletionProtection: boolean;
-    /** Leave the access-log bucket, with its logs, in the account when the stack is destroyed. */
-    readonly retainAccessLogs: boolean;
-}
-
-export interface DatabaseConfig {
-    readonly instanceClass: string;
-    readonly allocatedStorageGiB: number;
-    readonly maxAllocatedStorageGiB: number;
-    readonly multiAz: boolean;
-    readonly backupRetentionDays: number;
-    readonly deletionProtection: boolean;
-    /** Take a final snapshot when the instance is deleted. */
-    readonly finalSnapshot: boolean;
-}
-
-export interface ContainerResources {
-    readonly cpu: string;
-    readonly memory: string;
-}
-
-/** The user-management service: the ALB's backend, a client of the database and of `calls`. */
-export interface UserManagementConfig {
-    readonly image: string;
-    readonly replicas: number;
-    /** The canaried service it calls (the seed app calls `notification`). */
-    readonly calls: string;
-    readonly resources: ContainerResources;
-}
-
-/**
- * How a service's canary moves: `manual`, the weights of the stack config (a `pulumi up` per
- * step); `automated`, Flagger moves the weight itself, checking metrics at each step and rolling
- * back on its own (README, "Release modes").
- */
-export const SERVICE_MODES = ["manual", "automated"] as const;
-export type ServiceMode = (typeof SERVICE_MODES)[number];
 
 /**
  * The routers Flagger can drive, with the reason the others cannot: Flagger moves weights through
@@ -103,9 +73,6 @@ export const NOT_AUTOMATABLE_REASONS: Partial<Record<RouterKind, string>> = {
     replicas: "the replicas router has no weights to shift, only pod counts, and Flagger's kubernetes provider does blue/green only, not progressive weights",
 };
 
-/** Flagger's canary analysis of an automated service (Canary `spec.analysis`): see CanaryAnalysis. */
-export type AnalysisConfig = CanaryAnalysis;
-
 export const ANALYSIS_DEFAULTS = {
     interval: "1m",
     threshold: 5,
@@ -115,126 +82,6 @@ export const ANALYSIS_DEFAULTS = {
     latencyMaxMs: 500,
     loadTest: { requestsPerSecond: 10, concurrency: 2 },
 } as const;
-
-/**
- * Types of Flagger's AlertProvider (flagger.app/v1beta1, the CRD's enum). There is no "generic"
- * webhook type: Flagger's generic event webhook takes its URL as a plain flag or Canary field,
- * which would put the secret URL into plain resource inputs.
- */
-export const ALERT_PROVIDERS = ["slack", "msteams", "discord", "rocket", "gchat"] as const;
-export type AlertProviderType = (typeof ALERT_PROVIDERS)[number];
-
-/** Stack-wide Flagger settings (`eks-canary:flagger`). */
-export interface FlaggerConfig {
-    /** Where Flagger posts rollout events; the URL comes from the secret `flaggerAlertUrl`. */
-    readonly alerts?: { readonly provider: AlertProviderType; readonly channel?: string; readonly url: string };
-}
-
-export interface CanaryVersionConfig {
-    readonly image: string;
-    /** Percent of requests sent to the canary (v2): an integer 0..100. */
-    readonly weight: number;
-}
-
-/** A service released as a stable (v1) and an optional canary (v2) version. */
-export interface ServiceConfig {
-    readonly name: string;
-    readonly port: number;
-    /** HTTP path that answers 200 when the service is ready. */
-    readonly healthPath: string;
-    /**
-     * Pods per version for routers that weight traffic; the pods of both versions together for the
-     * `replicas` router, which splits them by weight.
-     */
-    readonly replicas: number;
-    /** Give the service the SES SMTP settings (the seed's notification service sends mail). */
-    readonly smtp: boolean;
-    /** X-Ray segment name; each version's is prefixed `V1-` / `V2-`. */
-    readonly tracingName: string;
-    readonly resources: ContainerResources;
-    readonly stable: { readonly image: string };
-    readonly canary?: CanaryVersionConfig;
-    readonly mode: ServiceMode;
-    /** Set exactly when `mode` is `automated`. */
-    readonly analysis?: AnalysisConfig;
-}
-
-export interface CanaryScheduleConfig {
-    /**
-     * The weights a canary may take, ascending (e.g. 0, 10, 25, 50, 100); empty: any weight 0..100.
-     * A step moves the weight to the next one.
-     */
-    readonly steps: readonly number[];
-}
-
-export interface StackConfig {
-    readonly stack: string;
-    readonly region: string;
-    /** Public hostname of the app; External DNS writes it into `hostedZoneId`. */
-    readonly domain: string;
-    readonly hostedZoneId: string;
-    readonly certificateArn: string;
-    readonly router: RouterKind;
-    /** Kubernetes namespace of the app's workloads. */
-    readonly namespace: string;
-    readonly network: NetworkConfig;
-    readonly cluster: ClusterConfig;
-    readonly database: DatabaseConfig;
-    readonly ingress: IngressConfig;
-    /** The SES sender of the services with `smtp: true`: required when one has it. */
-    readonly mail: { readonly fromAddress: string } | undefined;
-    readonly usermgmt: UserManagementConfig;
-    readonly services: readonly ServiceConfig[];
-    readonly canary: CanaryScheduleConfig;
-    readonly flagger: FlaggerConfig;
-    /** Who runs `pulumi up` and `preview`, and how they reach the API (./deployer.ts). */
-    readonly deployer: DeployerConfig;
-}
-
-/** Every project key the program reads, with its shape; Pulumi.yaml declares the same keys. */
-export const CONFIG_KEYS = [
-    "domain",
-    "hostedZoneId",
-    "certificateArn",
-    "router",
-    "namespace",
-    "network",
-    "cluster",
-    "database",
-    "ingress",
-    "mail",
-    "usermgmt",
-    "services",
-    "canary",
-    "flagger",
-    "flaggerAlertUrl",
-    "deployer",
-] as const;
-
-/**
- * How the offline plan (tools/stackfile.ts) passes a value encrypted in the stack file: the
- * plaintext is unknown, so its format cannot be checked offline.
- */
-export const OFFLINE_SECRET = SECRET;
-
-const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
-const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
-const CERTIFICATE_ARN = /^arn:aws(-cn|-us-gov)?:acm:([a-z0-9-]+):(\d{12}):certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const DNS_LABEL = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
-/** An image reference with an explicit tag or digest: an implicit `latest` makes steps unrepeatable. */
-const IMAGE = /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|@sha256:[a-f0-9]{64})$/;
-const PRINCIPAL_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-const DB_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-const EMAIL = /^[^@\s]+@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
-/**
- * A health path reaches a shell (the load tester's webhooks), a URL and annotations: letters,
- * digits and `. _ ~ / -` only, no query, no quoting, no shell syntax.
- */
-const HTTP_PATH = /^\/[A-Za-z0-9._~/-]{0,200}$/;
-const CPU = /^(\d+m|\d+(\.\d+)?)$/;
-const MEMORY = /^\d+(Ki|Mi|Gi)$/;
-const STACK_NAME = /^[a-z][a-z0-9-]{0,30}$/;
 
 const DEFAULT_SERVICE_RESOURCES: ContainerResources = { cpu: "250m", memory: "512Mi" };
 
@@ -444,11 +291,6 @@ export const RESERVED_SERVICE_NAMES = [USERMGMT.name] as const;
 
 const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "resources", "stable", "canary", "mode", "analysis"];
 const ANALYSIS_KEYS = ["interval", "threshold", "maxWeight", "stepWeight", "stepWeights", "successRateMin", "latencyMaxMs", "loadTest", "latticeTargetGroup"];
-/** A Go-style duration of whole seconds or minutes, as Flagger's CRD takes (`^[0-9]+(m|s)`). */
-const DURATION = /^[1-9]\d{0,3}(s|m)$/;
-const TARGET_GROUP_ID = /^tg-[0-9a-z]{17}$/;
-const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s]*)?$/;
-const CHANNEL = /^[A-Za-z0-9#@._-]{1,80}$/;
 
 function parseSchedule(check: Checker, key: string, value: Json | undefined): CanaryScheduleConfig {
     const raw = check.object(key, value, ["steps"]) ?? {};
@@ -552,7 +394,7 @@ function parseService(
         check.report(analysisKey, `analysis settings only apply in automated mode; allowed: set ${modeKey} to automated, or remove analysis`);
     }
     const analysis = mode === "automated" ? parseAnalysis(check, analysisKey, raw.analysis, router) : undefined;
-    const tracingName = check.string(childKey(key, "tracingName"), raw.tracingName, { pattern: /^[A-Za-z0-9 _.:/%&#=+@-]{1,200}$/, expected: "an X-Ray segment name" });
+    const tracingName = check.string(childKey(key, "tracingName"), raw.tracingName, { pattern: TRACING_NAME, expected: "an X-Ray segment name" });
     if (port === undefined || healthPath === undefined || stableImage === undefined || replicas === undefined) {
         return undefined;
     }
