@@ -3,8 +3,7 @@
  * `parseStackConfig` checks every key, reports every problem at once with its full key and the
  * allowed values, and returns typed values with defaults. Nothing else reads config.
  */
-import { replicaSplitProblem, smallestExactTotal } from "../../infra/canary/plan";
-import { ROUTER_KINDS, RouterKind } from "../../infra/canary/router";
+import type { RouterKind } from "../../infra/canary/router";
 import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../../infra/names";
 import type { KubernetesVersion } from "../../infra/versions";
 import { Checker, childKey, isObject, Json, JsonObject, parseConfigText, suggestion } from "../checks";
@@ -30,6 +29,7 @@ import {
     TARGET_GROUP_ID,
     TRACING_NAME,
 } from "./patterns";
+import { automatedModeProblem, canaryWeightProblem, DEFAULT_ROUTER, latticeTargetGroupProblem, ROUTERS, scheduleStepProblem } from "./routing";
 import {
     AlertProviderType,
     ALERT_PROVIDERS,
@@ -55,23 +55,9 @@ import {
     UserManagementConfig,
 } from "./types";
 
+export { AUTOMATABLE_ROUTERS, DEFAULT_ROUTER, NOT_AUTOMATABLE_REASONS, ROUTERS } from "./routing";
+export type { RouterKind } from "./routing";
 export * from "./types";
-
-/** Traffic routers this program can declare, by the `router` key's value. */
-export const ROUTERS = ROUTER_KINDS;
-export type { RouterKind };
-
-/**
- * The routers Flagger can drive, with the reason the others cannot: Flagger moves weights through
- * a mesh or Gateway API provider (`appmesh:v1beta2`, `gatewayapi:v1`); it has no provider for the
- * weighted target groups of an ALB Ingress, and its `kubernetes` provider only does blue/green,
- * which the pod-count split of the replicas router is not.
- */
-export const AUTOMATABLE_ROUTERS: Partial<Record<RouterKind, true>> = { appmesh: true, lattice: true };
-export const NOT_AUTOMATABLE_REASONS: Partial<Record<RouterKind, string>> = {
-    alb: "Flagger has no provider that shifts weights between the target groups of an ALB Ingress (its nginx, contour, gloo, ... providers drive other ingress controllers)",
-    replicas: "the replicas router has no weights to shift, only pod counts, and Flagger's kubernetes provider does blue/green only, not progressive weights",
-};
 
 export const ANALYSIS_DEFAULTS = {
     interval: "1m",
@@ -154,7 +140,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     const fromAddressRule = { pattern: EMAIL, expected: "an email address verified in SES (a service has smtp: true)" };
     const schedule = parseSchedule(check, key("canary"), values.canary);
     // An invalid router is reported once: the router-specific checks of services are then skipped.
-    const routerToCheck = values.router === undefined ? "replicas" : router;
+    const routerToCheck = values.router === undefined ? DEFAULT_ROUTER : router;
     const services = parseServices(check, key("services"), values.services, routerToCheck, schedule);
     // Mail is the sender of the services with smtp: required for them, checked if given anyway.
     const fromAddress = services.some((service) => service.smtp)
@@ -171,7 +157,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         domain: domain as string,
         hostedZoneId: hostedZoneId as string,
         certificateArn: certificateArn as string,
-        router: router ?? "replicas",
+        router: router ?? DEFAULT_ROUTER,
         namespace: namespace ?? "eks-canary",
         network,
         cluster,
@@ -383,8 +369,9 @@ function parseService(
     const stableImage = check.requiredString(childKey(stableKey, "image"), stableRaw?.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
     const modeKey = childKey(key, "mode");
     const mode = (check.string(modeKey, raw.mode, { oneOf: SERVICE_MODES }) as ServiceMode | undefined) ?? (raw.mode === undefined ? "manual" : undefined);
-    if (mode === "automated" && router !== undefined && AUTOMATABLE_ROUTERS[router] !== true) {
-        check.report(modeKey, `automated needs a router Flagger can drive, and router ${router} is not one: ${NOT_AUTOMATABLE_REASONS[router] ?? "unsupported"}; allowed: manual, or set router to appmesh or lattice`);
+    const modeProblem = mode === "automated" && router !== undefined ? automatedModeProblem(router) : undefined;
+    if (modeProblem !== undefined) {
+        check.report(modeKey, modeProblem);
     }
     const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router, mode === "automated" ? { steps: [] } : schedule);
     // In automated mode a configured weight is ignored (the program warns): the weight is
@@ -451,8 +438,9 @@ function parseAnalysis(check: Checker, key: string, value: Json | undefined, rou
     };
     const groupKey = childKey(key, "latticeTargetGroup");
     const latticeTargetGroup = check.string(groupKey, raw.latticeTargetGroup, { pattern: TARGET_GROUP_ID, expected: "a VPC Lattice target group ID such as tg-0123456789abcdef0" });
-    if (raw.latticeTargetGroup !== undefined && router !== undefined && router !== "lattice") {
-        check.report(groupKey, `only the lattice router reads CloudWatch metrics by target group; router ${router} does not; allowed: remove it`);
+    const groupProblem = raw.latticeTargetGroup !== undefined && router !== undefined ? latticeTargetGroupProblem(router) : undefined;
+    if (groupProblem !== undefined) {
+        check.report(groupKey, groupProblem);
     }
     return {
         interval,
@@ -517,20 +505,15 @@ function parseCanary(
     const weight = check.integer(weightKey, raw.weight, { min: 0, max: 100 }) ?? (raw.weight === undefined ? 0 : undefined);
     if (weight !== undefined && schedule.steps.length > 0 && !schedule.steps.includes(weight)) {
         check.report(weightKey, `${weight} is not a step of the schedule (eks-canary:canary.steps); allowed: ${schedule.steps.join(", ")}`);
-    } else if (weight !== undefined && replicas !== undefined && router === "replicas") {
-        const problem = replicaSplitProblem(weight, replicas);
+    } else if (weight !== undefined && replicas !== undefined) {
+        const problem = canaryWeightProblem(router, weight, replicas);
         if (problem !== undefined) {
             check.report(weightKey, problem);
         }
     }
-    if (replicas !== undefined && router === "replicas") {
-        // Every step of the schedule must be reachable, not only the current one.
-        for (const step of schedule.steps) {
-            if (replicaSplitProblem(step, replicas) !== undefined) {
-                check.report(childKey(key.slice(0, key.lastIndexOf(".")), "replicas"), `${replicas} replicas cannot carry the schedule step ${step}% with the replicas router; allowed: a multiple of ${smallestTotalForSteps(schedule.steps)}`);
-                break;
-            }
-        }
+    const stepProblem = replicas === undefined ? undefined : scheduleStepProblem(router, schedule.steps, replicas);
+    if (stepProblem !== undefined) {
+        check.report(childKey(key.slice(0, key.lastIndexOf(".")), "replicas"), stepProblem);
     }
     if (image === undefined || weight === undefined) {
         return undefined;
@@ -558,13 +541,6 @@ function parseUserManagement(check: Checker, key: string, value: Json | undefine
         calls,
         resources: parseResources(check, childKey(key, "resources"), raw?.resources, { cpu: "250m", memory: "768Mi" }),
     };
-}
-
-/** The smallest replica total that expresses every step. */
-function smallestTotalForSteps(steps: readonly number[]): number {
-    const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-    const lcm = (a: number, b: number): number => (a * b) / gcd(a, b);
-    return steps.map((step) => smallestExactTotal(step)).reduce(lcm, 1);
 }
 
 function titleCase(name: string): string {
