@@ -236,6 +236,11 @@ export function isObject(value: unknown): value is JsonObject {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** For `filter`: drops the values a check refused (undefined), typing the rest as checked. */
+export function isDefined<T>(value: T | undefined): value is T {
+    return value !== undefined;
+}
+
 /** " (did you mean X?)" when a known key is one or two edits away. */
 export function suggestion(name: string, known: readonly string[]): string {
     const close = known.find((candidate) => editDistance(name.toLowerCase(), candidate.toLowerCase()) <= 2);

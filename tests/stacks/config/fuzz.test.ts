@@ -7,10 +7,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConfigError, childKey } from "../stacks/checks";
-import { CONFIG_KEYS, parseStackConfig, PROJECT } from "../stacks/config";
-import { planOffline } from "../tools/offline";
-import { readStackFile } from "../tools/stackfile";
+import { ConfigError, childKey } from "../../../stacks/checks";
+import { CONFIG_KEYS, parseStackConfig, PROJECT } from "../../../stacks/config";
+import { planOffline } from "../../../tools/offline";
+import { readStackFile } from "../../../tools/stackfile";
 
 const SEED = 20261122;
 const STACK = "dev";

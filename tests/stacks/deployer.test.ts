@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { main, outputLines } from "../tools/deployer";
+import { main, outputLines } from "../../tools/deployer";
 
 function run(argv: string[], stacks?: string[]): { code: number; out: string; err: string } {
     const out: string[] = [];

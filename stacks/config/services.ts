@@ -1,0 +1,174 @@
+/**
+ * `eks-canary:services`: the canaried services, each a stable and an optional canary version.
+ * Names are checked together (typos, lengths, object names that would collide) before each
+ * service is parsed, with the router and the schedule its weights must fit.
+ */
+import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../../infra/names";
+import { Checker, childKey, isDefined, isObject, Json, suggestion } from "../checks";
+import { parseAnalysis } from "./flagger";
+import { CPU, DNS_LABEL, HTTP_PATH, IMAGE, MEMORY, TRACING_NAME } from "./patterns";
+import { automatedModeProblem, canaryWeightProblem, RouterKind, scheduleStepProblem } from "./routing";
+import { CanaryScheduleConfig, CanaryVersionConfig, ContainerResources, ServiceConfig, ServiceMode, SERVICE_MODES } from "./types";
+
+/** The name of the user-management app: no canaried service may take it. */
+export const RESERVED_SERVICE_NAMES = [USERMGMT.name] as const;
+
+const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "resources", "stable", "canary", "mode", "analysis"];
+
+const DEFAULT_SERVICE_RESOURCES: ContainerResources = { cpu: "250m", memory: "512Mi" };
+
+/** `router` is undefined when the `router` key is invalid: the router's checks are then skipped, not guessed. */
+export function parseServices(check: Checker, key: string, value: Json | undefined, router: RouterKind | undefined, schedule: CanaryScheduleConfig): ServiceConfig[] {
+    if (value === undefined) {
+        check.report(key, "missing; allowed: an object of services keyed by name, each with port, healthPath, stable.image and optionally canary.image and canary.weight");
+        return [];
+    }
+    const entries = check.map(key, value, DNS_LABEL, "a DNS label (lowercase letters, digits, '-')") ?? {};
+    if (Object.keys(entries).length === 0 && isObject(value)) {
+        check.report(key, "no services; allowed: at least one service");
+    }
+    const taken = new Map(fixedObjectNames().map((objectName) => [objectName, "an object of the program"]));
+    const names = Object.keys(entries);
+    for (const [name, entry] of Object.entries(entries)) {
+        // A path typo (`services.notifcation.canary.weight`) makes a new service of a few keys: one
+        // error that names the service it was meant for, not one per missing key.
+        const close = suggestion(name, names.filter((other) => other !== name));
+        if (close !== "" && isObject(entry) && entry.port === undefined && entry.stable === undefined) {
+            check.report(childKey(key, name), `not a configured service${close}; a service needs port, healthPath and stable.image`);
+            delete entries[name];
+            continue;
+        }
+        if (name.length > MAX_SERVICE_NAME) {
+            check.report(childKey(key, name), `the name is ${name.length} characters long, and its objects (such as ${name}-clusterip-service) must be DNS labels of at most 63; allowed: a name of at most ${MAX_SERVICE_NAME} characters`);
+            delete entries[name];
+            continue;
+        }
+        if ((RESERVED_SERVICE_NAMES as readonly string[]).includes(name)) {
+            check.report(childKey(key, name), `${JSON.stringify(name)} is the name of the user-management app (configured under usermgmt); allowed: any other name`);
+            delete entries[name];
+            continue;
+        }
+        // Two services, or a service and the program, must not name the same Kubernetes object.
+        const automated = isObject(entry) && entry.mode === "automated";
+        const clash = serviceObjectNames(name, automated).find((objectName) => taken.has(objectName));
+        if (clash !== undefined) {
+            check.report(childKey(key, name), `its ${automated ? "Flagger-generated " : ""}object ${JSON.stringify(clash)} would collide with ${taken.get(clash)}; allowed: another name`);
+            delete entries[name];
+            continue;
+        }
+        for (const objectName of serviceObjectNames(name, automated)) {
+            taken.set(objectName, `service ${name}`);
+        }
+    }
+    return Object.entries(entries)
+        .map(([name, entry]) => parseService(check, childKey(key, name), name, entry, router, schedule))
+        .filter(isDefined);
+}
+
+function parseService(
+    check: Checker,
+    key: string,
+    name: string,
+    value: Json,
+    router: RouterKind | undefined,
+    schedule: CanaryScheduleConfig,
+): ServiceConfig | undefined {
+    const raw = check.object(key, value, SERVICE_KEYS);
+    if (raw === undefined) {
+        return undefined;
+    }
+    const port = check.integer(childKey(key, "port"), raw.port, { min: 1, max: 65535 });
+    if (raw.port === undefined) {
+        check.report(childKey(key, "port"), "missing; allowed: the container port, an integer 1..65535");
+    }
+    const healthPath = check.requiredString(childKey(key, "healthPath"), raw.healthPath, { pattern: HTTP_PATH, expected: "an HTTP path starting with /" });
+    const replicasSetting = check.integer(childKey(key, "replicas"), raw.replicas, { min: 1, max: 100 });
+    // An invalid replica count is reported once; the weight is then not checked against a guess.
+    const replicas = replicasSetting ?? (raw.replicas === undefined ? 2 : undefined);
+    const stableKey = childKey(key, "stable");
+    const stableRaw = check.object(stableKey, raw.stable, ["image"]);
+    if (raw.stable === undefined) {
+        check.report(stableKey, "missing; allowed: an object with the stable version's image");
+    }
+    const stableImage = check.requiredString(childKey(stableKey, "image"), stableRaw?.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
+    const modeKey = childKey(key, "mode");
+    const mode = (check.string(modeKey, raw.mode, { oneOf: SERVICE_MODES }) as ServiceMode | undefined) ?? (raw.mode === undefined ? "manual" : undefined);
+    const modeProblem = mode === "automated" && router !== undefined ? automatedModeProblem(router) : undefined;
+    if (modeProblem !== undefined) {
+        check.report(modeKey, modeProblem);
+    }
+    const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router, mode === "automated" ? { steps: [] } : schedule);
+    // In automated mode a configured weight is ignored (the program warns): the weight is
+    // Flagger's, and switching a service between the modes stays a one-key change.
+    const analysisKey = childKey(key, "analysis");
+    if (raw.analysis !== undefined && mode !== "automated") {
+        check.report(analysisKey, `analysis settings only apply in automated mode; allowed: set ${modeKey} to automated, or remove analysis`);
+    }
+    const analysis = mode === "automated" ? parseAnalysis(check, analysisKey, raw.analysis, router) : undefined;
+    const tracingName = check.string(childKey(key, "tracingName"), raw.tracingName, { pattern: TRACING_NAME, expected: "an X-Ray segment name" });
+    if (port === undefined || healthPath === undefined || stableImage === undefined || replicas === undefined) {
+        return undefined;
+    }
+    return {
+        name,
+        port,
+        healthPath,
+        replicas,
+        smtp: check.boolean(childKey(key, "smtp"), raw.smtp) ?? false,
+        tracingName: tracingName ?? `${titleCase(name)}-Microservice`,
+        resources: parseResources(check, childKey(key, "resources"), raw.resources, DEFAULT_SERVICE_RESOURCES),
+        stable: { image: stableImage },
+        ...(canary === undefined ? {} : { canary }),
+        mode: mode ?? "manual",
+        ...(analysis === undefined ? {} : { analysis }),
+    };
+}
+
+function parseCanary(
+    check: Checker,
+    key: string,
+    value: Json | undefined,
+    replicas: number | undefined,
+    router: RouterKind | undefined,
+    schedule: CanaryScheduleConfig,
+): CanaryVersionConfig | undefined {
+    const raw = check.object(key, value, ["image", "weight"]);
+    if (raw === undefined) {
+        return undefined;
+    }
+    const image = check.requiredString(childKey(key, "image"), raw.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
+    const weightKey = childKey(key, "weight");
+    const weight = check.integer(weightKey, raw.weight, { min: 0, max: 100 }) ?? (raw.weight === undefined ? 0 : undefined);
+    if (weight !== undefined && schedule.steps.length > 0 && !schedule.steps.includes(weight)) {
+        check.report(weightKey, `${weight} is not a step of the schedule (eks-canary:canary.steps); allowed: ${schedule.steps.join(", ")}`);
+    } else if (weight !== undefined && replicas !== undefined) {
+        const problem = canaryWeightProblem(router, weight, replicas);
+        if (problem !== undefined) {
+            check.report(weightKey, problem);
+        }
+    }
+    const stepProblem = replicas === undefined ? undefined : scheduleStepProblem(router, schedule.steps, replicas);
+    if (stepProblem !== undefined) {
+        check.report(childKey(key.slice(0, key.lastIndexOf(".")), "replicas"), stepProblem);
+    }
+    if (image === undefined || weight === undefined) {
+        return undefined;
+    }
+    return { image, weight };
+}
+
+/** A container's requests; the services and the user-management app each have their own defaults. */
+export function parseResources(check: Checker, key: string, value: Json | undefined, defaults: ContainerResources): ContainerResources {
+    const raw = check.object(key, value, ["cpu", "memory"]) ?? {};
+    return {
+        cpu: check.string(childKey(key, "cpu"), raw.cpu, { pattern: CPU, expected: "a CPU quantity such as 250m or 1" }) ?? defaults.cpu,
+        memory: check.string(childKey(key, "memory"), raw.memory, { pattern: MEMORY, expected: "a memory quantity such as 512Mi or 1Gi" }) ?? defaults.memory,
+    };
+}
+
+function titleCase(name: string): string {
+    return name
+        .split("-")
+        .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+        .join("-");
+}
