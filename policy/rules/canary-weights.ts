@@ -1,22 +1,19 @@
 /**
- * Canary router weights: the splits each router declares and the replicas router's pod split. Each
- * routing resource type has its own small reader, so that a router can later bring its reader
- * with it; the rule itself only judges the splits.
+ * Canary router weights: the splits each router declares (read by the router plug-ins' own
+ * readers) and the pod split of routers that carry the weight in pod counts; the rule itself only
+ * judges the splits.
  */
-import { ANNOTATION } from "./alb";
+import type { WeightedTarget } from "../../infra/routers/plugin";
+import { ROUTER_PLUGINS } from "../../infra/routers/registry";
 import { TYPES } from "./types";
-import { annotationsOf, asArray, asNumber, asRecord, at, labelsOf, ofType, parseJson, show, StackResource, StackViolation } from "./values";
+import { asNumber, at, labelsOf, ofType, show, StackResource, StackViolation } from "./values";
 
 /** Policy config of `canary-weights`: the schedule a canary weight must be a step of. */
 export interface CanaryWeightsConfig {
     readonly canarySteps?: number[];
 }
 
-/** One weighted target of a canary router. */
-export interface WeightedTarget {
-    readonly name: string;
-    readonly weight: unknown;
-}
+export type { WeightedTarget };
 
 /** A weighted split a router declares: the targets of one route or action. */
 export interface WeightedSplit {
@@ -25,69 +22,12 @@ export interface WeightedSplit {
     readonly targets: WeightedTarget[];
 }
 
-/** App Mesh VirtualRouter: the weightedTargets of each route (http, http2, grpc or tcp). */
-function virtualRouterSplits(router: StackResource): WeightedSplit[] {
-    const splits: WeightedSplit[] = [];
-    for (const [index, route] of asArray(at(router.props, "spec", "routes")).entries()) {
-        for (const kind of ["httpRoute", "http2Route", "grpcRoute", "tcpRoute"]) {
-            const targets = at(route, kind, "action", "weightedTargets");
-            if (Array.isArray(targets)) {
-                splits.push({
-                    router,
-                    label: `VirtualRouter ${show(at(router.props, "metadata", "name"))} route ${show(asRecord(route).name ?? index)}`,
-                    targets: targets.map((target) => ({ name: String(at(target, "virtualNodeRef", "name") ?? at(target, "virtualNodeARN") ?? ""), weight: asRecord(target).weight })),
-                });
-            }
-        }
-    }
-    return splits;
-}
+/** The routers' readers of their routing resources' splits, by resource type, in registry order. */
+const SPLIT_READERS = ROUTER_PLUGINS.flatMap((plugin) => Object.entries(plugin.splitReaders));
 
-/** ALB Ingress: the target groups of each forward action (an `actions.<name>` annotation). */
-function ingressSplits(router: StackResource): WeightedSplit[] {
-    const splits: WeightedSplit[] = [];
-    for (const [key, value] of Object.entries(annotationsOf(router.props))) {
-        if (!key.startsWith(`${ANNOTATION}actions.`)) {
-            continue;
-        }
-        const groups = at(parseJson(value), "forwardConfig", "targetGroups");
-        if (Array.isArray(groups)) {
-            splits.push({
-                router,
-                label: `Ingress ${show(at(router.props, "metadata", "name"))} action ${key.slice(`${ANNOTATION}actions.`.length)}`,
-                targets: groups.map((group) => ({ name: String(asRecord(group).serviceName ?? asRecord(group).targetGroupARN ?? asRecord(group).targetGroupName ?? ""), weight: asRecord(group).weight })),
-            });
-        }
-    }
-    return splits;
-}
-
-/** Gateway API HTTPRoute: the backendRefs of each rule. */
-function httpRouteSplits(router: StackResource): WeightedSplit[] {
-    const splits: WeightedSplit[] = [];
-    for (const [index, rule] of asArray(at(router.props, "spec", "rules")).entries()) {
-        const refs = asArray(asRecord(rule).backendRefs);
-        if (refs.length > 0) {
-            splits.push({
-                router,
-                label: `HTTPRoute ${show(at(router.props, "metadata", "name"))} rule ${index}`,
-                targets: refs.map((ref) => ({ name: String(asRecord(ref).name ?? ""), weight: asRecord(ref).weight })),
-            });
-        }
-    }
-    return splits;
-}
-
-/** The weighted routers, each with the reader of its splits; a router type's rule is its reader alone. */
-const WEIGHTED_ROUTERS: readonly { readonly type: string; readonly splits: (router: StackResource) => WeightedSplit[] }[] = [
-    { type: TYPES.virtualRouter, splits: virtualRouterSplits },
-    { type: TYPES.ingress, splits: ingressSplits },
-    { type: TYPES.httpRoute, splits: httpRouteSplits },
-];
-
-/** The weighted splits of App Mesh VirtualRouters, ALB Ingress forward actions and Gateway API HTTPRoutes. */
+/** The weighted splits of every routing resource a router of the registry reads (VirtualRouter, Ingress, HTTPRoute). */
 export function weightedSplits(resources: readonly StackResource[]): WeightedSplit[] {
-    return WEIGHTED_ROUTERS.flatMap((reader) => ofType(resources, reader.type).flatMap((router) => reader.splits(router)));
+    return SPLIT_READERS.flatMap(([type, read]) => ofType(resources, type).flatMap((router) => read(router.props).map((split) => ({ router, ...split }))));
 }
 
 /** The replicas router's split of a service: the pods of its stable (v1) and canary (v2) Deployments. */
