@@ -2,7 +2,7 @@
  * What only a real deployment refuses: config that plans and previews (so that a stack still on
  * it can be read and moved off it) but that AWS can no longer create.
  */
-import { APPMESH_DISCONTINUED_WARNING } from "../infra/routers/appmesh/router";
+import { routerPlugin } from "../infra/routers/registry";
 import type { StackConfig } from "./config";
 
 /**
@@ -13,8 +13,6 @@ export function undeployableReason(config: StackConfig, preview: boolean): strin
     if (preview) {
         return undefined;
     }
-    if (config.router === "appmesh") {
-        return `${APPMESH_DISCONTINUED_WARNING} Nothing was deployed: \`pulumi up\` stops before it declares any resource (previews still run).`;
-    }
-    return undefined;
+    const discontinued = routerPlugin(config.router).discontinued;
+    return discontinued === undefined ? undefined : `${discontinued} Nothing was deployed: \`pulumi up\` stops before it declares any resource (previews still run).`;
 }

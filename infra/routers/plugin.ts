@@ -90,6 +90,11 @@ export interface RouterPlugin<Kind extends string = string> {
      * `pods`, the weight is the canary's share of the pods (so the pod total must express it).
      */
     readonly splits: "requests" | "pods";
+    /**
+     * Why AWS can no longer create it (the service was discontinued), when it cannot: `pulumi up`
+     * is refused, while previews and the offline plan still run so a stack can move off it.
+     */
+    readonly discontinued?: string;
     /** Whether Flagger can drive it (automated mode), with which provider, or why not. */
     readonly flagger: { readonly provider: FlaggerProvider; readonly metricsByTargetGroup: boolean } | Unsupported;
     /** Labels the app namespace needs (sidecar injection, readiness gates); `meshName` is the cluster name. */
@@ -122,7 +127,7 @@ export function single(found: readonly TaggedResource[], what: string): TaggedRe
         return `found no ${what}: has the controller reconciled the route yet? (check with \`kubectl get targetgroupbindings,httproutes -A\`)`;
     }
     if (found.length > 1) {
-        return `found ${found.length} ${what}s, expected one: ${found.map((resource) => resource.arn).join(", ")}`;
+        return `expected one ${what}, found ${found.length}: ${found.map((resource) => resource.arn).join(", ")}`;
     }
     return found[0];
 }

@@ -6,7 +6,7 @@ import { sharedServiceName } from "../../names";
 import { asRecord, at, labels, list, objectName, show, text } from "../../props";
 import { RESOURCE_TYPES } from "../../resource-types";
 import { clusterServiceUrl, DeclaredSplit, RouterPlugin } from "../plugin";
-import { appMeshNamespaceLabels, AppMeshRouter } from "./router";
+import { APPMESH_DISCONTINUED_WARNING, appMeshNamespaceLabels, AppMeshRouter } from "./router";
 
 const ROUTE_KINDS = ["httpRoute", "http2Route", "grpcRoute", "tcpRoute"];
 
@@ -30,6 +30,7 @@ function virtualRouterSplits(props: Record<string, unknown>): DeclaredSplit[] {
 export const appmesh: RouterPlugin<"appmesh"> = {
     kind: "appmesh",
     splits: "requests",
+    discontinued: APPMESH_DISCONTINUED_WARNING,
     flagger: { provider: "appmesh:v1beta2", metricsByTargetGroup: false },
     namespaceLabels: appMeshNamespaceLabels,
     objectNames: (service) => [`${service}-router`],
