@@ -177,7 +177,7 @@ describe("alb plug-in traits", () => {
         const find = alb.command.metrics.find;
         expect(await find("notification", location, fakeLookup([targetGroup("v1", "notification-v1"), balancer]))).toMatch(/^found no target group of apps\/notification-v2 behind Ingress apps\/notification-canary/);
         const two = await find("notification", location, fakeLookup([targetGroup("a", "notification-v2"), targetGroup("b", "notification-v2"), balancer]));
-        expect(two).toMatch(/^found 2 target group.* of apps\/notification-v2 behind Ingress apps\/notification-canary.*, expected one: arn:.*k8s-apps-a\/a, arn:.*k8s-apps-b\/b$/);
+        expect(two).toMatch(/^expected one target group of apps\/notification-v2 behind Ingress apps\/notification-canary, found 2: arn:.*k8s-apps-a\/a, arn:.*k8s-apps-b\/b$/);
         expect(await find("notification", location, fakeLookup([targetGroup("v2", "notification-v2")]))).toMatch(/^found no load balancer of Ingress apps\/notification-canary/);
     });
 });

@@ -242,6 +242,6 @@ describe("lattice plug-in traits", () => {
         const find = lattice.command.metrics.find;
         expect(await find("notification", location, fakeLookup([group("tg-v1", "notification-v1"), group("tg-0abc")]))).toEqual(latticeTarget("tg-0abc"));
         expect(await find("notification", location, fakeLookup([group("tg-v1", "notification-v1")]))).toMatch(/^found no VPC Lattice target group of apps\/notification-v2 in HTTPRoute apps\/notification/);
-        expect(await find("notification", location, fakeLookup([group("tg-a"), group("tg-b")]))).toMatch(/^found 2 VPC Lattice target group.*expected one: arn:.*tg-a, arn:.*tg-b$/);
+        expect(await find("notification", location, fakeLookup([group("tg-a"), group("tg-b")]))).toMatch(/^expected one VPC Lattice target group of .*, found 2: arn:.*tg-a, arn:.*tg-b$/);
     });
 });
