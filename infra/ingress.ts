@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALB_TARGET_GROUP_ATTRIBUTES } from "./draining";
-import { controllerPolicy } from "./policies";
+import { upstreamPolicy } from "./addons/addon";
+import loadBalancerControllerPolicy from "./addons/load-balancer-controller/aws-load-balancer-controller.json";
 import { CHARTS } from "./versions";
 import { OidcProvider, ServiceAccountRole } from "./iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "./k8s";
@@ -46,7 +47,7 @@ export class LoadBalancerController extends pulumi.ComponentResource {
                 oidcProvider: args.oidcProvider,
                 namespace,
                 serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
-                policy: controllerPolicy(CHARTS.loadBalancerController),
+                policy: upstreamPolicy(CHARTS.loadBalancerController, loadBalancerControllerPolicy),
                 ...(args.tags === undefined ? {} : { tags: args.tags }),
             },
             { parent: this },

@@ -50,7 +50,7 @@ describe("LoadBalancerController: the Helm release", () => {
     });
 
     it("the IRSA role's inline policy is upstream's policy file, unchanged", () => {
-        const file = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "infra/policies/aws-load-balancer-controller.json"), "utf8")) as unknown;
+        const file = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "infra", CHARTS.loadBalancerController.iamPolicy), "utf8")) as unknown;
         const rolePolicy = byName(dev, "aws-load-balancer-controller-irsa", TYPES.rolePolicy);
         expect(rolePolicy.parent).toBe("aws-load-balancer-controller-irsa");
         expect(rolePolicy.inputs.role).toBe("(known after deploy: aws-load-balancer-controller-irsa.name)");

@@ -12,7 +12,8 @@ import * as appmesh from "../../crds/appmesh";
 import { managedPolicyArn, partitionOf, PolicyDocument, ServiceAccountRole } from "../../iam";
 import { CLUSTER_DRAINING } from "../../draining";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
-import { controllerPolicy } from "../../policies";
+import { upstreamPolicy } from "../../addons/addon";
+import appMeshControllerPolicy from "../../addons/appmesh-controller/appmesh-controller.json";
 import { CHARTS, IMAGES } from "../../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
 import { sharedServiceName } from "../replicas/router";
@@ -117,7 +118,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
                 oidcProvider: env.oidcProvider,
                 namespace: APPMESH_CONTROLLER_NAMESPACE,
                 serviceAccount: APPMESH_CONTROLLER_SERVICE_ACCOUNT,
-                policy: controllerPolicy(CHARTS.appMeshController),
+                policy: upstreamPolicy(CHARTS.appMeshController, appMeshControllerPolicy),
                 ...tags,
             },
             { parent: this },

@@ -6,7 +6,8 @@ import { ExternalDns } from "../../dns";
 import { ServiceAccountRole } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
 import { LATTICE_DRAINING } from "../../draining";
-import { controllerPolicy } from "../../policies";
+import { upstreamPolicy } from "../../addons/addon";
+import gatewayControllerPolicy from "../../addons/gateway-controller/aws-gateway-controller.json";
 import { pinnedChart } from "../../helm";
 import { CHARTS, GATEWAY_API_CRDS } from "../../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
@@ -155,7 +156,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
                 oidcProvider: env.oidcProvider,
                 namespace: GATEWAY_CONTROLLER_NAMESPACE,
                 serviceAccount: GATEWAY_CONTROLLER_SERVICE_ACCOUNT,
-                policy: controllerPolicy(CHARTS.gatewayController),
+                policy: upstreamPolicy(CHARTS.gatewayController, gatewayControllerPolicy),
                 ...(tags === undefined ? {} : { tags }),
             },
             { parent: this },
