@@ -35,7 +35,7 @@ export const CHARTS = {
         chart: "external-dns",
         version: "1.21.1",
         appVersion: "v0.21.0",
-        // Built in code (../dns.ts): upstream's actions, with record changes narrowed to one zone.
+        // Built in code (./addons/external-dns): upstream's actions, with record changes narrowed to one zone.
     },
     gatewayController: {
         repo: "oci://public.ecr.aws/aws-application-networking-k8s",

@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../infra/accesslogs";
+import { ExternalDns } from "../infra/addons/external-dns";
 import { LBC_READINESS_GATE_LABEL, LoadBalancerController } from "../infra/addons/load-balancer-controller";
 import { Flagger } from "../infra/canary/flagger";
 import { ALB_DRAINING } from "../infra/draining";
@@ -12,7 +13,6 @@ import { createRouter, routerPlugin } from "../infra/routers/registry";
 import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
 import { Database, DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY } from "../infra/database";
-import { ExternalDns } from "../infra/dns";
 import { AppIngress, loadBalancerName } from "../infra/ingress";
 import { PART_OF } from "../infra/k8s";
 import { Mail, SMTP_PORT } from "../infra/mail";

@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { externalDnsPolicy } from "../infra/dns";
+import { externalDnsPolicy } from "../infra/addons/external-dns";
 import type { PolicyDocument, PolicyStatement } from "../infra/iam";
 import { CHARTS, PinnedChart } from "../infra/versions";
 import { REPO_ROOT } from "../tools/stackfile";

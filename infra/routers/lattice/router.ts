@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gatewayapi, lattice } from "../../crds";
-import { ExternalDns } from "../../dns";
+import { ExternalDns } from "../../addons/external-dns";
 import { ServiceAccountRole } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
 import { LATTICE_DRAINING } from "../../draining";
