@@ -7,10 +7,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { pinnedChart } from "../../helm";
 import { CHARTS } from "../../versions";
+import { APPMESH_CONTROLLER_NAMESPACE } from "../../addons/appmesh-controller";
 import type { FlaggerRouting } from "../contract";
 import type { AppMeshRouter } from "./router";
 
-export const APPMESH_CONTROLLER_NAMESPACE = "appmesh-system";
 export const APPMESH_PROMETHEUS_URL = `http://appmesh-prometheus.${APPMESH_CONTROLLER_NAMESPACE}:9090`;
 
 export function appMeshFlaggerRouting(router: AppMeshRouter): FlaggerRouting {
