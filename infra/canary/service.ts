@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { PART_OF } from "../k8s";
 import { appDeployment, standardEnv, versionObjectName, Workload } from "../workload";
-import { CanaryAnalysis, Flagger } from "./flagger";
+import { CanaryAnalysis, Flagger } from "../addons/flagger";
 import { trafficSplit } from "./weights";
 import { CanaryServiceSpec, TrafficRouter } from "../routers/contract";
 
