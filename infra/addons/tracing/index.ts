@@ -1,8 +1,13 @@
+/**
+ * The tracing add-on: the AWS X-Ray daemon the apps send their trace segments to. It runs the
+ * pinned daemon image itself (no chart), with its IRSA role from the add-on contract.
+ */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicyArn, OidcProvider, ServiceAccountRole } from "./iam";
-import { PART_OF, ROLE_ARN_ANNOTATION } from "./k8s";
-import { IMAGES } from "./versions";
+import { managedPolicyArn } from "../../iam";
+import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
+import { IMAGES } from "../../versions";
+import { AddOnCluster, addOnRole } from "../addon";
 
 export const XRAY_PORT = 2000;
 export const XRAY_SERVICE_NAME = "xray-service";
@@ -25,14 +30,11 @@ export function xrayDaemonConfig(region: string): string {
     ].join("\n");
 }
 
-export interface TracingArgs {
+export interface TracingArgs extends AddOnCluster {
     namespace: pulumi.Input<string>;
     /** Plain namespace name, for the IRSA trust policy. */
     namespaceName: string;
     region: string;
-    oidcProvider: OidcProvider;
-    k8sProvider: k8s.Provider;
-    tags?: Record<string, string>;
 }
 
 /**
@@ -49,16 +51,11 @@ export class Tracing extends pulumi.ComponentResource {
         const labels = { app: XRAY_NAME, ...PART_OF };
         const selector = { app: XRAY_NAME };
 
-        const role = new ServiceAccountRole(
-            `${name}-irsa`,
-            {
-                oidcProvider: args.oidcProvider,
-                namespace: args.namespaceName,
-                serviceAccount: XRAY_NAME,
-                managedPolicyArns: [managedPolicyArn(args.region, "AWSXRayDaemonWriteAccess")],
-                ...(args.tags === undefined ? {} : { tags: args.tags }),
-            },
-            { parent: this },
+        const role = addOnRole(
+            name,
+            { namespace: args.namespaceName, serviceAccount: XRAY_NAME, managedPolicyArns: [managedPolicyArn(args.region, "AWSXRayDaemonWriteAccess")] },
+            args,
+            this,
         );
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
