@@ -163,7 +163,7 @@ export function declareStack(config: StackConfig): StackOutputs {
                 replicas: service.replicas,
                 resources: service.resources,
                 tracingName: service.tracingName,
-                xrayDaemonAddress: tracing.daemonAddress,
+                tracing,
                 stable: service.stable,
                 ...(service.canary === undefined ? {} : { canary: service.canary }),
                 ...(service.smtp && mail !== undefined ? { env: mail.env() } : {}),
@@ -208,7 +208,8 @@ export function declareStack(config: StackConfig): StackOutputs {
                 },
                 parent,
             ),
-        tracing: { name: USERMGMT.tracingName, daemonAddress: tracing.daemonAddress },
+        tracingName: USERMGMT.tracingName,
+        tracing,
         initContainers: [
             {
                 name: "wait-for-database",

@@ -1,6 +1,8 @@
 /**
  * The tracing add-on: the AWS X-Ray daemon the apps send their trace segments to. It runs the
- * pinned daemon image itself (no chart), with its IRSA role from the add-on contract.
+ * pinned daemon image itself (no chart), with its IRSA role from the add-on contract, and tells
+ * the workloads what their apps need to reach it (TracingSettings), so that no workload names
+ * X-Ray: replacing the daemon (e.g. by the ADOT collector) changes this folder only.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -30,6 +32,12 @@ export function xrayDaemonConfig(region: string): string {
     ].join("\n");
 }
 
+/** What a workload needs of the stack's tracing: the environment its app's tracing SDK reads. */
+export interface TracingSettings {
+    /** The variables of an app whose traces are named `tracingName`, in the order given. */
+    workloadEnv(tracingName: string): k8s.types.input.core.v1.EnvVar[];
+}
+
 export interface TracingArgs extends AddOnCluster {
     namespace: pulumi.Input<string>;
     /** Plain namespace name, for the IRSA trust policy. */
@@ -41,7 +49,7 @@ export interface TracingArgs extends AddOnCluster {
  * The AWS X-Ray daemon on every node (DaemonSet, UDP and TCP 2000), its config, the headless
  * `xray-service` the apps send segments to, and an IRSA role with write-only X-Ray access.
  */
-export class Tracing extends pulumi.ComponentResource {
+export class Tracing extends pulumi.ComponentResource implements TracingSettings {
     /** `host:port` for the apps' AWS_XRAY_DAEMON_ADDRESS. */
     public readonly daemonAddress: pulumi.Output<string>;
 
@@ -119,5 +127,14 @@ export class Tracing extends pulumi.ComponentResource {
         );
         this.daemonAddress = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}:${XRAY_PORT}`;
         this.registerOutputs({ daemonAddress: this.daemonAddress });
+    }
+    /** The X-Ray SDK's variables: the segment name and the daemon's address. */
+    workloadEnv(tracingName: string): k8s.types.input.core.v1.EnvVar[] {
+        return [
+            { name: "AWS_XRAY_TRACING_NAME", value: tracingName },
+            { name: "AWS_XRAY_DAEMON_ADDRESS", value: this.daemonAddress },
+            // Log and go on when a segment has no context, rather than fail the request.
+            { name: "AWS_XRAY_CONTEXT_MISSING", value: "LOG_ERROR" },
+        ];
     }
 }
