@@ -1,100 +1,15 @@
+/**
+ * The app's public entry: its internet-facing ALB Ingress, which the load balancer controller
+ * add-on (./addons/load-balancer-controller) reconciles.
+ */
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALB_TARGET_GROUP_ATTRIBUTES } from "./draining";
-import { controllerPolicy } from "./policies";
-import { CHARTS } from "./versions";
-import { OidcProvider, ServiceAccountRole } from "./iam";
-import { PART_OF, ROLE_ARN_ANNOTATION } from "./k8s";
-import { pinnedChart } from "./helm";
+import { PART_OF } from "./k8s";
 
-export const LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
-export const INGRESS_CLASS = "alb";
-/**
- * The namespace label that turns on the controller's pod readiness gate (IP targets): a new pod
- * counts as Ready only once it is a healthy target of its target group, so a rolling update never
- * takes old targets away before the new ones serve. Injected when the pod is created, by the
- * controller's webhook, so pods must be created after the controller.
- */
-export const LBC_READINESS_GATE_LABEL = { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" } as const;
 /** TLS 1.3 and 1.2 only, forward secrecy: AWS's recommended policy for ALB HTTPS listeners. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-
-export interface LoadBalancerControllerArgs {
-    clusterName: pulumi.Input<string>;
-    region: string;
-    vpcId: pulumi.Input<string>;
-    oidcProvider: OidcProvider;
-    k8sProvider: k8s.Provider;
-    tags?: Record<string, string>;
-}
-
-/**
- * The AWS Load Balancer Controller (Helm, in kube-system) with its IRSA role, and the IngressClass
- * `alb` that hands Ingresses to it.
- */
-export class LoadBalancerController extends pulumi.ComponentResource {
-    public readonly ingressClassName: pulumi.Output<string>;
-    public readonly release: k8s.helm.v3.Release;
-
-    constructor(name: string, args: LoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("eks-canary:ingress:LoadBalancerController", name, {}, opts);
-        const namespace = "kube-system";
-        const role = new ServiceAccountRole(
-            `${name}-irsa`,
-            {
-                oidcProvider: args.oidcProvider,
-                namespace,
-                serviceAccount: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
-                policy: controllerPolicy(CHARTS.loadBalancerController),
-                ...(args.tags === undefined ? {} : { tags: args.tags }),
-            },
-            { parent: this },
-        );
-
-        this.release = new k8s.helm.v3.Release(
-            name,
-            {
-                name: "aws-load-balancer-controller",
-                ...pinnedChart(CHARTS.loadBalancerController),
-                namespace,
-                atomic: true,
-                values: {
-                    clusterName: args.clusterName,
-                    // Pods cannot read instance metadata (hop limit 1), so region and VPC are given.
-                    region: args.region,
-                    vpcId: args.vpcId,
-                    replicaCount: 2,
-                    serviceAccount: {
-                        create: true,
-                        name: LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
-                        annotations: { [ROLE_ARN_ANNOTATION]: role.roleArn },
-                    },
-                    // The IngressClass is declared below, where the program can see and test it.
-                    createIngressClassResource: false,
-                    podDisruptionBudget: { maxUnavailable: 1 },
-                    // The stack has no Services of type LoadBalancer; without this webhook, Services
-                    // created while the controller starts are not blocked on its endpoints.
-                    enableServiceMutatorWebhook: false,
-                    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-                },
-            },
-            { parent: this, provider: args.k8sProvider },
-        );
-
-        const ingressClass = new k8s.networking.v1.IngressClass(
-            `${name}-class`,
-            {
-                metadata: { name: INGRESS_CLASS, labels: PART_OF },
-                spec: { controller: "ingress.k8s.aws/alb" },
-            },
-            { parent: this, provider: args.k8sProvider, dependsOn: [this.release] },
-        );
-
-        this.ingressClassName = ingressClass.metadata.name;
-        this.registerOutputs({ ingressClassName: this.ingressClassName });
-    }
-}
 
 /** AWS limits load balancer names to 32 characters: letters, digits and inner hyphens. */
 export const MAX_LOAD_BALANCER_NAME = 32;

@@ -1,8 +1,8 @@
 /**
  * Every pinned chart and image of the stack, in one table: the README's version table and the
  * test that compares the controllers' IAM policies with upstream's read it. Upgrading a
- * controller is one edit here (and, where it has one, its policy file under ./policies, taken
- * from the same upstream release).
+ * controller is one edit here (and, where it has one, its policy file in its add-on's folder
+ * under ./addons, taken from the same upstream release).
  */
 import type { ChartPin } from "./helm";
 
@@ -10,8 +10,9 @@ export interface PinnedChart extends ChartPin {
     /** The application version the chart release installs (its Chart.yaml `appVersion`). */
     readonly appVersion: string;
     /**
-     * The controller's IAM policy, a file under ./policies equal to the policy upstream publishes
-     * at `appVersion`; absent for charts that need no AWS permissions of their own.
+     * The controller's IAM policy, a file in its add-on's folder (the path from this file's folder)
+     * equal to the policy upstream publishes at `appVersion`; absent for charts that need no AWS
+     * permissions of their own.
      */
     readonly iamPolicy?: string;
 }
@@ -27,28 +28,28 @@ export const CHARTS = {
         chart: "aws-load-balancer-controller",
         version: "1.17.1",
         appVersion: "v2.17.1",
-        iamPolicy: "aws-load-balancer-controller.json",
+        iamPolicy: "addons/load-balancer-controller/aws-load-balancer-controller.json",
     },
     externalDns: {
         repo: "https://kubernetes-sigs.github.io/external-dns/",
         chart: "external-dns",
         version: "1.21.1",
         appVersion: "v0.21.0",
-        // Built in code (../dns.ts): upstream's actions, with record changes narrowed to one zone.
+        // Built in code (./addons/external-dns): upstream's actions, with record changes narrowed to one zone.
     },
     gatewayController: {
         repo: "oci://public.ecr.aws/aws-application-networking-k8s",
         chart: "aws-gateway-controller-chart",
         version: "v2.1.3",
         appVersion: "v2.1.3",
-        iamPolicy: "aws-gateway-controller.json",
+        iamPolicy: "addons/gateway-controller/aws-gateway-controller.json",
     },
     appMeshController: {
         repo: "https://aws.github.io/eks-charts",
         chart: "appmesh-controller",
         version: "1.13.3",
         appVersion: "v1.13.3",
-        iamPolicy: "appmesh-controller.json",
+        iamPolicy: "addons/appmesh-controller/appmesh-controller.json",
     },
     /** The Prometheus that scrapes App Mesh's Envoy sidecars for Flagger (1.0.1+ render RBAC v1). */
     appMeshPrometheus: { repo: "https://aws.github.io/eks-charts", chart: "appmesh-prometheus", version: "1.0.3", appVersion: "2.13.1" },

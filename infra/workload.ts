@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { TracingSettings } from "./addons/tracing";
 import type { PodDraining } from "./draining";
 import { PART_OF } from "./k8s";
 import { versionObjectName } from "./names";
@@ -22,8 +23,11 @@ export interface WorkloadArgs {
     resources: { cpu: string; memory: string };
     /** How its pods leave the load balancer or mesh that routes to them. */
     draining: PodDraining;
-    tracing: { name: string; daemonAddress: pulumi.Input<string> };
-    /** Environment beyond the downward-API and X-Ray variables every version gets. */
+    /** The name of this version's traces. */
+    tracingName: string;
+    /** The stack's tracing, whose variables every version gets. */
+    tracing: TracingSettings;
+    /** Environment beyond the downward-API and tracing variables every version gets. */
     env?: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
     initContainers?: pulumi.Input<k8s.types.input.core.v1.Container>[];
     /** Name of this version's own Service; `<app>-<version>` by default. */
@@ -64,15 +68,12 @@ export function cpuLimit(request: string): string {
     return `${Math.round(millis * 4)}m`;
 }
 
-/** The variables every version gets: its pod's name and namespace (downward API) and X-Ray's. */
-export function standardEnv(tracingName: string, daemonAddress: pulumi.Input<string>): k8s.types.input.core.v1.EnvVar[] {
+/** The variables every version gets: its pod's name and namespace (downward API) and the tracing add-on's. */
+export function standardEnv(tracingName: string, tracing: TracingSettings): k8s.types.input.core.v1.EnvVar[] {
     return [
         { name: "MY_POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
         { name: "MY_POD_NAMESPACE", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
-        { name: "AWS_XRAY_TRACING_NAME", value: tracingName },
-        { name: "AWS_XRAY_DAEMON_ADDRESS", value: daemonAddress },
-        // Log and go on when a segment has no context, rather than fail the request.
-        { name: "AWS_XRAY_CONTEXT_MISSING", value: "LOG_ERROR" },
+        ...tracing.workloadEnv(tracingName),
     ];
 }
 
@@ -197,7 +198,7 @@ export class Workload extends pulumi.ComponentResource {
                     port: args.port,
                     healthPath: args.healthPath,
                     resources: args.resources,
-                    env: [...standardEnv(args.tracing.name, args.tracing.daemonAddress), ...(args.env ?? [])],
+                    env: [...standardEnv(args.tracingName, args.tracing), ...(args.env ?? [])],
                     preStopSeconds: args.draining.preStopSeconds,
                 },
             }),

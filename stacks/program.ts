@@ -5,19 +5,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AccessLogBucket } from "../infra/accesslogs";
-import { Flagger } from "../infra/canary/flagger";
+import { ExternalDns } from "../infra/addons/external-dns";
+import { Flagger } from "../infra/addons/flagger";
+import { Tracing } from "../infra/addons/tracing";
+import { LBC_READINESS_GATE_LABEL, LoadBalancerController } from "../infra/addons/load-balancer-controller";
 import { ALB_DRAINING } from "../infra/draining";
 import { createRouter, routerPlugin } from "../infra/routers/registry";
 import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
 import { Database, DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY } from "../infra/database";
-import { ExternalDns } from "../infra/dns";
-import { AppIngress, LBC_READINESS_GATE_LABEL, LoadBalancerController, loadBalancerName } from "../infra/ingress";
+import { AppIngress, loadBalancerName } from "../infra/ingress";
 import { PART_OF } from "../infra/k8s";
 import { Mail, SMTP_PORT } from "../infra/mail";
 import { USERMGMT } from "../infra/names";
 import { Network } from "../infra/network";
-import { Tracing } from "../infra/tracing";
 import { EKS_ADDONS, IMAGES } from "../infra/versions";
 import { Workload, workloadLabels } from "../infra/workload";
 import { RouterKind, StackConfig } from "./config";
@@ -162,7 +163,7 @@ export function declareStack(config: StackConfig): StackOutputs {
                 replicas: service.replicas,
                 resources: service.resources,
                 tracingName: service.tracingName,
-                xrayDaemonAddress: tracing.daemonAddress,
+                tracing,
                 stable: service.stable,
                 ...(service.canary === undefined ? {} : { canary: service.canary }),
                 ...(service.smtp && mail !== undefined ? { env: mail.env() } : {}),
@@ -207,7 +208,8 @@ export function declareStack(config: StackConfig): StackOutputs {
                 },
                 parent,
             ),
-        tracing: { name: USERMGMT.tracingName, daemonAddress: tracing.daemonAddress },
+        tracingName: USERMGMT.tracingName,
+        tracing,
         initContainers: [
             {
                 name: "wait-for-database",

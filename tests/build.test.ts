@@ -31,9 +31,9 @@ describe("newerSource: the compiled program refuses to run when older than its s
 
     it("names the newest source edited after the build, in any source folder or depth", () => {
         write("stacks/index.ts", earlier);
-        write("infra/policies/aws-load-balancer-controller.json", later);
+        write("infra/addons/load-balancer-controller/aws-load-balancer-controller.json", later);
         const entry = write("bin/stacks/index.js", new Date("2026-11-21T09:00:00Z"));
-        expect(newerSource(entry)).toBe(path.join("infra", "policies", "aws-load-balancer-controller.json"));
+        expect(newerSource(entry)).toBe(path.join("infra", "addons", "load-balancer-controller", "aws-load-balancer-controller.json"));
     });
 
     it("does nothing when the program runs from its TypeScript sources", () => {

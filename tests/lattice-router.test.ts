@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { gatewayapi } from "../infra/crds";
-import latticePolicyFile from "../infra/policies/aws-gateway-controller.json";
+import latticePolicyFile from "../infra/addons/gateway-controller/aws-gateway-controller.json";
 import {
     at,
     byName,

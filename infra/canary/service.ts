@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { TracingSettings } from "../addons/tracing";
 import { PART_OF } from "../k8s";
 import { appDeployment, standardEnv, versionObjectName, Workload } from "../workload";
-import { CanaryAnalysis, Flagger } from "./flagger";
+import { CanaryAnalysis, Flagger } from "../addons/flagger";
 import { trafficSplit } from "./weights";
 import { CanaryServiceSpec, TrafficRouter } from "../routers/contract";
 
@@ -27,9 +28,10 @@ export interface CanaryServiceArgs {
     healthPath: string;
     replicas: number;
     resources: { cpu: string; memory: string };
-    /** X-Ray segment name; versions get `V1-` / `V2-` prefixes. */
+    /** The name of its traces; versions get `V1-` / `V2-` prefixes. */
     tracingName: string;
-    xrayDaemonAddress: pulumi.Input<string>;
+    /** The stack's tracing, whose variables every version gets. */
+    tracing: TracingSettings;
     stable: { image: string };
     canary?: { image: string; weight: number };
     /** Environment beyond the standard variables (e.g. mail settings). */
@@ -86,6 +88,7 @@ export class CanaryService extends pulumi.ComponentResource {
             port: args.port,
             healthPath: args.healthPath,
             resources: args.resources,
+            tracing: args.tracing,
             ...(args.env === undefined ? {} : { env: args.env }),
             ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
             podAnnotations: args.router.podAnnotations,
@@ -100,7 +103,7 @@ export class CanaryService extends pulumi.ComponentResource {
                 version: "v1",
                 image: args.stable.image,
                 replicas: replicas.stable,
-                tracing: { name: `V1-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
+                tracingName: `V1-${args.tracingName}`,
                 disruptionBudget: true,
                 dependsOn: [...podDependencies, ...prerequisites.v1],
             },
@@ -116,7 +119,7 @@ export class CanaryService extends pulumi.ComponentResource {
                           version: "v2",
                           image: args.canary.image,
                           replicas: replicas.canary,
-                          tracing: { name: `V2-${args.tracingName}`, daemonAddress: args.xrayDaemonAddress },
+                          tracingName: `V2-${args.tracingName}`,
                           dependsOn: [...podDependencies, ...prerequisites.v2],
                       },
                       { parent: this },
@@ -171,7 +174,7 @@ export class CanaryService extends pulumi.ComponentResource {
                     port: args.port,
                     healthPath: args.healthPath,
                     resources: args.resources,
-                    env: [...standardEnv(args.tracingName, args.xrayDaemonAddress), ...(args.env ?? [])],
+                    env: [...standardEnv(args.tracingName, args.tracing), ...(args.env ?? [])],
                     preStopSeconds: args.router.draining.preStopSeconds,
                 },
                 terminationGracePeriodSeconds: args.router.draining.terminationGracePeriodSeconds,

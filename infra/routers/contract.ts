@@ -9,6 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { OidcProvider } from "../iam";
 import type { ReplicaSplit } from "../canary/weights";
 import type { CanarySpecService } from "../crds/flagger";
+import type { AddOnCluster } from "../addons/addon";
 
 
 /** What a router may build on: the cluster, its network and the app namespace. */
@@ -145,8 +146,8 @@ export interface FlaggerInstallation {
     readonly loadTesterValues: Record<string, unknown>;
 }
 
-/** What the Flagger add-on tells a router's Flagger routing. */
-export interface FlaggerContext {
+/** What the Flagger add-on tells a router's Flagger routing: the cluster it installs into, and more. */
+export interface FlaggerContext extends AddOnCluster {
     /** The add-on component: the parent of what `install` declares. */
     readonly parent: pulumi.Resource;
     /** The prefix of the names of what `install` declares. */
@@ -154,13 +155,10 @@ export interface FlaggerContext {
     readonly region: string;
     readonly namespace: pulumi.Input<string>;
     readonly namespaceName: string;
-    readonly oidcProvider: OidcProvider;
-    readonly k8sProvider: k8s.Provider;
     /** The automated services. */
     readonly services: readonly string[];
     /** Flagger's own service account (an IRSA role's subject). */
     readonly serviceAccount: { readonly namespace: string; readonly name: string };
-    readonly tags?: Record<string, string>;
 }
 
 /** One automated service, as a router's Flagger routing sees it. */

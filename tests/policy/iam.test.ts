@@ -1,8 +1,8 @@
 /** policy/rules/iam.ts: IRSA trust policies and the actions IAM policies allow. */
 import { describe, expect, it } from "vitest";
-import gatewayControllerPolicy from "../../infra/policies/aws-gateway-controller.json";
-import loadBalancerControllerPolicy from "../../infra/policies/aws-load-balancer-controller.json";
-import appMeshControllerPolicy from "../../infra/policies/appmesh-controller.json";
+import gatewayControllerPolicy from "../../infra/addons/gateway-controller/aws-gateway-controller.json";
+import loadBalancerControllerPolicy from "../../infra/addons/load-balancer-controller/aws-load-balancer-controller.json";
+import appMeshControllerPolicy from "../../infra/addons/appmesh-controller/appmesh-controller.json";
 import { iamWildcardViolations } from "../../policy/rules";
 import { IAM_CASES, iamPolicy } from "./fixtures/iam";
 import { itJudgesEachCase } from "./helpers";

@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ALB_DRAINING, ALB_TARGET_GROUP_ATTRIBUTES } from "../../draining";
-import { INGRESS_CLASS, loadBalancerName } from "../../ingress";
+import { INGRESS_CLASS } from "../../addons/load-balancer-controller";
+import { loadBalancerName } from "../../ingress";
 import { PART_OF } from "../../k8s";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
 import { sharedServiceName } from "../replicas/router";

@@ -3,14 +3,13 @@
  * nodes, routers and services; its builtin checks query a Prometheus that scrapes the Envoy
  * sidecars; the load tester joins the mesh with the automated services as its backends.
  */
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { pinnedChart } from "../../helm";
+import { helmRelease } from "../../addons/addon";
 import { CHARTS } from "../../versions";
+import { APPMESH_CONTROLLER_NAMESPACE } from "../../addons/appmesh-controller";
 import type { FlaggerRouting } from "../contract";
 import type { AppMeshRouter } from "./router";
 
-export const APPMESH_CONTROLLER_NAMESPACE = "appmesh-system";
 export const APPMESH_PROMETHEUS_URL = `http://appmesh-prometheus.${APPMESH_CONTROLLER_NAMESPACE}:9090`;
 
 export function appMeshFlaggerRouting(router: AppMeshRouter): FlaggerRouting {
@@ -19,10 +18,11 @@ export function appMeshFlaggerRouting(router: AppMeshRouter): FlaggerRouting {
         install: (context) => ({
             metricsServer: APPMESH_PROMETHEUS_URL,
             before: [
-                new k8s.helm.v3.Release(
+                helmRelease(
                     `${context.name}-appmesh-prometheus`,
-                    { name: "appmesh-prometheus", ...pinnedChart(CHARTS.appMeshPrometheus), namespace: APPMESH_CONTROLLER_NAMESPACE, atomic: true },
-                    { parent: context.parent, provider: context.k8sProvider, dependsOn: [router] },
+                    { chart: CHARTS.appMeshPrometheus, releaseName: "appmesh-prometheus", namespace: APPMESH_CONTROLLER_NAMESPACE, dependsOn: [router] },
+                    context,
+                    context.parent,
                 ),
             ],
             serviceAccountAnnotations: {},

@@ -12,17 +12,12 @@ import * as appmesh from "../../crds/appmesh";
 import { managedPolicyArn, partitionOf, PolicyDocument, ServiceAccountRole } from "../../iam";
 import { CLUSTER_DRAINING } from "../../draining";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
-import { controllerPolicy } from "../../policies";
-import { CHARTS, IMAGES } from "../../versions";
+import { appMeshController } from "../../addons/appmesh-controller";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
 import { sharedServiceName } from "../replicas/router";
-import { APPMESH_CONTROLLER_NAMESPACE, appMeshFlaggerRouting } from "./flagger";
+import { appMeshFlaggerRouting } from "./flagger";
 import { CanaryServiceSpec, ClientSpec, FlaggerRouting, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "../contract";
-import { pinnedChart } from "../../helm";
 
-/** The controller's namespace (Flagger's Prometheus for the mesh runs there too). */
-export { APPMESH_CONTROLLER_NAMESPACE };
-export const APPMESH_CONTROLLER_SERVICE_ACCOUNT = "appmesh-controller";
 /** The service account of the routed pods and their clients: the identity of their Envoy sidecars. */
 export const ENVOY_SERVICE_ACCOUNT = "appmesh-envoy";
 /** Pod annotation: outbound ports the Envoy sidecar does not intercept. */
@@ -111,42 +106,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
         this.podAnnotations = env.externalPorts.length === 0 ? {} : { [EGRESS_IGNORED_PORTS]: [...env.externalPorts].sort((a, b) => a - b).join(",") };
         const tags = env.tags === undefined ? {} : { tags: env.tags };
 
-        const controllerRole = new ServiceAccountRole(
-            `${name}-controller-irsa`,
-            {
-                oidcProvider: env.oidcProvider,
-                namespace: APPMESH_CONTROLLER_NAMESPACE,
-                serviceAccount: APPMESH_CONTROLLER_SERVICE_ACCOUNT,
-                policy: controllerPolicy(CHARTS.appMeshController),
-                ...tags,
-            },
-            { parent: this },
-        );
-        const [xrayRepository, xrayTag] = IMAGES.xrayDaemon.split(":");
-        this.release = new k8s.helm.v3.Release(
-            `${name}-controller`,
-            {
-                name: "appmesh-controller",
-                ...pinnedChart(CHARTS.appMeshController),
-                namespace: APPMESH_CONTROLLER_NAMESPACE,
-                createNamespace: true,
-                atomic: true,
-                values: {
-                    // Pods cannot read instance metadata (hop limit 1): the region is given.
-                    region: env.region,
-                    serviceAccount: {
-                        create: true,
-                        name: APPMESH_CONTROLLER_SERVICE_ACCOUNT,
-                        annotations: { [ROLE_ARN_ANNOTATION]: controllerRole.roleArn },
-                    },
-                    // Envoy traces to an injected X-Ray daemon sidecar, pinned like the cluster's daemon.
-                    tracing: { enabled: true, provider: "x-ray" },
-                    xray: { image: { repository: xrayRepository, tag: xrayTag } },
-                    resources: { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "1", memory: "512Mi" } },
-                },
-            },
-            { parent: this, provider: env.k8sProvider },
-        );
+        this.release = appMeshController(`${name}-controller`, { region: env.region }, env, this);
 
         this.mesh = new appmesh.Mesh(
             `${name}-mesh`,

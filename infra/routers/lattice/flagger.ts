@@ -6,7 +6,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { flagger } from "../../crds";
-import { PolicyDocument, ServiceAccountRole } from "../../iam";
+import { addOnRole } from "../../addons/addon";
+import type { PolicyDocument } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
 import type { FlaggerRouting } from "../contract";
 import type { LatticeRouter } from "./router";
@@ -67,16 +68,11 @@ export function latticeFlaggerRouting(router: LatticeRouter): FlaggerRouting {
     return {
         provider: "gatewayapi:v1",
         install: (context) => {
-            const role = new ServiceAccountRole(
-                `${context.name}-irsa`,
-                {
-                    oidcProvider: context.oidcProvider,
-                    namespace: context.serviceAccount.namespace,
-                    serviceAccount: context.serviceAccount.name,
-                    policy: CLOUDWATCH_READ_POLICY,
-                    ...(context.tags === undefined ? {} : { tags: context.tags }),
-                },
-                { parent: context.parent },
+            const role = addOnRole(
+                context.name,
+                { namespace: context.serviceAccount.namespace, serviceAccount: context.serviceAccount.name, policy: CLOUDWATCH_READ_POLICY },
+                context,
+                context.parent,
             );
             // Every check is a CloudWatch MetricTemplate, so no Prometheus is needed.
             return { metricsServer: "none", before: [], serviceAccountAnnotations: { [ROLE_ARN_ANNOTATION]: role.roleArn }, loadTesterValues: {} };

@@ -2,22 +2,17 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { gatewayapi, lattice } from "../../crds";
-import { ExternalDns } from "../../dns";
-import { ServiceAccountRole } from "../../iam";
-import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
+import { ExternalDns } from "../../addons/external-dns";
+import { PART_OF } from "../../k8s";
 import { LATTICE_DRAINING } from "../../draining";
-import { controllerPolicy } from "../../policies";
-import { pinnedChart } from "../../helm";
-import { CHARTS, GATEWAY_API_CRDS } from "../../versions";
+import { gatewayController, LATTICE_CONTROLLER_NAME } from "../../addons/gateway-controller";
+import { GATEWAY_API_CRDS } from "../../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
 import { latticeFlaggerRouting } from "./flagger";
 import { LATTICE_LISTENER, LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName } from "./names";
 import { CanaryServiceSpec, FlaggerRouting, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "../contract";
 
-export const GATEWAY_CONTROLLER_NAMESPACE = "aws-application-networking-system";
-export const GATEWAY_CONTROLLER_SERVICE_ACCOUNT = "gateway-api-controller";
 export const LATTICE_GATEWAY_CLASS = "amazon-vpc-lattice";
-export const LATTICE_CONTROLLER_NAME = "application-networking.k8s.aws/gateway-api-controller";
 export { LATTICE_LISTENER, LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName };
 
 /** The HTTPRoute backends for a weight: v1 gets 100 - weight, v2 weight; v1 alone at 100 without a canary. */
@@ -149,46 +144,8 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
             { parent: this },
         );
 
-        const role = new ServiceAccountRole(
-            `${name}-controller-irsa`,
-            {
-                oidcProvider: env.oidcProvider,
-                namespace: GATEWAY_CONTROLLER_NAMESPACE,
-                serviceAccount: GATEWAY_CONTROLLER_SERVICE_ACCOUNT,
-                policy: controllerPolicy(CHARTS.gatewayController),
-                ...(tags === undefined ? {} : { tags }),
-            },
-            { parent: this },
-        );
-        const identity = aws.getCallerIdentityOutput({}, { parent: this });
-        this.controller = new k8s.helm.v3.Release(
-            `${name}-controller`,
-            {
-                name: "gateway-api-controller",
-                ...pinnedChart(CHARTS.gatewayController),
-                namespace: GATEWAY_CONTROLLER_NAMESPACE,
-                createNamespace: true,
-                atomic: true,
-                values: {
-                    serviceAccount: {
-                        create: true,
-                        name: GATEWAY_CONTROLLER_SERVICE_ACCOUNT,
-                        annotations: { [ROLE_ARN_ANNOTATION]: role.roleArn },
-                    },
-                    // Pods cannot read instance metadata (hop limit 1): give what the controller would discover.
-                    awsRegion: env.region,
-                    awsAccountId: identity.accountId,
-                    clusterVpcId: env.vpcId,
-                    clusterName: env.clusterName,
-                    log: { level: "info" },
-                    // The DNSEndpoint CRD ships in the ExternalDNS chart's crds/ (both instances install
-                    // it); the controller's copy would conflict with it, as its deploy guide warns.
-                    installExternalDNSCRD: false,
-                },
-            },
-            // It watches Gateway API objects and looks for the DNSEndpoint CRD when it starts.
-            { ...k8sOpts, dependsOn: [crds, dns] },
-        );
+        // It watches Gateway API objects and looks for the DNSEndpoint CRD when it starts.
+        this.controller = gatewayController(`${name}-controller`, { region: env.region, vpcId: env.vpcId, clusterName: env.clusterName, dependsOn: [crds, dns] }, env, this);
         this.podDependencies = [this.controller];
 
         const gatewayClass = new gatewayapi.GatewayClass(

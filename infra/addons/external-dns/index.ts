@@ -1,9 +1,12 @@
+/**
+ * The External DNS add-on: it writes the app's host name into the public zone, and (a second
+ * instance) the lattice router's custom domain names into its private zone.
+ */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { OidcProvider, partitionOf, PolicyDocument, ServiceAccountRole } from "./iam";
-import { ROLE_ARN_ANNOTATION } from "./k8s";
-import { pinnedChart } from "./helm";
-import { CHARTS } from "./versions";
+import { partitionOf, PolicyDocument } from "../../iam";
+import { CHARTS } from "../../versions";
+import { AddOnCluster, helmAddOn } from "../addon";
 
 export const EXTERNAL_DNS_SERVICE_ACCOUNT = "external-dns";
 
@@ -24,7 +27,7 @@ export function externalDnsPolicy(region: string, hostedZoneId: string): PolicyD
     };
 }
 
-export interface ExternalDnsArgs {
+export interface ExternalDnsArgs extends AddOnCluster {
     region: string;
     /** The one zone it may write; may be an output (a zone the program creates). */
     hostedZoneId: pulumi.Input<string>;
@@ -32,9 +35,6 @@ export interface ExternalDnsArgs {
     domain: string;
     /** Owner ID of its TXT ownership records: two stacks sharing a zone must differ. */
     ownerId: string;
-    oidcProvider: OidcProvider;
-    k8sProvider: k8s.Provider;
-    tags?: Record<string, string>;
     /** Where it reads host names; `["ingress", "service"]` by default. */
     sources?: string[];
     /** Route53 zone type it may write (`--aws-zone-type`); `public` by default. */
@@ -59,27 +59,17 @@ export class ExternalDns extends pulumi.ComponentResource {
 
     constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:dns:ExternalDns", name, {}, opts);
-        const namespace = "kube-system";
-        const serviceAccount = args.serviceAccount ?? EXTERNAL_DNS_SERVICE_ACCOUNT;
         const zoneId = args.hostedZoneId;
-        const role = new ServiceAccountRole(
-            `${name}-irsa`,
-            {
-                oidcProvider: args.oidcProvider,
-                namespace,
-                serviceAccount,
-                policy: typeof zoneId === "string" ? externalDnsPolicy(args.region, zoneId) : pulumi.output(zoneId).apply((id) => externalDnsPolicy(args.region, id)),
-                ...(args.tags === undefined ? {} : { tags: args.tags }),
-            },
-            { parent: this },
-        );
-        this.release = new k8s.helm.v3.Release(
+        this.release = helmAddOn(
             name,
             {
-                name: args.releaseName ?? "external-dns",
-                ...pinnedChart(CHARTS.externalDns),
-                namespace,
-                atomic: true,
+                chart: CHARTS.externalDns,
+                releaseName: args.releaseName ?? "external-dns",
+                namespace: "kube-system",
+                serviceAccount: args.serviceAccount ?? EXTERNAL_DNS_SERVICE_ACCOUNT,
+                permissions: {
+                    policy: typeof zoneId === "string" ? externalDnsPolicy(args.region, zoneId) : pulumi.output(zoneId).apply((id) => externalDnsPolicy(args.region, id)),
+                },
                 values: {
                     provider: { name: "aws" },
                     sources: args.sources ?? ["ingress", "service"],
@@ -95,15 +85,11 @@ export class ExternalDns extends pulumi.ComponentResource {
                         ...(args.extraArgs ?? []),
                     ],
                     env: [{ name: "AWS_DEFAULT_REGION", value: args.region }],
-                    serviceAccount: {
-                        create: true,
-                        name: serviceAccount,
-                        annotations: { [ROLE_ARN_ANNOTATION]: role.roleArn },
-                    },
                     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
                 },
             },
-            { parent: this, provider: args.k8sProvider },
+            args,
+            this,
         );
         this.registerOutputs({});
     }

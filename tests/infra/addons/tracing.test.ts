@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { at, byName, childrenOf, k8sObject, mainContainer, metadata, OfflinePlan, planStack, resourcesOfType, serviceSpec, TYPES, workloadSpec } from "./helpers";
+import { at, byName, childrenOf, k8sObject, mainContainer, metadata, OfflinePlan, planStack, resourcesOfType, serviceSpec, TYPES, workloadSpec } from "../../helpers";
 
 let dev: OfflinePlan;
 

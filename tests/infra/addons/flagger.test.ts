@@ -1,12 +1,12 @@
-import { CHARTS } from "../infra/versions";
+import { CHARTS } from "../../../infra/versions";
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { LATTICE_TEMPLATES } from "../infra/routers/lattice/flagger";
-import { checkSpec } from "../infra/crds";
-import * as flagger from "../infra/crds/flagger";
-import { ConfigError } from "../stacks/checks";
-import { parseStackConfig } from "../stacks/config";
-import { diffPlans } from "../tools/diff";
+import { LATTICE_TEMPLATES } from "../../../infra/routers/lattice/flagger";
+import { checkSpec } from "../../../infra/crds";
+import * as flagger from "../../../infra/crds/flagger";
+import { ConfigError } from "../../../stacks/checks";
+import { parseStackConfig } from "../../../stacks/config";
+import { diffPlans } from "../../../tools/diff";
 import {
     at,
     byName,
@@ -23,7 +23,7 @@ import {
     splitOf,
     TYPES,
     workloadSpec,
-} from "./helpers";
+} from "../../helpers";
 
 const T = {
     canary: "kubernetes:flagger.app/v1beta1:Canary",
@@ -422,7 +422,7 @@ describe("config errors", () => {
 
 describe("the load tester's shell", () => {
     it("takes URLs and durations of safe characters only", async () => {
-        const { shellWord } = await import("../infra/canary/flagger");
+        const { shellWord } = await import("../../../infra/addons/flagger");
         expect(shellWord("http://notification-canary.eks-canary:8096/notification/health-status")).toBe("http://notification-canary.eks-canary:8096/notification/health-status");
         for (const bad of ["http://h/x;id", "http://h/$(id)", "http://h/'x", "1m && id", ""]) {
             expect(() => shellWord(bad), bad).toThrow("refusing to pass");

@@ -1,8 +1,15 @@
+/**
+ * The tracing add-on: the AWS X-Ray daemon the apps send their trace segments to. It runs the
+ * pinned daemon image itself (no chart), with its IRSA role from the add-on contract, and tells
+ * the workloads what their apps need to reach it (TracingSettings), so that no workload names
+ * X-Ray: replacing the daemon (e.g. by the ADOT collector) changes this folder only.
+ */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicyArn, OidcProvider, ServiceAccountRole } from "./iam";
-import { PART_OF, ROLE_ARN_ANNOTATION } from "./k8s";
-import { IMAGES } from "./versions";
+import { managedPolicyArn } from "../../iam";
+import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
+import { IMAGES } from "../../versions";
+import { AddOnCluster, addOnRole } from "../addon";
 
 export const XRAY_PORT = 2000;
 export const XRAY_SERVICE_NAME = "xray-service";
@@ -25,21 +32,24 @@ export function xrayDaemonConfig(region: string): string {
     ].join("\n");
 }
 
-export interface TracingArgs {
+/** What a workload needs of the stack's tracing: the environment its app's tracing SDK reads. */
+export interface TracingSettings {
+    /** The variables of an app whose traces are named `tracingName`, in the order given. */
+    workloadEnv(tracingName: string): k8s.types.input.core.v1.EnvVar[];
+}
+
+export interface TracingArgs extends AddOnCluster {
     namespace: pulumi.Input<string>;
     /** Plain namespace name, for the IRSA trust policy. */
     namespaceName: string;
     region: string;
-    oidcProvider: OidcProvider;
-    k8sProvider: k8s.Provider;
-    tags?: Record<string, string>;
 }
 
 /**
  * The AWS X-Ray daemon on every node (DaemonSet, UDP and TCP 2000), its config, the headless
  * `xray-service` the apps send segments to, and an IRSA role with write-only X-Ray access.
  */
-export class Tracing extends pulumi.ComponentResource {
+export class Tracing extends pulumi.ComponentResource implements TracingSettings {
     /** `host:port` for the apps' AWS_XRAY_DAEMON_ADDRESS. */
     public readonly daemonAddress: pulumi.Output<string>;
 
@@ -49,16 +59,11 @@ export class Tracing extends pulumi.ComponentResource {
         const labels = { app: XRAY_NAME, ...PART_OF };
         const selector = { app: XRAY_NAME };
 
-        const role = new ServiceAccountRole(
-            `${name}-irsa`,
-            {
-                oidcProvider: args.oidcProvider,
-                namespace: args.namespaceName,
-                serviceAccount: XRAY_NAME,
-                managedPolicyArns: [managedPolicyArn(args.region, "AWSXRayDaemonWriteAccess")],
-                ...(args.tags === undefined ? {} : { tags: args.tags }),
-            },
-            { parent: this },
+        const role = addOnRole(
+            name,
+            { namespace: args.namespaceName, serviceAccount: XRAY_NAME, managedPolicyArns: [managedPolicyArn(args.region, "AWSXRayDaemonWriteAccess")] },
+            args,
+            this,
         );
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
@@ -122,5 +127,14 @@ export class Tracing extends pulumi.ComponentResource {
         );
         this.daemonAddress = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}:${XRAY_PORT}`;
         this.registerOutputs({ daemonAddress: this.daemonAddress });
+    }
+    /** The X-Ray SDK's variables: the segment name and the daemon's address. */
+    workloadEnv(tracingName: string): k8s.types.input.core.v1.EnvVar[] {
+        return [
+            { name: "AWS_XRAY_TRACING_NAME", value: tracingName },
+            { name: "AWS_XRAY_DAEMON_ADDRESS", value: this.daemonAddress },
+            // Log and go on when a segment has no context, rather than fail the request.
+            { name: "AWS_XRAY_CONTEXT_MISSING", value: "LOG_ERROR" },
+        ];
     }
 }

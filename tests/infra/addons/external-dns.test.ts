@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { at, byName, childrenOf, OfflinePlan, planStack, policyOf, TYPES } from "./helpers";
+import { at, byName, childrenOf, OfflinePlan, planStack, policyOf, TYPES } from "../../helpers";
 
 let dev: OfflinePlan;
 let prod: OfflinePlan;
