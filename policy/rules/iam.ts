@@ -94,7 +94,7 @@ export function serviceAccountTrustViolations(props: Props): string[] {
  */
 export const UPSTREAM_WILDCARD_STATEMENTS: readonly { readonly source: string; readonly actions: readonly string[] }[] = [
     {
-        // infra/policies/aws-gateway-controller.json; upgrade both together.
+        // infra/addons/gateway-controller/aws-gateway-controller.json; upgrade both together.
         source: "aws/aws-application-networking-k8s v2.1.3, files/controller-installation/recommended-inline-policy.json (AWS Gateway API Controller for VPC Lattice)",
         actions: [
             "vpc-lattice:*",

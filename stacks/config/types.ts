@@ -2,7 +2,7 @@
  * The shape of a parsed stack config: what `parseStackConfig` returns, with the constant lists of
  * the values a key allows. No parsing here; the section parsers beside this file fill these types.
  */
-import type { CanaryAnalysis } from "../../infra/canary/flagger";
+import type { CanaryAnalysis } from "../../infra/addons/flagger";
 import type { RouterKind } from "../../infra/routers/registry";
 import { EKS_ADDONS, KubernetesVersion } from "../../infra/versions";
 import type { DeployerConfig } from "../deployer";
