@@ -194,3 +194,13 @@ describe("names that reach the file system and the provider", () => {
         expect(run.err).toContain("aws:regoin: unknown key (did you mean region?)");
     });
 });
+
+describe("the load tester's shell", () => {
+    it("takes URLs and durations of safe characters only", async () => {
+        const { shellWord } = await import("../infra/addons/flagger");
+        expect(shellWord("http://notification-canary.eks-canary:8096/notification/health-status")).toBe("http://notification-canary.eks-canary:8096/notification/health-status");
+        for (const bad of ["http://h/x;id", "http://h/$(id)", "http://h/'x", "1m && id", ""]) {
+            expect(() => shellWord(bad), bad).toThrow("refusing to pass");
+        }
+    });
+});

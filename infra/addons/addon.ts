@@ -33,7 +33,7 @@ export interface AddOnIdentity extends AddOnPermissions {
 
 /**
  * The upstream IAM policy of a pinned chart: `file`, the add-on's copy of it. The chart's pin must
- * name a policy file (`iamPolicy`), so that tests/iam-upstream.test.ts compares it with upstream's
+ * name a policy file (`iamPolicy`), so that tests/infra/addons/iam-upstream.test.ts compares it with upstream's
  * at the pinned version; JSON imports type `Effect` as any string, hence the document type here.
  */
 export function upstreamPolicy(pin: PinnedChart, file: unknown): PolicyDocument {

@@ -4,11 +4,11 @@
  * pods join and leave the router's targets without dropping requests.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROUTER_KINDS, RouterKind } from "../infra/routers/registry";
-import { ALB_DEREGISTRATION_DELAY_SECONDS } from "../infra/draining";
-import { blastRadius, diffPlans } from "../tools/diff";
-import { OfflinePlan } from "../tools/offline";
-import { byName, DeclaredResource, metadata, planOffline, readStackFile, TYPES, withSteps } from "./helpers";
+import { ROUTER_KINDS, RouterKind } from "../../../infra/routers/registry";
+import { ALB_DEREGISTRATION_DELAY_SECONDS } from "../../../infra/draining";
+import { blastRadius, diffPlans } from "../../../tools/diff";
+import { OfflinePlan } from "../../../tools/offline";
+import { byName, DeclaredResource, metadata, planOffline, readStackFile, TYPES, withSteps } from "../../helpers";
 
 /** The resources a step from 25 % to 50 % may change, by router: type and name. */
 const STEP_CHANGES: Record<RouterKind, string[]> = {

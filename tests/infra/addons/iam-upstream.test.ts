@@ -7,11 +7,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { externalDnsPolicy } from "../infra/addons/external-dns";
-import type { PolicyDocument, PolicyStatement } from "../infra/iam";
-import { CHARTS, PinnedChart } from "../infra/versions";
-import { REPO_ROOT } from "../tools/stackfile";
-import { OfflinePlan, planStack, resourcesOfType, TYPES } from "./helpers";
+import { externalDnsPolicy } from "../../../infra/addons/external-dns";
+import type { PolicyDocument, PolicyStatement } from "../../../infra/iam";
+import { CHARTS, PinnedChart } from "../../../infra/versions";
+import { REPO_ROOT } from "../../../tools/stackfile";
+import { OfflinePlan, planStack, resourcesOfType, TYPES } from "../../helpers";
 
 /** ../shared beside the checkout, found from here upwards (the mutation run copies the tests into a sandbox below the checkout). */
 function sharedDir(): string {

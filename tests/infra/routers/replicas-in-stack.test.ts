@@ -14,7 +14,7 @@ import {
     TYPES,
     typeNameClashes,
     workloadSpec,
-} from "./helpers";
+} from "../../helpers";
 
 /** The seed's schedule: each of its weights is a split of the 4 pods. */
 const WEIGHTS = [0, 25, 50, 75, 100] as const;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { subnetMasks } from "../infra/network";
-import { at, byName, OfflinePlan, planStack, resourcesOfType, TYPES } from "./helpers";
+import { subnetMasks } from "../../infra/network";
+import { at, byName, OfflinePlan, planStack, resourcesOfType, TYPES } from "../helpers";
 
 interface SubnetSpec {
     type: string;

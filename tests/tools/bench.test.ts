@@ -6,16 +6,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { parseStackConfig } from "../stacks/config";
-import { parseBenchArgs, UsageError } from "../tools/bench";
-import { RESULT_PREFIX } from "../tools/bench/child";
-import { RESULT_PREFIX as PROBE_PREFIX } from "../tools/bench/probe";
-import { evaluateTargets, Measurement, renderTable, tableRows } from "../tools/bench/report";
-import { childCommand, ProjectRuntime, RUNTIME_IDS, runtimeOfProject } from "../tools/bench/runtimes";
-import { SCALING_SERVICES } from "../tools/bench/run";
-import { serviceName, withServices } from "../tools/bench/scaling";
-import { linearFit, median, summarize } from "../tools/bench/stats";
-import { readStackFile, REPO_ROOT } from "../tools/stackfile";
+import { parseStackConfig } from "../../stacks/config";
+import { parseBenchArgs, UsageError } from "../../tools/bench";
+import { RESULT_PREFIX } from "../../tools/bench/child";
+import { RESULT_PREFIX as PROBE_PREFIX } from "../../tools/bench/probe";
+import { evaluateTargets, Measurement, renderTable, tableRows } from "../../tools/bench/report";
+import { childCommand, ProjectRuntime, RUNTIME_IDS, runtimeOfProject } from "../../tools/bench/runtimes";
+import { SCALING_SERVICES } from "../../tools/bench/run";
+import { serviceName, withServices } from "../../tools/bench/scaling";
+import { linearFit, median, summarize } from "../../tools/bench/stats";
+import { readStackFile, REPO_ROOT } from "../../tools/stackfile";
 
 describe("statistics", () => {
     it("takes the middle value, or the mean of the two middle ones", () => {

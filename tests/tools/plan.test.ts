@@ -1,6 +1,6 @@
-import { CHARTS } from "../infra/versions";
+import { CHARTS } from "../../infra/versions";
 import { describe, expect, it } from "vitest";
-import { bar, main, shortType } from "../tools/plan";
+import { bar, main, shortType } from "../../tools/plan";
 
 interface Run {
     code: number;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { gatewayapi } from "../infra/crds";
-import latticePolicyFile from "../infra/addons/gateway-controller/aws-gateway-controller.json";
+import { gatewayapi } from "../../../infra/crds";
+import latticePolicyFile from "../../../infra/addons/gateway-controller/aws-gateway-controller.json";
 import {
     at,
     byName,
@@ -20,7 +20,7 @@ import {
     TYPES,
     typeNameClashes,
     workloadSpec,
-} from "./helpers";
+} from "../../helpers";
 
 const TYPE = {
     release: TYPES.helmRelease,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { splitArgs, UsageError, valueOf } from "../tools/args";
+import { splitArgs, UsageError, valueOf } from "../../tools/args";
 
 const SPEC = { values: ["--stack", "--set"], booleans: ["--json", "-h"], repeatable: ["--set"] };
 

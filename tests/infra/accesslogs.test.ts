@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { accessLogBucketPolicy } from "../infra/accesslogs";
-import { byName, childrenOf, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "./helpers";
+import { accessLogBucketPolicy } from "../../infra/accesslogs";
+import { byName, childrenOf, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "../helpers";
 
 let dev: OfflinePlan;
 let prod: OfflinePlan;

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { newerSource } from "../stacks/build";
+import { newerSource } from "../../stacks/build";
 
 let root: string;
 

@@ -1,6 +1,6 @@
 /** The walk simulation: the real walk against a traffic model, and Flagger's loop on the same traffic. */
 import { describe, expect, it } from "vitest";
-import { FLAGGER, SCENARIOS, simulateCommandWalk, simulateFlagger } from "../tools/bench/walk";
+import { FLAGGER, SCENARIOS, simulateCommandWalk, simulateFlagger } from "../../../tools/bench/walk";
 
 describe("walk simulation", () => {
     const [healthy, failing, slow] = SCENARIOS;

@@ -4,8 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { PROJECT } from "../stacks/config";
-import { readStackFile } from "./helpers";
+import { PROJECT } from "../../stacks/config";
+import { readStackFile } from "../helpers";
 
 const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
@@ -19,7 +19,7 @@ async function runEntry(overrides: readonly string[], preview: boolean): Promise
     pulumi.runtime.setAllConfig({ ...readStackFile("dev", overrides).config });
     vi.spyOn(pulumi.log, "warn").mockImplementation(() => Promise.resolve());
     try {
-        await import("../stacks/index");
+        await import("../../stacks/index");
         return undefined;
     } catch (error) {
         return error;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { accessEntryKey, CONTROL_PLANE_LOG_TYPES, withoutCreatorAdmin } from "../infra/cluster";
-import { EKS_ADDONS } from "../infra/versions";
-import { at, byName, childrenOf, editJson, OfflinePlan, planOffline, planStack, policyOf, readStackFile, resourcesOfType, TYPES } from "./helpers";
+import { accessEntryKey, CONTROL_PLANE_LOG_TYPES, withoutCreatorAdmin } from "../../infra/cluster";
+import { EKS_ADDONS } from "../../infra/versions";
+import { at, byName, childrenOf, editJson, OfflinePlan, planOffline, planStack, policyOf, readStackFile, resourcesOfType, TYPES } from "../helpers";
 
 let dev: OfflinePlan;
 let prod: OfflinePlan;

@@ -5,7 +5,7 @@
  * the pods it routes to.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { DeclaredResource, OfflinePlan, planStack, TYPES } from "./helpers";
+import { DeclaredResource, OfflinePlan, planStack, TYPES } from "../helpers";
 
 /** API groups served by CRDs that a release (or the Gateway API ConfigFile) of the stack installs. */
 const CRD_GROUPS = ["appmesh.k8s.aws", "gateway.networking.k8s.io", "application-networking.k8s.aws", "flagger.app", "externaldns.k8s.io", "elbv2.k8s.aws"];

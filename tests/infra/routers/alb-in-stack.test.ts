@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { WeightedForwardAction } from "../infra/routers/alb/router";
+import { WeightedForwardAction } from "../../../infra/routers/alb/router";
 import {
     at,
     byName,
@@ -19,7 +19,7 @@ import {
     TYPES,
     typeNameClashes,
     workloadSpec,
-} from "./helpers";
+} from "../../helpers";
 
 const A = "alb.ingress.kubernetes.io";
 const ACTION = "weighted-forward";

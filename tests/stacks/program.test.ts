@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { isAfterDeploy, SECRET } from "../tools/offline";
-import { byName, k8sObject, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "./helpers";
+import { isAfterDeploy, SECRET } from "../../tools/offline";
+import { byName, k8sObject, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "../helpers";
 
 const STACKS = ["dev", "prod"] as const;
 type Stack = (typeof STACKS)[number];

@@ -3,10 +3,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { main } from "../tools/crdgen";
-import { drift } from "../tools/crdgen/drift";
-import { defaultCrdDir, generate } from "../tools/crdgen/generate";
-import { checkSpec } from "../infra/crds/validate";
+import { main } from "../../tools/crdgen";
+import { drift } from "../../tools/crdgen/drift";
+import { defaultCrdDir, generate } from "../../tools/crdgen/generate";
+import { checkSpec } from "../../infra/crds/validate";
 
 const registered: pulumi.runtime.MockResourceArgs[] = [];
 void pulumi.runtime.setMocks(
@@ -23,9 +23,9 @@ void pulumi.runtime.setMocks(
 );
 
 // Imported after setMocks so that every resource they construct is mocked.
-let crds: typeof import("../infra/crds");
+let crds: typeof import("../../infra/crds");
 beforeAll(async () => {
-  crds = await import("../infra/crds");
+  crds = await import("../../infra/crds");
 });
 
 /** Resolves once the resource has been registered with the (mocked) engine. */
@@ -280,10 +280,10 @@ describe("generated Flagger classes", () => {
 
 describe("tools/crdgen.ts", () => {
   const crdDir = defaultCrdDir;
-  const outDir = path.resolve(__dirname, "..", "infra", "crds");
+  const outDir = path.resolve(__dirname, "..", "..", "infra", "crds");
 
   it("resolves the CRD directory as ../shared/crds/json relative to the repo", () => {
-    expect(crdDir).toBe(path.resolve(__dirname, "..", "..", "shared", "crds", "json"));
+    expect(crdDir).toBe(path.resolve(__dirname, "..", "..", "..", "shared", "crds", "json"));
   });
 
   it.skipIf(!fs.existsSync(crdDir))("committed infra/crds files are up to date", () => {

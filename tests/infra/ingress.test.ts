@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadBalancerName } from "../infra/ingress";
-import { planOffline } from "../tools/offline";
-import { readStackFile } from "../tools/stackfile";
-import { at, byName, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "./helpers";
+import { loadBalancerName } from "../../infra/ingress";
+import { planOffline } from "../../tools/offline";
+import { readStackFile } from "../../tools/stackfile";
+import { at, byName, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "../helpers";
 
 let dev: OfflinePlan;
 let prod: OfflinePlan;

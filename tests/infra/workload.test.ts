@@ -14,7 +14,7 @@ import {
     serviceSpec,
     TYPES,
     workloadSpec,
-} from "./helpers";
+} from "../helpers";
 
 let dev: OfflinePlan;
 let prod: OfflinePlan;

@@ -10,7 +10,7 @@ import {
     smallestExactTotal,
     trafficSplit,
     versionWeights,
-} from "../infra/canary/weights";
+} from "../../../infra/canary/weights";
 
 describe("replicaSplit: the seed table on 4 replicas", () => {
     it.each([

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { parseStackConfig } from "../stacks/config";
-import { readStackFile } from "../tools/stackfile";
-import { declareDeployments, DeploySettings, DeploySettingsError, ProgramDeployer, ProgramStack, readSettings } from "../deploy/settings";
+import { parseStackConfig } from "../../stacks/config";
+import { readStackFile } from "../../tools/stackfile";
+import { declareDeployments, DeploySettings, DeploySettingsError, ProgramDeployer, ProgramStack, readSettings } from "../../deploy/settings";
 
 interface Declared {
     type: string;
@@ -157,13 +157,13 @@ describe("declareDeployments under mocks", () => {
         declared.length = 0;
         pulumi.runtime.setAllConfig({ "deploy:organization": "acme", "deploy:repository": "acme/eks-canary" });
         vi.resetModules();
-        const program = (await import("../deploy/index")) as { stacks: Record<string, pulumi.Output<string>> };
+        const program = (await import("../../deploy/index")) as { stacks: Record<string, pulumi.Output<string>> };
         // The shipped stacks deploy through the workflows: nothing for Deployments to do.
         expect(program.stacks).toEqual({});
         expect(declared).toEqual([]);
 
         pulumi.runtime.setAllConfig({ "deploy:organization": "acme", "deploy:repository": "acme/eks-canary", "deploy:stacks": JSON.stringify({ dev: { deployCommits: true } }) });
         vi.resetModules();
-        await expect(import("../deploy/index")).rejects.toThrow("stack dev is deployed by github-actions");
+        await expect(import("../../deploy/index")).rejects.toThrow("stack dev is deployed by github-actions");
     });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import * as appmesh from "../infra/crds/appmesh";
-import upstreamControllerPolicy from "../infra/addons/appmesh-controller/appmesh-controller.json";
+import * as appmesh from "../../../infra/crds/appmesh";
+import upstreamControllerPolicy from "../../../infra/addons/appmesh-controller/appmesh-controller.json";
 import {
     at,
     byName,
@@ -19,7 +19,7 @@ import {
     TYPES,
     typeNameClashes,
     workloadSpec,
-} from "./helpers";
+} from "../../helpers";
 
 const NAMESPACE = "eks-canary";
 const MESH = "eks-canary-dev";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { SECRET } from "../tools/offline";
-import { byName, childrenOf, k8sObject, metadata, OfflinePlan, planStack, resourcesOfType, serviceSpec, TYPES } from "./helpers";
+import { SECRET } from "../../tools/offline";
+import { byName, childrenOf, k8sObject, metadata, OfflinePlan, planStack, resourcesOfType, serviceSpec, TYPES } from "../helpers";
 
 let dev: OfflinePlan;
 let prod: OfflinePlan;
