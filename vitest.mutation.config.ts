@@ -10,6 +10,12 @@ export default defineConfig({
     ...base,
     test: {
         ...base.test,
-        include: ["tests/stacks/config/*.test.ts", "tests/hostile-input.test.ts", "tests/infra/canary/weights.test.ts", "tests/policy/**/*.test.ts", "tests/stacks/deployer.test.ts"],
+        include: [
+            "tests/stacks/config/*.test.ts",
+            "tests/hostile-input.test.ts",
+            "tests/infra/canary/weights.test.ts",
+            "tests/policy/**/*.test.ts",
+            "tests/stacks/deployer.test.ts",
+        ],
     },
 });

@@ -92,7 +92,8 @@ export function readSettings(raw: RawSettings, deployers: Readonly<Record<Progra
         problems.push(`deploy:repoDir: ${JSON.stringify(repoDir)}; allowed: a folder relative to the repository root`);
     }
     const defaultDrift = raw.driftSchedule ?? DEFAULT_DRIFT_SCHEDULE;
-    const stacksRaw = raw.stacks === undefined ? {} : typeof raw.stacks === "object" && raw.stacks !== null && !Array.isArray(raw.stacks) ? (raw.stacks as Record<string, unknown>) : undefined;
+    const stacksRaw =
+        raw.stacks === undefined ? {} : typeof raw.stacks === "object" && raw.stacks !== null && !Array.isArray(raw.stacks) ? (raw.stacks as Record<string, unknown>) : undefined;
     if (stacksRaw === undefined) {
         problems.push(`deploy:stacks: ${JSON.stringify(raw.stacks)} is not an object; allowed: {${PROGRAM_STACKS.join(", ")}} with ${STACK_KEYS.join(", ")}`);
     }
@@ -120,7 +121,9 @@ export function readSettings(raw: RawSettings, deployers: Readonly<Record<Progra
         const value = (entry ?? {}) as Record<string, unknown>;
         for (const key of Object.keys(value)) {
             if (key === "roleArn") {
-                problems.push(`deploy:stacks.${stack}.roleArn: the role is the stack's own eks-canary:deployer.roleArn (Pulumi.${stack}.yaml), one home for it; allowed: remove it`);
+                problems.push(
+                    `deploy:stacks.${stack}.roleArn: the role is the stack's own eks-canary:deployer.roleArn (Pulumi.${stack}.yaml), one home for it; allowed: remove it`,
+                );
             } else if (!STACK_KEYS.includes(key)) {
                 problems.push(`deploy:stacks.${stack}.${key}: unknown key; allowed keys: ${STACK_KEYS.join(", ")}`);
             }

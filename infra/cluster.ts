@@ -198,9 +198,7 @@ export class Cluster extends pulumi.ComponentResource {
                 description: `Nodes of EKS cluster ${args.clusterName}`,
                 // IMDSv2 only, and one hop: pods cannot reach the node's instance role; they use IRSA.
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
-                blockDeviceMappings: [
-                    { deviceName: "/dev/xvda", ebs: { volumeSize: args.nodeDiskGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
-                ],
+                blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: args.nodeDiskGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
                 tagSpecifications: [{ resourceType: "instance", tags: { ...args.tags, Name: `${args.clusterName}-node` } }],
                 updateDefaultVersion: true,
                 tags: args.tags,

@@ -100,11 +100,7 @@ export class ServiceAccountRole extends pulumi.ComponentResource {
             { parent: this },
         );
         if (args.policy !== undefined) {
-            new aws.iam.RolePolicy(
-                name,
-                { role: role.name, policy: pulumi.output(args.policy).apply((document) => JSON.stringify(document)) },
-                { parent: this },
-            );
+            new aws.iam.RolePolicy(name, { role: role.name, policy: pulumi.output(args.policy).apply((document) => JSON.stringify(document)) }, { parent: this });
         }
         for (const [index, policyArn] of (args.managedPolicyArns ?? []).entries()) {
             new aws.iam.RolePolicyAttachment(`${name}-${index}`, { role: role.name, policyArn }, { parent: this });

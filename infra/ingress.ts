@@ -102,7 +102,9 @@ export class AppIngress extends pulumi.ComponentResource {
                     name,
                     namespace: args.namespace,
                     labels: PART_OF,
-                    annotations: pulumi.output(args.accessLogs.bucket).apply((bucket) => appIngressAnnotations({ ...args, accessLogs: { bucket, prefix: args.accessLogs.prefix } })),
+                    annotations: pulumi
+                        .output(args.accessLogs.bucket)
+                        .apply((bucket) => appIngressAnnotations({ ...args, accessLogs: { bucket, prefix: args.accessLogs.prefix } })),
                 },
                 spec: {
                     ingressClassName: args.ingressClassName,

@@ -89,4 +89,3 @@ export function serviceKey(name: string, aliasName: string, args: ServiceKeyArgs
     new aws.kms.Alias(name, { name: `alias/${aliasName}`, targetKeyId: key.keyId }, { parent: opts.parent });
     return key;
 }
-

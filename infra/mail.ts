@@ -18,9 +18,7 @@ export function sesSmtpHost(region: string): string {
 export function sendFromPolicy(fromAddress: string): PolicyDocument {
     return {
         Version: "2012-10-17",
-        Statement: [
-            { Effect: "Allow", Action: "ses:SendRawEmail", Resource: "*", Condition: { StringEquals: { "ses:FromAddress": fromAddress } } },
-        ],
+        Statement: [{ Effect: "Allow", Action: "ses:SendRawEmail", Resource: "*", Condition: { StringEquals: { "ses:FromAddress": fromAddress } } }],
     };
 }
 

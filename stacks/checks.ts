@@ -13,10 +13,7 @@ export interface ConfigIssue {
 /** Bad stack config: thrown before any resource is declared, listing every problem. */
 export class ConfigError extends Error {
     constructor(readonly issues: readonly ConfigIssue[]) {
-        super(
-            `invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
-                issues.map((issue) => `  - ${issue.key}: ${issue.message}`).join("\n"),
-        );
+        super(`invalid stack config (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` + issues.map((issue) => `  - ${issue.key}: ${issue.message}`).join("\n"));
         this.name = "ConfigError";
     }
 }

@@ -68,7 +68,10 @@ export function parseDeployer(check: Checker, key: string, value: Json | undefin
     let runner: string | undefined;
     let agentPoolId: string | undefined;
     if (kind === "github-actions") {
-        runner = check.requiredString(runnerKey, raw.runner, { pattern: RUNNER_LABEL, expected: "the runs-on label of a self-hosted runner (or of a larger runner with static IPs), such as eks-canary-deployer" });
+        runner = check.requiredString(runnerKey, raw.runner, {
+            pattern: RUNNER_LABEL,
+            expected: "the runs-on label of a self-hosted runner (or of a larger runner with static IPs), such as eks-canary-deployer",
+        });
         if (runner !== undefined && GITHUB_HOSTED_LABEL.test(runner)) {
             check.report(
                 runnerKey,
@@ -78,11 +81,17 @@ export function parseDeployer(check: Checker, key: string, value: Json | undefin
         }
         previewRunner = check.string(previewRunnerKey, raw.previewRunner, { pattern: RUNNER_LABEL, expected: "the runs-on label of the runners that preview pull requests" });
         if (previewRunner !== undefined && GITHUB_HOSTED_LABEL.test(previewRunner)) {
-            check.report(previewRunnerKey, `${JSON.stringify(previewRunner)} is a GitHub-hosted runner, which cannot reach the API endpoint; allowed: the label of a self-hosted or static-IP runner`);
+            check.report(
+                previewRunnerKey,
+                `${JSON.stringify(previewRunner)} is a GitHub-hosted runner, which cannot reach the API endpoint; allowed: the label of a self-hosted or static-IP runner`,
+            );
             previewRunner = undefined;
         }
         if (previewRunner !== undefined && previewRunner === runner) {
-            check.report(previewRunnerKey, `is the deploy runner's label: pull requests would run unreviewed code where the admin role deploys; allowed: a separate (ideally ephemeral) runner's label, or remove it`);
+            check.report(
+                previewRunnerKey,
+                `is the deploy runner's label: pull requests would run unreviewed code where the admin role deploys; allowed: a separate (ideally ephemeral) runner's label, or remove it`,
+            );
             previewRunner = undefined;
         }
     } else if (raw.runner !== undefined && kind !== undefined) {
@@ -100,7 +109,10 @@ export function parseDeployer(check: Checker, key: string, value: Json | undefin
     const roleKey = childKey(key, "roleArn");
     const roleArn = check.requiredString(roleKey, raw.roleArn, { pattern: ROLE_ARN, expected: ROLE_EXPECTED });
     if (roleArn !== undefined && cluster.adminPrincipalArns.length > 0 && !cluster.adminPrincipalArns.includes(roleArn)) {
-        check.report(roleKey, `${roleArn} runs \`pulumi up\` but is not a cluster admin, so it could not deploy to the cluster; allowed: one of ${cluster.adminsKey}, or add it there`);
+        check.report(
+            roleKey,
+            `${roleArn} runs \`pulumi up\` but is not a cluster admin, so it could not deploy to the cluster; allowed: one of ${cluster.adminsKey}, or add it there`,
+        );
     }
     const previewKey = childKey(key, "previewRoleArns");
     const previewRoleArns = (check.array(previewKey, raw.previewRoleArns, { minItems: 0, maxItems: 10 }) ?? []).flatMap((item, index) => {
@@ -122,7 +134,14 @@ export function parseDeployer(check: Checker, key: string, value: Json | undefin
     if (kind === undefined || roleArn === undefined) {
         return undefined;
     }
-    return { kind, ...(runner === undefined ? {} : { runner }), ...(previewRunner === undefined ? {} : { previewRunner }), ...(agentPoolId === undefined ? {} : { agentPoolId }), roleArn, previewRoleArns };
+    return {
+        kind,
+        ...(runner === undefined ? {} : { runner }),
+        ...(previewRunner === undefined ? {} : { previewRunner }),
+        ...(agentPoolId === undefined ? {} : { agentPoolId }),
+        roleArn,
+        previewRoleArns,
+    };
 }
 
 function egressHint(kind: DeployerKind): string {

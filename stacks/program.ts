@@ -230,22 +230,19 @@ export function declareStack(config: StackConfig): StackOutputs {
         k8sProvider,
     });
     const accessLogs = new AccessLogBucket("alb-access-logs", { prefix: config.stack, retain: config.ingress.retainAccessLogs, tags });
-    const ingress = new AppIngress(
-        "app-ingress",
-        {
-            namespace: namespaceName,
-            ingressClassName: loadBalancers.ingressClassName,
-            hostname: config.domain,
-            certificateArn: config.certificateArn,
-            loadBalancerName: loadBalancerName(config.cluster.name),
-            backend: { serviceName: usermgmt.serviceName, port: USERMGMT.port, healthPath: USERMGMT.healthPath },
-            accessLogs: { bucket: accessLogs.bucketName, prefix: accessLogs.prefix },
-            deletionProtection: config.ingress.deletionProtection,
-            k8sProvider,
-            // The controller's webhook must be up before it is asked to admit an Ingress.
-            dependsOn: [loadBalancers],
-        },
-    );
+    const ingress = new AppIngress("app-ingress", {
+        namespace: namespaceName,
+        ingressClassName: loadBalancers.ingressClassName,
+        hostname: config.domain,
+        certificateArn: config.certificateArn,
+        loadBalancerName: loadBalancerName(config.cluster.name),
+        backend: { serviceName: usermgmt.serviceName, port: USERMGMT.port, healthPath: USERMGMT.healthPath },
+        accessLogs: { bucket: accessLogs.bucketName, prefix: accessLogs.prefix },
+        deletionProtection: config.ingress.deletionProtection,
+        k8sProvider,
+        // The controller's webhook must be up before it is asked to admit an Ingress.
+        dependsOn: [loadBalancers],
+    });
 
     return {
         url: ingress.url,

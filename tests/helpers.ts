@@ -182,11 +182,7 @@ export function policyOf(value: unknown): PolicyDocumentJson {
  * Raw config with the JSON object at `key` (e.g. `eks-canary:services`) edited in place: for edits
  * `--set` cannot express, such as removing a block or setting an empty list.
  */
-export function editJson(
-    config: Readonly<Record<string, string>>,
-    key: string,
-    edit: (value: Record<string, unknown>) => void,
-): Record<string, string> {
+export function editJson(config: Readonly<Record<string, string>>, key: string, edit: (value: Record<string, unknown>) => void): Record<string, string> {
     const value = JSON.parse(config[key]) as Record<string, unknown>;
     edit(value);
     return { ...config, [key]: JSON.stringify(value) };
@@ -215,12 +211,7 @@ export const ROUTER_REPLICAS = 4;
  * (`"none"`: without a canary block), then `extraOverrides`. `steps`, when given, replaces the
  * stack file's canary schedule (see `withSteps`).
  */
-export function planRouter(
-    router: RouterKind,
-    weight: number | "none",
-    extraOverrides: readonly string[] = [],
-    steps?: readonly number[],
-): Promise<OfflinePlan> {
+export function planRouter(router: RouterKind, weight: number | "none", extraOverrides: readonly string[] = [], steps?: readonly number[]): Promise<OfflinePlan> {
     const overrides = [`router=${router}`, `services.notification.replicas=${ROUTER_REPLICAS}`];
     if (weight !== "none") {
         overrides.push(`services.notification.canary.weight=${weight}`);
@@ -260,12 +251,7 @@ export function typeNameClashes(plan: OfflinePlan): string[] {
  * that resource, so a test never compares a resource the step left alone. `Inputs` is the shape
  * the test reads them as.
  */
-export function changedInputs<Inputs = Record<string, unknown>>(
-    before: OfflinePlan,
-    after: OfflinePlan,
-    type: string,
-    name: string,
-): { before: Inputs; after: Inputs } {
+export function changedInputs<Inputs = Record<string, unknown>>(before: OfflinePlan, after: OfflinePlan, type: string, name: string): { before: Inputs; after: Inputs } {
     const found = diffPlans(before, after).changed.filter((change) => change.after.type === type && change.after.name === name);
     if (found.length !== 1) {
         throw new Error(`expected the change to touch one ${type} named ${name}, found ${found.length}`);

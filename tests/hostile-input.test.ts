@@ -49,13 +49,16 @@ function expectNoTrace(run: Run): void {
 }
 
 describe("--set paths", () => {
-    it.each(["__proto__.polluted=1", "services.__proto__.x=1", "constructor.prototype.x=1", "services.notification.constructor=1"])("%s is a usage error naming the path", async (set) => {
-        const run = await plan(["--stack", "dev", "--set", set]);
-        expect(run.code).toBe(2);
-        expect(run.err).toContain("an object prototype");
-        expectNoTrace(run);
-        expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    });
+    it.each(["__proto__.polluted=1", "services.__proto__.x=1", "constructor.prototype.x=1", "services.notification.constructor=1"])(
+        "%s is a usage error naming the path",
+        async (set) => {
+            const run = await plan(["--stack", "dev", "--set", set]);
+            expect(run.code).toBe(2);
+            expect(run.err).toContain("an object prototype");
+            expectNoTrace(run);
+            expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+        },
+    );
 
     it("a huge list index is refused at once, with the indexes allowed", async () => {
         const run = await plan(["--stack", "dev", "--set", "canary.steps[1000000000]=1"]);
@@ -74,7 +77,11 @@ describe("stack files", () => {
     it.each([
         ["not YAML", "config:\n  eks-canary:router: [unclosed\n", "is not valid YAML"],
         ["duplicate keys", `${DEV_FILE}\n  eks-canary:router: alb\n`, "is not valid YAML"],
-        ["an alias bomb", `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [${"*a,".repeat(9)}*a]\nc: &c [${"*b,".repeat(9)}*b]\nd: &d [${"*c,".repeat(9)}*c]\nconfig: {}\n`, "is not valid YAML"],
+        [
+            "an alias bomb",
+            `a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [${"*a,".repeat(9)}*a]\nc: &c [${"*b,".repeat(9)}*b]\nd: &d [${"*c,".repeat(9)}*c]\nconfig: {}\n`,
+            "is not valid YAML",
+        ],
         ["a list at the top", "- a\n- b\n", "is not a Pulumi stack file"],
         ["config that is not a mapping", "config: [1, 2]\n", "config is not a mapping"],
         ["a prototype key", "config:\n  __proto__:\n    polluted: true\n", "names an object prototype"],
@@ -101,14 +108,17 @@ describe("stack files", () => {
 
 describe("config values, through the plan", () => {
     it.each([
-        [["--set", "cluster.publicAccessCidrs[0]=0.0.0.0/1", "--set", "cluster.publicAccessCidrs[1]=128.0.0.0/1"], "eks-canary:cluster.publicAccessCidrs[0]: 0.0.0.0/1 opens the Kubernetes API to 2,147,483,648 addresses"],
+        [
+            ["--set", "cluster.publicAccessCidrs[0]=0.0.0.0/1", "--set", "cluster.publicAccessCidrs[1]=128.0.0.0/1"],
+            "eks-canary:cluster.publicAccessCidrs[0]: 0.0.0.0/1 opens the Kubernetes API to 2,147,483,648 addresses",
+        ],
         [["--set", "network.cidrBlock=8.8.0.0/16"], "eks-canary:network.cidrBlock: 8.8.0.0/16 is not a private range"],
-        [["--set", "namespace=kube-system"], "eks-canary:namespace: \"kube-system\" belongs to Kubernetes"],
-        [["--set", "aws:region=eu-fake-1"], "aws:region: \"eu-fake-1\" is not allowed"],
-        [["--set", "services.notification.healthPath=/h;id"], "eks-canary:services.notification.healthPath: \"/h;id\" is malformed"],
+        [["--set", "namespace=kube-system"], 'eks-canary:namespace: "kube-system" belongs to Kubernetes'],
+        [["--set", "aws:region=eu-fake-1"], 'aws:region: "eu-fake-1" is not allowed'],
+        [["--set", "services.notification.healthPath=/h;id"], 'eks-canary:services.notification.healthPath: "/h;id" is malformed'],
         [["--set", "services.notifcation.canary.weight=25"], "eks-canary:services.notifcation: not a configured service (did you mean notification?)"],
-        [["--set", "eks-canery:router=alb"], "eks-canery:router: unknown namespace \"eks-canery\" (did you mean eks-canary?)"],
-        [["--set", "cluster.kubernetesVersion=1.30"], "eks-canary:cluster.kubernetesVersion: \"1.30\" is not allowed; allowed: 1.35"],
+        [["--set", "eks-canery:router=alb"], 'eks-canery:router: unknown namespace "eks-canery" (did you mean eks-canary?)'],
+        [["--set", "cluster.kubernetesVersion=1.30"], 'eks-canary:cluster.kubernetesVersion: "1.30" is not allowed; allowed: 1.35'],
         [["--set", "services.notification.canary.weight=150"], "eks-canary:services.notification.canary.weight: 150 is out of range; allowed: an integer 0..100"],
     ])("%j: exit 1 with the named error, nothing declared", async (sets, message) => {
         const run = await plan(["--stack", "dev", ...sets]);
@@ -174,7 +184,7 @@ describe("the canary command", () => {
         [["step", "--stack", "dev", "--to", "150", "--dry-run"], "--to 150: expected an integer weight 0..100"],
         [["run", "--stack", "dev", "--bake", "forever", "--dry-run"], "--bake: cannot read the duration"],
         [["run", "--stack", "dev", "--max-5xx-rate", "2", "--dry-run"], "--max-5xx-rate 2: expected a fraction 0..1"],
-        [["jump", "--stack", "dev"], "unknown command \"jump\""],
+        [["jump", "--stack", "dev"], 'unknown command "jump"'],
     ])("%j is a usage error naming the flag", async (argv, message) => {
         const run = await canary(argv);
         expect(run.code).toBe(2);

@@ -40,18 +40,29 @@ function importsOf(file: string): { files: string[]; packages: string[] } {
 
 describe("layers", () => {
     it.each(["infra", "stacks", "policy"])("nothing in %s/ imports tools/", (folder) => {
-        const upward = sourceFiles(folder).flatMap((file) => importsOf(file).files.filter((target) => target.startsWith("tools/")).map((target) => `${file} -> ${target}`));
+        const upward = sourceFiles(folder).flatMap((file) =>
+            importsOf(file)
+                .files.filter((target) => target.startsWith("tools/"))
+                .map((target) => `${file} -> ${target}`),
+        );
         expect(upward).toEqual([]);
     });
 
     it("infra/ imports neither stacks/ nor policy/", () => {
-        const upward = sourceFiles("infra").flatMap((file) => importsOf(file).files.filter((target) => /^(stacks|policy)\//.test(target)).map((target) => `${file} -> ${target}`));
+        const upward = sourceFiles("infra").flatMap((file) =>
+            importsOf(file)
+                .files.filter((target) => /^(stacks|policy)\//.test(target))
+                .map((target) => `${file} -> ${target}`),
+        );
         expect(upward).toEqual([]);
     });
 
-    it.each(["infra/canary/weights.ts", "infra/names.ts", "infra/resource-types.ts", "infra/props.ts", "infra/versions.ts", "stacks/networks.ts", "stacks/markers.ts"])("%s loads no Pulumi SDK", (file) => {
-        expect(importsOf(file).packages.filter((name) => name.startsWith("@pulumi/"))).toEqual([]);
-    });
+    it.each(["infra/canary/weights.ts", "infra/names.ts", "infra/resource-types.ts", "infra/props.ts", "infra/versions.ts", "stacks/networks.ts", "stacks/markers.ts"])(
+        "%s loads no Pulumi SDK",
+        (file) => {
+            expect(importsOf(file).packages.filter((name) => name.startsWith("@pulumi/"))).toEqual([]);
+        },
+    );
 
     it("names a router only in its own folder: the shared code asks the registry", () => {
         const shared = [...sourceFiles("stacks"), ...sourceFiles("policy"), ...sourceFiles("tools"), ...sourceFiles("infra").filter((file) => !file.startsWith("infra/routers/"))];

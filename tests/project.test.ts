@@ -31,7 +31,10 @@ describe("Pulumi.yaml", () => {
         // an entry has no other properties than type, items, description, secret and default.
         for (const [key, declaration] of Object.entries(project.config)) {
             expect(["string", "integer", "boolean", "array"], key).toContain(declaration.type);
-            expect(Object.keys(declaration).every((property) => ["type", "items", "description", "secret", "default"].includes(property)), key).toBe(true);
+            expect(
+                Object.keys(declaration).every((property) => ["type", "items", "description", "secret", "default"].includes(property)),
+                key,
+            ).toBe(true);
             expect(typeof declaration.description, key).toBe("string");
             if (declaration.type === "array") {
                 expect(declaration.items, key).toBeDefined();

@@ -7,7 +7,11 @@ import { CHARTS, EKS_ADDONS, GATEWAY_API_CRDS, IMAGES } from "../infra/versions"
 const README = fs.readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const VERSIONS = README.slice(README.indexOf("### Versions"), README.indexOf("## Pulumi Deployments"));
 const rows = VERSIONS.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| Component") && !line.startsWith("|---"));
-const cells = (line: string): string[] => line.split("|").slice(1, -1).map((cell) => cell.trim());
+const cells = (line: string): string[] =>
+    line
+        .split("|")
+        .slice(1, -1)
+        .map((cell) => cell.trim());
 
 describe("README, Versions", () => {
     it("has a row per pinned chart, image and EKS add-on, and no other", () => {
@@ -31,7 +35,11 @@ describe("README, Versions", () => {
     it("the Gateway API CRDs and the EKS add-ons as pinned", () => {
         expect(rows.find((line) => cells(line)[0] === "Gateway API CRDs")).toContain(`| ${GATEWAY_API_CRDS.version} |`);
         for (const [version, addons] of Object.entries(EKS_ADDONS)) {
-            for (const [name, pin] of [["vpc-cni", addons.vpcCni], ["kube-proxy", addons.kubeProxy], ["coredns", addons.coredns]]) {
+            for (const [name, pin] of [
+                ["vpc-cni", addons.vpcCni],
+                ["kube-proxy", addons.kubeProxy],
+                ["coredns", addons.coredns],
+            ]) {
                 const row = rows.find((line) => cells(line)[1] === `\`${name}\`` && cells(line)[0].includes(`(${version})`));
                 expect(row, `${name} ${version}`).toBeDefined();
                 expect(cells(row as string)[2]).toBe(pin);

@@ -35,7 +35,10 @@ function load(file: string): { text: string; workflow: Workflow } {
 
 /** Every `uses:` of a workflow: steps' actions and jobs' reusable workflows. */
 function uses(workflow: Workflow): string[] {
-    return Object.values(workflow.jobs).flatMap((job) => [...(job.uses === undefined ? [] : [job.uses]), ...(job.steps ?? []).flatMap((step) => (step.uses === undefined ? [] : [step.uses]))]);
+    return Object.values(workflow.jobs).flatMap((job) => [
+        ...(job.uses === undefined ? [] : [job.uses]),
+        ...(job.steps ?? []).flatMap((step) => (step.uses === undefined ? [] : [step.uses])),
+    ]);
 }
 
 /** Pinned: a full commit SHA, or an exact x.y.z tag; local actions are in the repository. */

@@ -92,9 +92,13 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
             case "step":
             case "promote":
             case "rollback":
-                return args.dryRun ? await dryRunSingle(args.command as SingleCommand, deps.stackFile(stack), stack, single, io) : await runSingle(args.command as SingleCommand, await changeDeps(), single);
+                return args.dryRun
+                    ? await dryRunSingle(args.command as SingleCommand, deps.stackFile(stack), stack, single, io)
+                    : await runSingle(args.command as SingleCommand, await changeDeps(), single);
             case "run":
-                return args.dryRun ? await dryRunWalk(deps.stackFile(stack), stack, walkOptions, io) : await runWalk({ ...(await changeDeps()), abort: deps.abort, lookup: deps.lookup, metricSource: deps.metricSource, load: deps.load }, walkOptions);
+                return args.dryRun
+                    ? await dryRunWalk(deps.stackFile(stack), stack, walkOptions, io)
+                    : await runWalk({ ...(await changeDeps()), abort: deps.abort, lookup: deps.lookup, metricSource: deps.metricSource, load: deps.load }, walkOptions);
             case "guard":
                 return await runGuard(stack, args.since, deps);
         }
@@ -135,7 +139,9 @@ if (require.main === module) {
     process.on("SIGINT", () => {
         interrupts++;
         if (interrupts === 1) {
-            console.error("interrupted: rolling back to the last weight that passed once the running pulumi command ends (it sees Ctrl-C too and cancels); Ctrl-C again to stop at once");
+            console.error(
+                "interrupted: rolling back to the last weight that passed once the running pulumi command ends (it sees Ctrl-C too and cancels); Ctrl-C again to stop at once",
+            );
             controller.abort();
         } else {
             process.exit(EXIT.interrupted);

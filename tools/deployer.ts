@@ -32,7 +32,9 @@ export interface DeployerIo {
 export function outputLines(deployers: Readonly<Record<string, DeployerConfig>>): string[] {
     const runners = Object.fromEntries(Object.entries(deployers).map(([stack, deployer]) => [stack, deployer.kind === "github-actions" ? (deployer.runner ?? "") : ""]));
     const workflowStacks = Object.keys(deployers).filter((stack) => deployers[stack].kind === "github-actions");
-    const previewRunners = Object.fromEntries(Object.entries(deployers).map(([stack, deployer]) => [stack, deployer.kind === "github-actions" ? (deployer.previewRunner ?? deployer.runner ?? "") : ""]));
+    const previewRunners = Object.fromEntries(
+        Object.entries(deployers).map(([stack, deployer]) => [stack, deployer.kind === "github-actions" ? (deployer.previewRunner ?? deployer.runner ?? "") : ""]),
+    );
     const previewRoles = Object.fromEntries(Object.entries(deployers).map(([stack, deployer]) => [stack, deployer.previewRoleArns[0] ?? ""]));
     return [
         ...Object.entries(deployers).flatMap(([stack, deployer]) => [`${stack}-kind=${deployer.kind}`, `${stack}-runner=${runners[stack]}`, `${stack}-role=${deployer.roleArn}`]),

@@ -40,15 +40,18 @@ export interface OfflinePlan {
     readonly outputs: Record<string, unknown>;
 }
 
-
 /** What the providers would return for the outputs the program reads, per resource type. */
 export function mockOutputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
     const unknown = (property: string): string => afterDeploy(name, property);
-    const perZone = (property: string): string[] =>
-        Array.from({ length: Number(inputs.numberOfAvailabilityZones ?? 3) }, (_, zone) => afterDeploy(name, `${property}[${zone}]`));
+    const perZone = (property: string): string[] => Array.from({ length: Number(inputs.numberOfAvailabilityZones ?? 3) }, (_, zone) => afterDeploy(name, `${property}[${zone}]`));
     switch (type) {
         case RESOURCE_TYPES.vpc:
-            return { vpcId: unknown("vpcId"), publicSubnetIds: perZone("publicSubnetIds"), privateSubnetIds: perZone("privateSubnetIds"), isolatedSubnetIds: perZone("isolatedSubnetIds") };
+            return {
+                vpcId: unknown("vpcId"),
+                publicSubnetIds: perZone("publicSubnetIds"),
+                privateSubnetIds: perZone("privateSubnetIds"),
+                isolatedSubnetIds: perZone("isolatedSubnetIds"),
+            };
         case RESOURCE_TYPES.eksCluster:
             return {
                 kubeconfigJson: unknown("kubeconfigJson"),

@@ -16,7 +16,12 @@ function pods(count: number): string {
 }
 
 function isSplit(value: unknown): value is CanarySplit {
-    return typeof value === "object" && value !== null && typeof (value as Partial<CanarySplit>).traffic?.stable === "number" && typeof (value as Partial<CanarySplit>).replicas?.stable === "number";
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        typeof (value as Partial<CanarySplit>).traffic?.stable === "number" &&
+        typeof (value as Partial<CanarySplit>).replicas?.stable === "number"
+    );
 }
 
 /** The "Canary split" section: per service its mode, and bars of the traffic and pods per version. */
@@ -33,7 +38,8 @@ export function renderCanary(canary: unknown, lines: string[]): void {
         }
         if (split.mode === "automated" && split.analysis !== undefined) {
             const a = split.analysis;
-            const steps = a.stepWeights === undefined ? `step ${a.stepWeight}% every ${a.interval} up to ${a.maxWeight}%` : `steps ${a.stepWeights.join(", ")}% every ${a.interval}`;
+            const steps =
+                a.stepWeights === undefined ? `step ${a.stepWeight}% every ${a.interval} up to ${a.maxWeight}%` : `steps ${a.stepWeights.join(", ")}% every ${a.interval}`;
             lines.push(`  ${name}  (router: ${split.router}, mode automated)`);
             lines.push(`    automated by Flagger: ${steps}, success ≥ ${a.successRateMin}%, p99 ≤ ${a.latencyMaxMs} ms, rollback after ${a.threshold} failed checks`);
             lines.push(
@@ -53,4 +59,3 @@ export function renderCanary(canary: unknown, lines: string[]): void {
         }
     }
 }
-

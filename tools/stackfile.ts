@@ -35,7 +35,9 @@ const STACK_NAME = /^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,99}$/;
 
 export function stackFilePath(stack: string, dir = REPO_ROOT): string {
     if (!STACK_NAME.test(stack) || stack.includes("..")) {
-        throw new StackArgumentError(`--stack ${JSON.stringify(stack.length > 60 ? `${stack.slice(0, 57)}...` : stack)} is not a stack name; allowed: letters, digits, '-', '_' and '.', such as dev`);
+        throw new StackArgumentError(
+            `--stack ${JSON.stringify(stack.length > 60 ? `${stack.slice(0, 57)}...` : stack)} is not a stack name; allowed: letters, digits, '-', '_' and '.', such as dev`,
+        );
     }
     return path.join(dir, `Pulumi.${stack}.yaml`);
 }
@@ -192,7 +194,9 @@ function applyOverride(values: Record<string, Value>, override: string): void {
             // As `pulumi config set --path`: an index may extend a list by one, not leave holes.
             const length = Array.isArray(node) ? node.length : 0;
             if (!Array.isArray(node) || segment > length) {
-                throw new StackArgumentError(`cannot set ${keyText}: [${segment}] is past the end of ${Array.isArray(node) ? `a list of ${length}` : "something that is not a list"}; allowed: an index 0..${length}`);
+                throw new StackArgumentError(
+                    `cannot set ${keyText}: [${segment}] is past the end of ${Array.isArray(node) ? `a list of ${length}` : "something that is not a list"}; allowed: an index 0..${length}`,
+                );
             }
         } else if (Array.isArray(node)) {
             throw new StackArgumentError(`cannot set ${keyText}: ${JSON.stringify(segment)} names a property of a list; allowed: an index such as [0]`);

@@ -113,7 +113,7 @@ export class CanaryService extends pulumi.ComponentResource {
             args.canary === undefined
                 ? undefined
                 : new Workload(
-                `${name}-v2`,
+                      `${name}-v2`,
                       {
                           ...common,
                           version: "v2",

@@ -11,7 +11,6 @@ import type { ReplicaSplit } from "../canary/weights";
 import type { CanarySpecService } from "../crds/flagger";
 import type { AddOnCluster } from "../addons/addon";
 
-
 /** What a router may build on: the cluster, its network and the app namespace. */
 export interface RouterEnvironment {
     /** Prefix of the router's AWS-side names (mesh, service network): the cluster name. */

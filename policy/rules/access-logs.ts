@@ -25,7 +25,10 @@ export function accessLogBucketViolations(resources: readonly StackResource[]): 
     for (const ingress of ofType(resources, TYPES.ingress).filter((item) => isInternetFacing(item.props))) {
         const reference = loadBalancerAttributes(ingress.props).get("access_logs.s3.bucket");
         if (isSet(reference) && !buckets.some((bucket) => refersTo(reference, bucket))) {
-            found.push({ message: `the access-log bucket ${show(reference)} of Ingress ${show(at(ingress.props, "metadata", "name"))} is not declared in this stack, so its encryption and public access block cannot be checked`, urn: ingress.urn });
+            found.push({
+                message: `the access-log bucket ${show(reference)} of Ingress ${show(at(ingress.props, "metadata", "name"))} is not declared in this stack, so its encryption and public access block cannot be checked`,
+                urn: ingress.urn,
+            });
         }
     }
     for (const bucket of buckets) {

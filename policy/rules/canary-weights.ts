@@ -100,7 +100,10 @@ export function canaryWeightViolations(resources: readonly StackResource[], conf
             }
             const canary = canaryTarget(split);
             if (steps !== undefined && steps.length > 0 && canary !== undefined && !steps.includes(canary.weight as number)) {
-                found.push({ message: `${split.label}: the canary ${canary.name} takes ${String(canary.weight)}%, not a step of the schedule ${JSON.stringify(steps)}`, urn: split.router.urn });
+                found.push({
+                    message: `${split.label}: the canary ${canary.name} takes ${String(canary.weight)}%, not a step of the schedule ${JSON.stringify(steps)}`,
+                    urn: split.router.urn,
+                });
             }
         }
     }
@@ -110,7 +113,10 @@ export function canaryWeightViolations(resources: readonly StackResource[], conf
             const pods = stable + canary.replicas;
             const weight = (100 * canary.replicas) / pods;
             if (!steps.includes(weight)) {
-                found.push({ message: `${app}: the canary runs ${canary.replicas} of ${pods} pods (${weight.toFixed(1)}%), not a step of the schedule ${JSON.stringify(steps)}`, urn: canary.urn });
+                found.push({
+                    message: `${app}: the canary runs ${canary.replicas} of ${pods} pods (${weight.toFixed(1)}%), not a step of the schedule ${JSON.stringify(steps)}`,
+                    urn: canary.urn,
+                });
             }
         }
     }

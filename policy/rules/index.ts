@@ -47,7 +47,12 @@ import {
 import { containerResourceViolations, readinessProbeViolations, secretEnvViolations, stablePdbViolations, zoneSpreadViolations } from "./workloads";
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
-    resourcePolicy("eks-private-endpoint", "The EKS API endpoint is private; a public endpoint only for explicit public CIDRs of at most a /16 each.", eks.Cluster, eksEndpointViolations),
+    resourcePolicy(
+        "eks-private-endpoint",
+        "The EKS API endpoint is private; a public endpoint only for explicit public CIDRs of at most a /16 each.",
+        eks.Cluster,
+        eksEndpointViolations,
+    ),
     resourcePolicy("eks-secrets-encryption", "Kubernetes Secrets are envelope-encrypted with a customer managed KMS key.", eks.Cluster, eksSecretsEncryptionViolations),
     resourcePolicy("eks-control-plane-logs", "All five EKS control plane log types are enabled.", eks.Cluster, eksControlPlaneLogViolations),
     resourcePolicy("eks-api-authentication", "EKS authenticates with access entries only (authenticationMode API).", eks.Cluster, eksAuthenticationViolations),
@@ -81,12 +86,22 @@ export const resourcePolicies: ResourceValidationPolicy[] = [
     resourceOptionsPolicy("rds-protected", "RDS instances are declared with protect: no update or destroy removes them without an explicit unprotect.", aws.rds.Instance, (opts) =>
         rdsProtectViolations(opts.protect),
     ),
-    resourcePolicy("rds-production", "Prod RDS instances (tag stack=prod) are multi-AZ, deletion-protected and keep a named final snapshot.", aws.rds.Instance, rdsProductionViolations),
+    resourcePolicy(
+        "rds-production",
+        "Prod RDS instances (tag stack=prod) are multi-AZ, deletion-protected and keep a named final snapshot.",
+        aws.rds.Instance,
+        rdsProductionViolations,
+    ),
     workloadPolicy("k8s-resource-limits", "Every container and init container has cpu and memory requests and limits.", containerResourceViolations),
     workloadPolicy("k8s-readiness-probes", "Every container that serves a port has a readiness probe.", readinessProbeViolations),
     workloadPolicy("k8s-secrets-from-secret-refs", "Credentials (PASSWORD, SECRET, TOKEN, KEY variables) come from Secrets, never plain values.", secretEnvViolations),
     resourcePolicy("k8s-stable-zone-spread", "Stable Deployments spread their pods across availability zones.", k8s.apps.v1.Deployment, zoneSpreadViolations),
-    resourcePolicy("alb-tls", "Internet-facing ALBs serve HTTPS with an ACM certificate and a TLS 1.2+ policy, and redirect HTTP to 443.", k8s.networking.v1.Ingress, albTlsViolations),
+    resourcePolicy(
+        "alb-tls",
+        "Internet-facing ALBs serve HTTPS with an ACM certificate and a TLS 1.2+ policy, and redirect HTTP to 443.",
+        k8s.networking.v1.Ingress,
+        albTlsViolations,
+    ),
     resourcePolicy("alb-access-logs", "Internet-facing ALBs write access logs to an S3 bucket.", k8s.networking.v1.Ingress, albAccessLogViolations),
 ];
 
@@ -97,8 +112,10 @@ export const stackPolicies: StackValidationPolicy[] = [
     stackPolicy("alb-prod-deletion-protection", "In prod, internet-facing ALBs have deletion protection.", albProductionDeletionProtectionViolations),
     stackPolicy("alb-access-log-bucket", "The ALB access-log bucket (and every S3 bucket) is encrypted and blocks all public access.", accessLogBucketViolations),
     {
-        ...stackPolicy("canary-weights", "Canary router weights are integers 0..100 that sum to 100, and on the schedule when one is configured (canarySteps).", (resources, args) =>
-            canaryWeightViolations(resources, args.getConfig<CanaryWeightsConfig>()),
+        ...stackPolicy(
+            "canary-weights",
+            "Canary router weights are integers 0..100 that sum to 100, and on the schedule when one is configured (canarySteps).",
+            (resources, args) => canaryWeightViolations(resources, args.getConfig<CanaryWeightsConfig>()),
         ),
         configSchema: {
             properties: {
@@ -113,7 +130,15 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [.
 // The pack's public surface, for the tests and tools: every rule and the constants it names. The
 // readers of values.ts and the ALB annotation prefix stay internal.
 export * from "./access-logs";
-export { albAccessLogViolations, albProductionDeletionProtectionViolations, albTlsViolations, isInternetFacing, isProductionStack, loadBalancerAttributes, MODERN_SSL_POLICIES } from "./alb";
+export {
+    albAccessLogViolations,
+    albProductionDeletionProtectionViolations,
+    albTlsViolations,
+    isInternetFacing,
+    isProductionStack,
+    loadBalancerAttributes,
+    MODERN_SSL_POLICIES,
+} from "./alb";
 export * from "./canary-weights";
 export * from "./eks";
 export * from "./iam";

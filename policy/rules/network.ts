@@ -20,6 +20,8 @@ export function reservedNamespaceViolations(resources: readonly StackResource[])
         .filter((resource) => resource.type === TYPES.namespace)
         .flatMap((resource) => {
             const name = at(asRecord(resource.props), "metadata", "name");
-            return typeof name === "string" && isReservedNamespace(name) ? [{ message: `${resource.name}: the stack would own namespace ${name}, which belongs to Kubernetes or a controller it installs`, urn: resource.urn }] : [];
+            return typeof name === "string" && isReservedNamespace(name)
+                ? [{ message: `${resource.name}: the stack would own namespace ${name}, which belongs to Kubernetes or a controller it installs`, urn: resource.urn }]
+                : [];
         });
 }

@@ -54,7 +54,12 @@ export function workloadPolicy(name: string, description: string, check: Check):
 }
 
 /** A policy of one resource class whose check reads the resource options (`protect`), not the properties. */
-export function resourceOptionsPolicy(name: string, description: string, resourceClass: ResourceClass, check: (opts: ResourceValidationArgs["opts"]) => string[]): ResourceValidationPolicy {
+export function resourceOptionsPolicy(
+    name: string,
+    description: string,
+    resourceClass: ResourceClass,
+    check: (opts: ResourceValidationArgs["opts"]) => string[],
+): ResourceValidationPolicy {
     return {
         name,
         description,

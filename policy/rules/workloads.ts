@@ -78,7 +78,9 @@ export function secretEnvViolations(props: Props): string[] {
                 continue;
             }
             if (variable.value !== undefined || !isSet(at(variable, "valueFrom", "secretKeyRef", "name"))) {
-                found.push(`${containerLabel(container, init)} sets ${name} ${variable.value !== undefined ? "as a plain value" : "not from a Secret"}; use valueFrom.secretKeyRef`);
+                found.push(
+                    `${containerLabel(container, init)} sets ${name} ${variable.value !== undefined ? "as a plain value" : "not from a Secret"}; use valueFrom.secretKeyRef`,
+                );
             }
         }
     }

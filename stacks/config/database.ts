@@ -7,12 +7,18 @@ export function parseDatabase(check: Checker, key: string, value: Json | undefin
     const raw =
         check.object(key, value, ["instanceClass", "allocatedStorageGiB", "maxAllocatedStorageGiB", "multiAz", "backupRetentionDays", "deletionProtection", "finalSnapshot"]) ?? {};
     const allocatedStorageGiB = check.integer(childKey(key, "allocatedStorageGiB"), raw.allocatedStorageGiB, { min: 20, max: 16384 }) ?? 20;
-    const maxAllocatedStorageGiB = check.integer(childKey(key, "maxAllocatedStorageGiB"), raw.maxAllocatedStorageGiB, { min: 20, max: 16384 }) ?? Math.max(100, allocatedStorageGiB);
+    const maxAllocatedStorageGiB =
+        check.integer(childKey(key, "maxAllocatedStorageGiB"), raw.maxAllocatedStorageGiB, { min: 20, max: 16384 }) ?? Math.max(100, allocatedStorageGiB);
     if (maxAllocatedStorageGiB < allocatedStorageGiB) {
-        check.report(childKey(key, "maxAllocatedStorageGiB"), `${maxAllocatedStorageGiB} is below allocatedStorageGiB ${allocatedStorageGiB}; allowed: at least allocatedStorageGiB`);
+        check.report(
+            childKey(key, "maxAllocatedStorageGiB"),
+            `${maxAllocatedStorageGiB} is below allocatedStorageGiB ${allocatedStorageGiB}; allowed: at least allocatedStorageGiB`,
+        );
     }
     return {
-        instanceClass: check.string(childKey(key, "instanceClass"), raw.instanceClass, { pattern: DB_INSTANCE_CLASS, expected: "an RDS instance class such as db.t4g.micro" }) ?? "db.t4g.micro",
+        instanceClass:
+            check.string(childKey(key, "instanceClass"), raw.instanceClass, { pattern: DB_INSTANCE_CLASS, expected: "an RDS instance class such as db.t4g.micro" }) ??
+            "db.t4g.micro",
         allocatedStorageGiB,
         maxAllocatedStorageGiB,
         multiAz: check.boolean(childKey(key, "multiAz"), raw.multiAz) ?? true,

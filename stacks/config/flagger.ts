@@ -23,7 +23,9 @@ const ANALYSIS_KEYS = ["interval", "threshold", "maxWeight", "stepWeight", "step
 /** `router` is undefined when the `router` key is invalid: the router's checks are then skipped. */
 export function parseAnalysis(check: Checker, key: string, value: Json | undefined, router: RouterKind | undefined): AnalysisConfig {
     const raw = check.object(key, value, ANALYSIS_KEYS) ?? {};
-    const interval = check.string(childKey(key, "interval"), raw.interval, { pattern: DURATION, expected: "a duration in whole seconds or minutes, such as 1m or 30s" }) ?? ANALYSIS_DEFAULTS.interval;
+    const interval =
+        check.string(childKey(key, "interval"), raw.interval, { pattern: DURATION, expected: "a duration in whole seconds or minutes, such as 1m or 30s" }) ??
+        ANALYSIS_DEFAULTS.interval;
     const threshold = check.integer(childKey(key, "threshold"), raw.threshold, { min: 1, max: 20 }) ?? ANALYSIS_DEFAULTS.threshold;
     const maxWeight = check.integer(childKey(key, "maxWeight"), raw.maxWeight, { min: 1, max: 100 });
     const stepWeight = check.integer(childKey(key, "stepWeight"), raw.stepWeight, { min: 1, max: 100 });
@@ -45,7 +47,10 @@ export function parseAnalysis(check: Checker, key: string, value: Json | undefin
         check.report(key, "both stepWeight and stepWeights are set; allowed: one of them (a fixed step, or the list of weights)");
     }
     if (raw.stepWeights !== undefined && raw.maxWeight !== undefined) {
-        check.report(childKey(key, "maxWeight"), "maxWeight goes with stepWeight; with stepWeights Flagger promotes after the last step; allowed: remove maxWeight, or use stepWeight");
+        check.report(
+            childKey(key, "maxWeight"),
+            "maxWeight goes with stepWeight; with stepWeights Flagger promotes after the last step; allowed: remove maxWeight, or use stepWeight",
+        );
     }
     const effectiveMax = maxWeight ?? ANALYSIS_DEFAULTS.maxWeight;
     if (stepWeight !== undefined && stepWeight > effectiveMax) {
@@ -82,7 +87,14 @@ export function parseFlagger(check: Checker, key: string, value: Json | undefine
     const alerts = check.object(alertsKey, raw.alerts, ["provider", "channel"]);
     let url: string | undefined;
     if (urlValue !== undefined) {
-        url = urlValue === OFFLINE_SECRET ? urlValue : check.string(urlKey, urlValue, { secret: true, pattern: HTTPS_URL, expected: "an https:// webhook URL (set it with `pulumi config set --secret flaggerAlertUrl <url>`)" });
+        url =
+            urlValue === OFFLINE_SECRET
+                ? urlValue
+                : check.string(urlKey, urlValue, {
+                      secret: true,
+                      pattern: HTTPS_URL,
+                      expected: "an https:// webhook URL (set it with `pulumi config set --secret flaggerAlertUrl <url>`)",
+                  });
         if (url !== undefined && url !== OFFLINE_SECRET && url.length > 2048) {
             check.report(urlKey, "is longer than 2048 characters; allowed: an https:// webhook URL");
             url = undefined;

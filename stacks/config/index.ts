@@ -57,11 +57,17 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     }
 
     if (!STACK_NAME.test(stack)) {
-        check.report("stack", `${JSON.stringify(stack)} cannot name the cluster and its resources; allowed: lowercase letters, digits and '-', at most 31 characters, starting with a letter`);
+        check.report(
+            "stack",
+            `${JSON.stringify(stack)} cannot name the cluster and its resources; allowed: lowercase letters, digits and '-', at most 31 characters, starting with a letter`,
+        );
     }
     const region = check.requiredString("aws:region", raw["aws:region"], { oneOf: AWS_REGIONS, expected: "an AWS region such as eu-west-1" });
     const domain = check.requiredString(key("domain"), values.domain, { pattern: DOMAIN, expected: "a lowercase fully qualified domain name such as canary.example.com" });
-    const hostedZoneId = check.requiredString(key("hostedZoneId"), values.hostedZoneId, { pattern: HOSTED_ZONE_ID, expected: "a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ" });
+    const hostedZoneId = check.requiredString(key("hostedZoneId"), values.hostedZoneId, {
+        pattern: HOSTED_ZONE_ID,
+        expected: "a Route53 hosted zone ID such as Z0123456789ABCDEFGHIJ",
+    });
     const certificateArn = check.requiredString(key("certificateArn"), values.certificateArn, {
         pattern: CERTIFICATE_ARN,
         expected: "an ACM certificate ARN such as arn:aws:acm:eu-west-1:111122223333:certificate/<uuid>",
@@ -69,13 +75,19 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     if (certificateArn !== undefined && region !== undefined) {
         const certificateRegion = CERTIFICATE_ARN.exec(certificateArn)?.[2];
         if (certificateRegion !== region) {
-            check.report(key("certificateArn"), `the certificate is in ${certificateRegion} but an ALB can only use a certificate of its own region; allowed: a certificate in ${region}`);
+            check.report(
+                key("certificateArn"),
+                `the certificate is in ${certificateRegion} but an ALB can only use a certificate of its own region; allowed: a certificate in ${region}`,
+            );
         }
     }
     const router = check.string(key("router"), values.router, { oneOf: ROUTERS }) as RouterKind | undefined;
     let namespace = check.string(key("namespace"), values.namespace, { pattern: DNS_LABEL, expected: "a Kubernetes namespace name (lowercase letters, digits, '-')" });
     if (namespace !== undefined && isReservedNamespace(namespace)) {
-        check.report(key("namespace"), `${JSON.stringify(namespace)} belongs to Kubernetes or to a controller the stack installs: the stack would own and label it, and delete it on destroy; allowed: a namespace of the app's own, such as eks-canary`);
+        check.report(
+            key("namespace"),
+            `${JSON.stringify(namespace)} belongs to Kubernetes or to a controller the stack installs: the stack would own and label it, and delete it on destroy; allowed: a namespace of the app's own, such as eks-canary`,
+        );
         namespace = undefined;
     }
 

@@ -42,7 +42,9 @@ export function scheduleStepProblem(router: RouterKind | undefined, steps: reado
         return undefined;
     }
     const step = steps.find((candidate) => replicaSplitProblem(candidate, replicas) !== undefined);
-    return step === undefined ? undefined : `${replicas} replicas cannot carry the schedule step ${step}% with the ${router} router; allowed: a multiple of ${smallestTotalForSteps(steps)}`;
+    return step === undefined
+        ? undefined
+        : `${replicas} replicas cannot carry the schedule step ${step}% with the ${router} router; allowed: a multiple of ${smallestTotalForSteps(steps)}`;
 }
 
 /** Why an analysis behind `router` cannot name a VPC Lattice target group; undefined for the lattice router. */

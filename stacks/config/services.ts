@@ -32,14 +32,20 @@ export function parseServices(check: Checker, key: string, value: Json | undefin
     for (const [name, entry] of Object.entries(entries)) {
         // A path typo (`services.notifcation.canary.weight`) makes a new service of a few keys: one
         // error that names the service it was meant for, not one per missing key.
-        const close = suggestion(name, names.filter((other) => other !== name));
+        const close = suggestion(
+            name,
+            names.filter((other) => other !== name),
+        );
         if (close !== "" && isObject(entry) && entry.port === undefined && entry.stable === undefined) {
             check.report(childKey(key, name), `not a configured service${close}; a service needs port, healthPath and stable.image`);
             delete entries[name];
             continue;
         }
         if (name.length > MAX_SERVICE_NAME) {
-            check.report(childKey(key, name), `the name is ${name.length} characters long, and its objects (such as ${name}-clusterip-service) must be DNS labels of at most 63; allowed: a name of at most ${MAX_SERVICE_NAME} characters`);
+            check.report(
+                childKey(key, name),
+                `the name is ${name.length} characters long, and its objects (such as ${name}-clusterip-service) must be DNS labels of at most 63; allowed: a name of at most ${MAX_SERVICE_NAME} characters`,
+            );
             delete entries[name];
             continue;
         }
@@ -52,7 +58,10 @@ export function parseServices(check: Checker, key: string, value: Json | undefin
         const automated = isObject(entry) && entry.mode === "automated";
         const clash = serviceObjectNames(name, automated).find((objectName) => taken.has(objectName));
         if (clash !== undefined) {
-            check.report(childKey(key, name), `its ${automated ? "Flagger-generated " : ""}object ${JSON.stringify(clash)} would collide with ${taken.get(clash)}; allowed: another name`);
+            check.report(
+                childKey(key, name),
+                `its ${automated ? "Flagger-generated " : ""}object ${JSON.stringify(clash)} would collide with ${taken.get(clash)}; allowed: another name`,
+            );
             delete entries[name];
             continue;
         }
@@ -65,14 +74,7 @@ export function parseServices(check: Checker, key: string, value: Json | undefin
         .filter(isDefined);
 }
 
-function parseService(
-    check: Checker,
-    key: string,
-    name: string,
-    value: Json,
-    router: RouterKind | undefined,
-    schedule: CanaryScheduleConfig,
-): ServiceConfig | undefined {
+function parseService(check: Checker, key: string, name: string, value: Json, router: RouterKind | undefined, schedule: CanaryScheduleConfig): ServiceConfig | undefined {
     const raw = check.object(key, value, SERVICE_KEYS);
     if (raw === undefined) {
         return undefined;
@@ -90,7 +92,10 @@ function parseService(
     if (raw.stable === undefined) {
         check.report(stableKey, "missing; allowed: an object with the stable version's image");
     }
-    const stableImage = check.requiredString(childKey(stableKey, "image"), stableRaw?.image, { pattern: IMAGE, expected: "an image reference with a tag or digest, such as repo/name:1.2.3" });
+    const stableImage = check.requiredString(childKey(stableKey, "image"), stableRaw?.image, {
+        pattern: IMAGE,
+        expected: "an image reference with a tag or digest, such as repo/name:1.2.3",
+    });
     const modeKey = childKey(key, "mode");
     const mode = (check.string(modeKey, raw.mode, { oneOf: SERVICE_MODES }) as ServiceMode | undefined) ?? (raw.mode === undefined ? "manual" : undefined);
     const modeProblem = mode === "automated" && router !== undefined ? automatedModeProblem(router) : undefined;

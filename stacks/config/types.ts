@@ -82,10 +82,8 @@ export interface UserManagementConfig {
 export const SERVICE_MODES = ["manual", "automated"] as const;
 export type ServiceMode = (typeof SERVICE_MODES)[number];
 
-
 /** Flagger's canary analysis of an automated service (Canary `spec.analysis`): see CanaryAnalysis. */
 export type AnalysisConfig = CanaryAnalysis;
-
 
 /**
  * Types of Flagger's AlertProvider (flagger.app/v1beta1, the CRD's enum). There is no "generic"

@@ -75,7 +75,10 @@ describe("readSettings", () => {
     });
 
     it("the shipped stacks deploy through the workflows: Deployments declares nothing for them", () => {
-        const shipped = Object.fromEntries((["dev", "prod"] as const).map((stack) => [stack, parseStackConfig(readStackFile(stack).config, stack).deployer])) as unknown as Record<ProgramStack, ProgramDeployer>;
+        const shipped = Object.fromEntries((["dev", "prod"] as const).map((stack) => [stack, parseStackConfig(readStackFile(stack).config, stack).deployer])) as unknown as Record<
+            ProgramStack,
+            ProgramDeployer
+        >;
         expect(readSettings(RAW, shipped).stacks).toEqual([]);
     });
 
@@ -150,7 +153,11 @@ describe("declareDeployments under mocks", () => {
             scheduleCron: "0 6 * * *",
             autoRemediate: false,
         });
-        expect(find(resources, "pulumiservice:index:DriftSchedule", "prod-drift-schedule").inputs).toMatchObject({ stack: "prod", scheduleCron: "0 * * * *", autoRemediate: false });
+        expect(find(resources, "pulumiservice:index:DriftSchedule", "prod-drift-schedule").inputs).toMatchObject({
+            stack: "prod",
+            scheduleCron: "0 * * * *",
+            autoRemediate: false,
+        });
     });
 
     it("the program reads its config from the deploy namespace and each stack's deployer from its Pulumi.<stack>.yaml", async () => {

@@ -17,7 +17,11 @@ function appIngressAnnotations(plan: OfflinePlan): Record<string, string> {
 
 describe("AccessLogBucket: where the public ALB logs", () => {
     it("is a private, encrypted bucket whose logs expire", () => {
-        expect(childrenOf(prod, "alb-access-logs").map((child) => child.type).sort()).toEqual(
+        expect(
+            childrenOf(prod, "alb-access-logs")
+                .map((child) => child.type)
+                .sort(),
+        ).toEqual(
             [
                 "aws:s3/bucket:Bucket",
                 "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",

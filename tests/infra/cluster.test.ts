@@ -13,13 +13,7 @@ beforeAll(async () => {
     dev = await planStack("dev");
     prod = await planStack("prod");
     // The appmesh router pinned: its Envoy role is the one IRSA role in the app namespace.
-    tuned = await planStack("dev", [
-        "cluster.nodes.desired=3",
-        "cluster.nodes.max=5",
-        "cluster.nodeDiskGiB=80",
-        "namespace=apps",
-        "router=appmesh",
-    ]);
+    tuned = await planStack("dev", ["cluster.nodes.desired=3", "cluster.nodes.max=5", "cluster.nodeDiskGiB=80", "namespace=apps", "router=appmesh"]);
     twoAdmins = await planOffline(
         "dev",
         editJson(readStackFile("dev").config, "eks-canary:cluster", (cluster) => {
@@ -177,10 +171,16 @@ describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
     it("every ServiceAccountRole declares one IAM role, and no other role trusts the OIDC provider", () => {
         const components = resourcesOfType(dev, TYPES.serviceAccountRole).map((component) => component.name);
         expect(components.sort()).toEqual(Object.keys(expected).sort());
-        const irsaRoles = resourcesOfType(dev, TYPES.role).filter((role) => policyOf(role.inputs.assumeRolePolicy).Statement.some((statement) => statement.Principal?.Federated !== undefined));
+        const irsaRoles = resourcesOfType(dev, TYPES.role).filter((role) =>
+            policyOf(role.inputs.assumeRolePolicy).Statement.some((statement) => statement.Principal?.Federated !== undefined),
+        );
         expect(irsaRoles.map((role) => role.name).sort()).toEqual(Object.keys(expected).sort());
         for (const name of components) {
-            expect(childrenOf(dev, name).filter((child) => child.type === TYPES.role).map((role) => role.name)).toEqual([name]);
+            expect(
+                childrenOf(dev, name)
+                    .filter((child) => child.type === TYPES.role)
+                    .map((role) => role.name),
+            ).toEqual([name]);
         }
     });
 
@@ -200,7 +200,11 @@ describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
     });
 
     it("prod (the alb router) has the agents' roles only", () => {
-        expect(resourcesOfType(prod, TYPES.serviceAccountRole).map((component) => component.name).sort()).toEqual(Object.keys(agents).sort());
+        expect(
+            resourcesOfType(prod, TYPES.serviceAccountRole)
+                .map((component) => component.name)
+                .sort(),
+        ).toEqual(Object.keys(agents).sort());
     });
 
     it("follows the configured namespace for the app's service accounts, not for the cluster agents'", () => {
@@ -236,11 +240,16 @@ describe("Cluster: secrets encryption and access", () => {
 
     it("runs the control plane as its own role, with the EKS cluster policy", () => {
         expect(byName(dev, "cluster-eks").inputs.serviceRole).toMatch(/cluster-control-plane$/);
-        expect(byName(dev, "cluster-control-plane-AmazonEKSClusterPolicy").inputs).toMatchObject({ policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy", role: "(known after deploy: cluster-control-plane.name)" });
+        expect(byName(dev, "cluster-control-plane-AmazonEKSClusterPolicy").inputs).toMatchObject({
+            policyArn: "arn:aws:iam::aws:policy/AmazonEKSClusterPolicy",
+            role: "(known after deploy: cluster-control-plane.name)",
+        });
     });
 
     it("lets the admins administer the Secrets key and use it only through EKS, and the cluster role use it", () => {
-        const policy = JSON.parse(String(byName(dev, "cluster-secrets", "aws:kms/key:Key").inputs.policy)) as { Statement: { Sid: string; Principal: unknown; Action: string[]; Condition?: unknown }[] };
+        const policy = JSON.parse(String(byName(dev, "cluster-secrets", "aws:kms/key:Key").inputs.policy)) as {
+            Statement: { Sid: string; Principal: unknown; Action: string[]; Condition?: unknown }[];
+        };
         const admins = { AWS: ["arn:aws:iam::111122223333:role/eks-canary-deployer"] };
         expect(policy.Statement.map((statement) => [statement.Sid, statement.Principal])).toEqual([
             ["EKSServiceRole", { AWS: "(known after deploy: cluster-control-plane.arn)" }],
@@ -251,7 +260,9 @@ describe("Cluster: secrets encryption and access", () => {
         expect(policy.Statement[1].Action).not.toContain("kms:Create*");
         expect(policy.Statement[1].Action).not.toContain("kms:CreateGrant");
         expect(JSON.stringify(policy)).not.toContain(":root");
-        expect(policy.Statement[2].Condition).toEqual({ StringEquals: { "kms:ViaService": "eks.eu-west-1.amazonaws.com", "kms:CallerAccount": "(known after deploy: aws.accountId)" } });
+        expect(policy.Statement[2].Condition).toEqual({
+            StringEquals: { "kms:ViaService": "eks.eu-west-1.amazonaws.com", "kms:CallerAccount": "(known after deploy: aws.accountId)" },
+        });
     });
 
     it("keys each entry by its principal, so adding an admin leaves the others' entries alone", () => {
@@ -266,7 +277,13 @@ describe("Cluster: secrets encryption and access", () => {
     });
 
     it("withoutCreatorAdmin turns off the creator's implicit admin on the EKS cluster only", () => {
-        const cluster = withoutCreatorAdmin({ type: "aws:eks/cluster:Cluster", name: "c", custom: true, props: { accessConfig: { authenticationMode: "API" }, name: "c" }, opts: {} });
+        const cluster = withoutCreatorAdmin({
+            type: "aws:eks/cluster:Cluster",
+            name: "c",
+            custom: true,
+            props: { accessConfig: { authenticationMode: "API" }, name: "c" },
+            opts: {},
+        });
         expect(cluster?.props).toEqual({ name: "c", accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false } });
         expect(withoutCreatorAdmin({ type: "aws:iam/role:Role", name: "r", custom: true, props: {}, opts: {} })).toBeUndefined();
     });

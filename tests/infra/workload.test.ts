@@ -24,10 +24,7 @@ let useast: OfflinePlan;
 beforeAll(async () => {
     dev = await planStack("dev");
     prod = await planStack("prod");
-    useast = await planStack("dev", [
-        "aws:region=us-east-1",
-        "certificateArn=arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-4987-8654-3210fedcba98",
-    ]);
+    useast = await planStack("dev", ["aws:region=us-east-1", "certificateArn=arn:aws:acm:us-east-1:111122223333:certificate/0f1e2d3c-4b5a-4987-8654-3210fedcba98"]);
 });
 
 /** The X-Ray daemon runs in kube-system, outside the app namespace. */
@@ -156,7 +153,9 @@ describe("Workload: notification's mail settings", () => {
 
     it("the SMTP user may send only from the configured address", () => {
         const policy = JSON.parse(String(byName(dev, "mail-smtp", "aws:iam/userPolicy:UserPolicy").inputs.policy)) as { Statement: unknown[] };
-        expect(policy.Statement).toEqual([{ Effect: "Allow", Action: "ses:SendRawEmail", Resource: "*", Condition: { StringEquals: { "ses:FromAddress": "noreply@dev.example.com" } } }]);
+        expect(policy.Statement).toEqual([
+            { Effect: "Allow", Action: "ses:SendRawEmail", Resource: "*", Condition: { StringEquals: { "ses:FromAddress": "noreply@dev.example.com" } } },
+        ]);
     });
 });
 

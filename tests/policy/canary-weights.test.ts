@@ -37,7 +37,11 @@ function albRouter(weights: number[]): StackResource {
 function httpRoute(weights: (number | undefined)[]): StackResource {
     return stackResource(TYPES.httpRoute, "notification-route", {
         metadata: { name: "notification", namespace: "eks-canary", labels: { app: "notification" } },
-        spec: { rules: [{ backendRefs: weights.map((weight, index) => ({ name: `notification-v${index + 1}`, kind: "Service", port: 8096, ...(weight === undefined ? {} : { weight }) })) }] },
+        spec: {
+            rules: [
+                { backendRefs: weights.map((weight, index) => ({ name: `notification-v${index + 1}`, kind: "Service", port: 8096, ...(weight === undefined ? {} : { weight }) })) },
+            ],
+        },
     });
 }
 

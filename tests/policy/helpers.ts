@@ -80,7 +80,11 @@ function stackArgs(resources: readonly StackResource[], config: Record<string, u
 }
 
 /** The messages `policy` reports for a stack of resources. */
-export async function validateStack(policy: StackValidationPolicy, resources: readonly StackResource[], config: Record<string, unknown> = {}): Promise<{ message: string; urn?: string }[]> {
+export async function validateStack(
+    policy: StackValidationPolicy,
+    resources: readonly StackResource[],
+    config: Record<string, unknown> = {},
+): Promise<{ message: string; urn?: string }[]> {
     const reportViolation = vi.fn<(message: string, urn?: string) => void>();
     try {
         await policy.validateStack(stackArgs(resources, config), reportViolation);

@@ -8,7 +8,18 @@ describe("resource policies", () => {
     itJudgesEachCase(WORKLOAD_CASES);
 
     it("treats PASSWORD/SECRET/TOKEN/KEY words as credentials, including KEY_ID, but not KEY inside a longer word", () => {
-        for (const name of ["DB_PASSWORD", "db_password", "AWS_MAIL_SERVER_PASSWORD", "CLIENT_SECRET", "GITHUB_TOKEN", "API_KEY", "APIKEY", "AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "signing.key"]) {
+        for (const name of [
+            "DB_PASSWORD",
+            "db_password",
+            "AWS_MAIL_SERVER_PASSWORD",
+            "CLIENT_SECRET",
+            "GITHUB_TOKEN",
+            "API_KEY",
+            "APIKEY",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_ACCESS_KEY_ID",
+            "signing.key",
+        ]) {
             expect(isSensitiveEnvName(name), name).toBe(true);
         }
         for (const name of ["AWS_MAIL_SERVER_USERNAME", "KEYCLOAK_URL", "MONKEY_MODE", "DB_HOSTNAME", "AWS_XRAY_TRACING_NAME", "MY_POD_NAME"]) {

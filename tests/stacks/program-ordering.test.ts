@@ -66,7 +66,11 @@ describe.each(Object.keys(VARIANTS))("%s: creation order", (variant) => {
         const custom = plan().resources.filter((resource) => resource.type.startsWith("kubernetes:") && CRD_GROUPS.includes(apiGroup(resource.type)));
         // The alb and replicas routers use built-in kinds only.
         expect(custom.length > 0).toBe(!["prod", "dev replicas"].includes(variant));
-        const installers = new Set(plan().resources.filter((resource) => INSTALLERS.includes(resource.type)).map((resource) => resource.name));
+        const installers = new Set(
+            plan()
+                .resources.filter((resource) => INSTALLERS.includes(resource.type))
+                .map((resource) => resource.name),
+        );
         for (const resource of custom) {
             const waits = [...waitsFor(plan(), resource)].filter((name) => installers.has(name));
             expect(waits, `${resource.type} ${resource.name}`).not.toEqual([]);

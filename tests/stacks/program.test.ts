@@ -70,7 +70,11 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
     });
 
     it("parents every custom resource, except the app Namespace, under a component", () => {
-        const components = new Set(plan().resources.filter((resource) => !resource.custom).map((resource) => resource.name));
+        const components = new Set(
+            plan()
+                .resources.filter((resource) => !resource.custom)
+                .map((resource) => resource.name),
+        );
         const orphans = plan().resources.filter((resource) => resource.custom && resource.parent === undefined);
         expect(orphans.map((resource) => `${resource.type}::${resource.name}`)).toEqual([`${TYPES.namespace}::apps`]);
         for (const resource of plan().resources) {

@@ -75,7 +75,14 @@ describe("generated scaling stacks", () => {
 
 describe("the table", () => {
     it("pads columns and right-aligns the numeric ones", () => {
-        const table = renderTable(["Name", "Time"], [["floor", "0.78 s"], ["prod", "12.50 s"]], [1]);
+        const table = renderTable(
+            ["Name", "Time"],
+            [
+                ["floor", "0.78 s"],
+                ["prod", "12.50 s"],
+            ],
+            [1],
+        );
         expect(table.split("\n")).toEqual(["| Name  |    Time |", "|-------|--------:|", "| floor |  0.78 s |", "| prod  | 12.50 s |"]);
     });
 
@@ -172,7 +179,14 @@ describe("arguments", () => {
     });
 
     it("reads counts, --json and --out", () => {
-        expect(parseBenchArgs(["--runs", "7", "--baseline-runs=2", "--json", "--out", "bench.json", "--walks-only"])).toEqual({ runs: 7, baselineRuns: 2, json: true, out: "bench.json", walksOnly: true, help: false });
+        expect(parseBenchArgs(["--runs", "7", "--baseline-runs=2", "--json", "--out", "bench.json", "--walks-only"])).toEqual({
+            runs: 7,
+            baselineRuns: 2,
+            json: true,
+            out: "bench.json",
+            walksOnly: true,
+            help: false,
+        });
     });
 
     it("refuses an --out it could not write, before the run", () => {

@@ -91,7 +91,12 @@ describe("npm run plan -- --stack dev", () => {
         expect(out).toMatch(/declares\s+\d+ resources, 1 provider, \d+ components/);
 
         // Component groups, with their children indented beneath.
-        for (const component of ["eks-canary:network:Network  network", "eks-canary:cluster:Cluster  cluster", "eks-canary:database:Database  database", "eks-canary:tracing:Tracing  xray"]) {
+        for (const component of [
+            "eks-canary:network:Network  network",
+            "eks-canary:cluster:Cluster  cluster",
+            "eks-canary:database:Database  database",
+            "eks-canary:tracing:Tracing  xray",
+        ]) {
             expect(out).toContain(component);
         }
         const database = line(out, "eks-canary:database:Database", "database");

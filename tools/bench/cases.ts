@@ -85,7 +85,16 @@ export async function runBlastCases(runtime: RuntimeId): Promise<Measurement[]> 
             const jobFile = writeJob(`step-${router}`, { kind: "step", stack: "dev", before: at(STEP_WEIGHTS[0]), after: at(STEP_WEIGHTS[1]) });
             const { result } = await runChild(childCommand(runtime, ENTRIES).args, jobFile);
             log(`step: router ${router}: ${result.blastRadius} changed`);
-            measurements.push({ id: `blast:${router}`, group: "blast", label, runtime, stack: "dev", resources: result.resources, blastRadius: result.blastRadius, changed: result.changed });
+            measurements.push({
+                id: `blast:${router}`,
+                group: "blast",
+                label,
+                runtime,
+                stack: "dev",
+                resources: result.resources,
+                blastRadius: result.blastRadius,
+                changed: result.changed,
+            });
         } catch (error) {
             const message = error instanceof Error ? error.message : String(error);
             log(`FAILED: ${label}: ${message}`);

@@ -82,7 +82,11 @@ function find(measurements: readonly Measurement[], id: string): Measurement | u
 /** The prod evaluation loaded by `runtime`: its comparison row, or the evaluation row when Pulumi.yaml selects it. */
 function prodVia(measurements: readonly Measurement[], runtime: RuntimeId): Measurement | undefined {
     return measurements.find(
-        (measurement) => measurement.stack === "prod" && measurement.runtime === runtime && (measurement.group === "runtime" || measurement.group === "evaluation") && measurement.error === undefined,
+        (measurement) =>
+            measurement.stack === "prod" &&
+            measurement.runtime === runtime &&
+            (measurement.group === "runtime" || measurement.group === "evaluation") &&
+            measurement.error === undefined,
     );
 }
 

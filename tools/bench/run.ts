@@ -46,22 +46,28 @@ export async function bench(args: BenchRuns): Promise<BenchReport> {
 
     const cases: TimedCase[] = [
         { id: "floor", group: "floor", label: `Floor: import ${SDK_PACKAGES.length} SDK packages only`, args: floorArgs(), runs: args.runs } satisfies TimedCase,
-        ...["dev", "prod"].map(
-            (stack): TimedCase => ({ id: `eval:${stack}`, group: "evaluation", label: `Evaluate ${stack}`, runtime: chosen, stack, args: command(chosen), jobFile: plan(stack), runs: args.runs, note: "as Pulumi.yaml configures it" }),
-        ),
-        ...RUNTIME_IDS.filter((runtime) => runtime !== chosen).map(
-            (runtime): TimedCase => ({
-                id: `runtime:prod:${runtime}`,
-                group: "runtime",
-                label: "Evaluate prod",
-                runtime,
-                stack: "prod",
-                args: command(runtime),
-                jobFile: plan("prod"),
-                runs: runtime === "ts-node-check" ? args.baselineRuns : args.runs,
-                note: runtime === "ts-node-check" ? "Pulumi's default for TypeScript" : undefined,
-            }),
-        ),
+        ...["dev", "prod"].map((stack): TimedCase => ({
+            id: `eval:${stack}`,
+            group: "evaluation",
+            label: `Evaluate ${stack}`,
+            runtime: chosen,
+            stack,
+            args: command(chosen),
+            jobFile: plan(stack),
+            runs: args.runs,
+            note: "as Pulumi.yaml configures it",
+        })),
+        ...RUNTIME_IDS.filter((runtime) => runtime !== chosen).map((runtime): TimedCase => ({
+            id: `runtime:prod:${runtime}`,
+            group: "runtime",
+            label: "Evaluate prod",
+            runtime,
+            stack: "prod",
+            args: command(runtime),
+            jobFile: plan("prod"),
+            runs: runtime === "ts-node-check" ? args.baselineRuns : args.runs,
+            note: runtime === "ts-node-check" ? "Pulumi's default for TypeScript" : undefined,
+        })),
         ...(chosen === "ts-node-check"
             ? []
             : [
@@ -77,19 +83,17 @@ export async function bench(args: BenchRuns): Promise<BenchReport> {
                       note: "Pulumi's default for TypeScript",
                   } satisfies TimedCase,
               ]),
-        ...SCALING_SERVICES.map(
-            (count): TimedCase => ({
-                id: `scaling:${count}`,
-                group: "scaling",
-                label: `Scaling: ${count} canaried service${count === 1 ? "" : "s"} (dev)`,
-                runtime: chosen,
-                stack: "dev",
-                services: count,
-                args: command(chosen),
-                jobFile: writeJob(`scaling-${count}`, { kind: "plan", stack: "dev", config: withServices(devConfig, count) }),
-                runs: args.runs,
-            }),
-        ),
+        ...SCALING_SERVICES.map((count): TimedCase => ({
+            id: `scaling:${count}`,
+            group: "scaling",
+            label: `Scaling: ${count} canaried service${count === 1 ? "" : "s"} (dev)`,
+            runtime: chosen,
+            stack: "dev",
+            services: count,
+            args: command(chosen),
+            jobFile: writeJob(`scaling-${count}`, { kind: "plan", stack: "dev", config: withServices(devConfig, count) }),
+            runs: args.runs,
+        })),
     ].filter((timed) => build.error === undefined || timed.runtime !== "js");
 
     const timed = await runTimedCases(cases);

@@ -116,7 +116,8 @@ const INGRESS = changeKey(RESOURCE_TYPES.ingress, "notification-canary");
 export async function simulateCommandWalk(scenario: Scenario, traffic: Traffic = TRAFFIC): Promise<WalkFigure> {
     const model = new TrafficModel(traffic, scenario);
     const config: Record<string, string> = { ...readStackFile("prod", ["services.notification.canary.weight=0"]).config };
-    const services = (): Record<string, { canary?: { weight: number }; stable: { image: string } }> => JSON.parse(config["eks-canary:services"]) as Record<string, { canary?: { weight: number }; stable: { image: string } }>;
+    const services = (): Record<string, { canary?: { weight: number }; stable: { image: string } }> =>
+        JSON.parse(config["eks-canary:services"]) as Record<string, { canary?: { weight: number }; stable: { image: string } }>;
     const write = (key: string, value: string | undefined): void => {
         const all = services();
         const path = key.slice("eks-canary:services.".length).split(".");
@@ -138,7 +139,9 @@ export async function simulateCommandWalk(scenario: Scenario, traffic: Traffic =
         readConfig: async () => ({ ...config }),
         setConfig: async (key, value) => write(key, value),
         removeConfig: async (key) => write(key, undefined),
-        preview: async (): Promise<PlannedChange[]> => [{ urn: `urn:pulumi:prod::eks-canary::${INGRESS.split(" ")[0]}::notification-canary`, type: INGRESS.split(" ")[0], name: "notification-canary", op: "update" }],
+        preview: async (): Promise<PlannedChange[]> => [
+            { urn: `urn:pulumi:prod::eks-canary::${INGRESS.split(" ")[0]}::notification-canary`, type: INGRESS.split(" ")[0], name: "notification-canary", op: "update" },
+        ],
         up: async () => {
             model.advance(UP_MS);
             deployedWeight = services().notification.canary?.weight ?? 0;
@@ -155,7 +158,10 @@ export async function simulateCommandWalk(scenario: Scenario, traffic: Traffic =
         },
     };
     const git: GitDriver = { isClean: async () => true, commit: async () => undefined, push: async () => undefined, show: async () => undefined };
-    const source: MetricSource = { description: "simulated", canaryHealth: async (_service: string, window: MetricWindow) => model.canaryHealth(window.start.getTime(), window.end.getTime()) };
+    const source: MetricSource = {
+        description: "simulated",
+        canaryHealth: async (_service: string, window: MetricWindow) => model.canaryHealth(window.start.getTime(), window.end.getTime()),
+    };
     const silent = { out: (): void => undefined, err: (): void => undefined };
     const code = await runWalk(
         {
@@ -175,7 +181,12 @@ export async function simulateCommandWalk(scenario: Scenario, traffic: Traffic =
             // The controller's tags on the canary's target group and load balancer.
             lookup: async () => async (types) =>
                 types[0] === "elasticloadbalancing:targetgroup"
-                    ? [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v2/0123456789abcdef", tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v2:8096" } }]
+                    ? [
+                          {
+                              arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v2/0123456789abcdef",
+                              tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v2:8096" },
+                          },
+                      ]
                     : [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-notif/fedcba9876543210", tags: {} }],
             metricSource: async () => source,
             load: async () => undefined,
@@ -245,6 +256,9 @@ export function renderWalks(figures: readonly WalkFigure[]): string[] {
     return [
         `Walk simulation (the real walk on a simulated clock; ${TRAFFIC.requestsPerSecond} req/s, stable p99 ${TRAFFIC.stableP99Ms} ms and ${TRAFFIC.stable5xxRate * 100} % 5xx; gates: ≤ ${SIMULATED_GATES.max5xxRate * 100} % failures, p99 ≤ ${SIMULATED_GATES.maxP99Ms} ms;`,
         `  the command: prod's schedule 0, 10, 25, 50, 100, bake ${minutes(BAKE_MS)}, ${minutes(UP_MS)} per pulumi up, then a four-up promotion; Flagger: interval ${minutes(FLAGGER.intervalMs)}, threshold ${FLAGGER.threshold}, step ${FLAGGER.stepWeight} % to ${FLAGGER.maxWeight} %):`,
-        ...figures.map((figure) => `  ${figure.scenario.padEnd(30)} ${figure.method.padEnd(15)} ${figure.outcome.padEnd(12)} after ${minutes(figure.timeMs).padStart(9)}  failed requests ${(figure.failedShare * 100).toFixed(3)} %`),
+        ...figures.map(
+            (figure) =>
+                `  ${figure.scenario.padEnd(30)} ${figure.method.padEnd(15)} ${figure.outcome.padEnd(12)} after ${minutes(figure.timeMs).padStart(9)}  failed requests ${(figure.failedShare * 100).toFixed(3)} %`,
+        ),
     ];
 }

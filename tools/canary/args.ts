@@ -43,7 +43,6 @@ export const USAGE = [
     "stack file, 4 held (too few requests to judge), 130 interrupted (rolled back to the last weight that passed).",
 ].join("\n");
 
-
 export interface CanaryArgs {
     readonly command: Command | undefined;
     readonly stack: string | undefined;
@@ -137,7 +136,10 @@ export function parseArgs(argv: readonly string[]): CanaryArgs {
         command,
         stack: text("--stack"),
         service: text("--service"),
-        to: text("--to") === undefined ? undefined : number("--to", text("--to") as string, (value) => Number.isInteger(value) && value >= 0 && value <= 100, "an integer weight 0..100"),
+        to:
+            text("--to") === undefined
+                ? undefined
+                : number("--to", text("--to") as string, (value) => Number.isInteger(value) && value >= 0 && value <= 100, "an integer weight 0..100"),
         force: flags.has("--force"),
         dryRun: flags.has("--dry-run"),
         yes: flags.has("--yes"),

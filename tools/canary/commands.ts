@@ -9,7 +9,19 @@ import { describeWalk, printPlan, WalkOptions } from "./describe";
 import { EXIT, Io } from "./io";
 import { withLease } from "./lease";
 import { metricsUnavailable } from "./metrics";
-import { CanaryError, CanaryState, pickManualService, pickService, planPromote, planRollback, planStep, promoteChange, promoteStage, ReleaseChange, requireCanary } from "./schedule";
+import {
+    CanaryError,
+    CanaryState,
+    pickManualService,
+    pickService,
+    planPromote,
+    planRollback,
+    planStep,
+    promoteChange,
+    promoteStage,
+    ReleaseChange,
+    requireCanary,
+} from "./schedule";
 import type { StackDriver } from "./stack";
 
 export const DRY_RUN_NOTE = "dry run: nothing is changed; no Pulumi CLI, no cloud access.";

@@ -42,10 +42,14 @@ export const realDeps = (io: Io, abort: AbortSignal, confirm: CanaryDeps["confir
         sleep: (ms, signal) =>
             new Promise((resolve) => {
                 const timer = setTimeout(resolve, ms);
-                signal?.addEventListener("abort", () => {
-                    clearTimeout(timer);
-                    resolve();
-                }, { once: true });
+                signal?.addEventListener(
+                    "abort",
+                    () => {
+                        clearTimeout(timer);
+                        resolve();
+                    },
+                    { once: true },
+                );
             }),
     },
     findPulumi: () => findOnPath("pulumi"),

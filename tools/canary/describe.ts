@@ -20,7 +20,10 @@ export interface WalkOptions {
 }
 
 function planLines(change: ReleaseChange): string[] {
-    return [...change.changes.map((item) => `  ${describeChange(item)}`), `  pulumi preview (nothing beyond this change), pulumi up --target <what it changes> --message ${JSON.stringify(change.message)}`];
+    return [
+        ...change.changes.map((item) => `  ${describeChange(item)}`),
+        `  pulumi preview (nothing beyond this change), pulumi up --target <what it changes> --message ${JSON.stringify(change.message)}`,
+    ];
 }
 
 export function printPlan(change: ReleaseChange, io: Io): void {

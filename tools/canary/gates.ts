@@ -41,12 +41,16 @@ export function breaches(measurement: CanaryMeasurement, gates: Gates): string[]
     const failed = measurement.target5xx + measurement.connectionErrors;
     const rate = measurement.requests > 0 ? failed / measurement.requests : failed > 0 ? 1 : 0;
     if (rate > gates.max5xxRate) {
-        found.push(`canary failure rate ${formatPercent(rate)} (5xx ${measurement.target5xx}, connection errors ${measurement.connectionErrors}) > ${formatPercent(gates.max5xxRate)}`);
+        found.push(
+            `canary failure rate ${formatPercent(rate)} (5xx ${measurement.target5xx}, connection errors ${measurement.connectionErrors}) > ${formatPercent(gates.max5xxRate)}`,
+        );
     }
     if (measurement.loadBalancer !== undefined && measurement.loadBalancer.requests > 0) {
         const elbRate = measurement.loadBalancer.elb5xx / measurement.loadBalancer.requests;
         if (elbRate > gates.max5xxRate) {
-            found.push(`load balancer 5xx rate ${formatPercent(elbRate)} (${measurement.loadBalancer.elb5xx} of ${measurement.loadBalancer.requests}) > ${formatPercent(gates.max5xxRate)}`);
+            found.push(
+                `load balancer 5xx rate ${formatPercent(elbRate)} (${measurement.loadBalancer.elb5xx} of ${measurement.loadBalancer.requests}) > ${formatPercent(gates.max5xxRate)}`,
+            );
         }
     }
     if (measurement.p99Ms !== undefined && measurement.p99Ms > gates.maxP99Ms) {
@@ -65,7 +69,10 @@ export function judge(health: Health, gates: Gates): Verdict {
         return { kind: "fail", reason: found.join(", ") };
     }
     if (health.requests < gates.minRequests) {
-        return { kind: "inconclusive", reason: `${health.requests} requests reached the canary, fewer than the ${gates.minRequests} needed to judge it (pass --load to send some)` };
+        return {
+            kind: "inconclusive",
+            reason: `${health.requests} requests reached the canary, fewer than the ${gates.minRequests} needed to judge it (pass --load to send some)`,
+        };
     }
     if (health.p99Ms === undefined) {
         return { kind: "inconclusive", reason: "no p99 latency for the bake" };

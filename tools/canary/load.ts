@@ -38,13 +38,37 @@ export const kubectlLoad: LoadGenerator = async (target, durationMs, signal, out
         await new Promise<void>((resolve) => {
             const child = execFile(
                 "kubectl",
-                ["--kubeconfig", file, "-n", target.namespace, "run", pod, `--image=${IMAGES.loadTester}`, "--restart=Never", "--rm", "-i", "--quiet", "--command", "--", "hey", "-z", `${seconds}s`, "-q", "10", "-c", "2", target.url],
+                [
+                    "--kubeconfig",
+                    file,
+                    "-n",
+                    target.namespace,
+                    "run",
+                    pod,
+                    `--image=${IMAGES.loadTester}`,
+                    "--restart=Never",
+                    "--rm",
+                    "-i",
+                    "--quiet",
+                    "--command",
+                    "--",
+                    "hey",
+                    "-z",
+                    `${seconds}s`,
+                    "-q",
+                    "10",
+                    "-c",
+                    "2",
+                    target.url,
+                ],
                 () => resolve(),
             );
             signal.addEventListener("abort", () => child.kill("SIGTERM"), { once: true });
         });
     } finally {
-        await new Promise<void>((resolve) => execFile("kubectl", ["--kubeconfig", file, "-n", target.namespace, "delete", "pod", pod, "--ignore-not-found", "--now"], () => resolve()));
+        await new Promise<void>((resolve) =>
+            execFile("kubectl", ["--kubeconfig", file, "-n", target.namespace, "delete", "pod", pod, "--ignore-not-found", "--now"], () => resolve()),
+        );
         fs.rmSync(dir, { recursive: true, force: true });
     }
 };

@@ -80,7 +80,11 @@ export function metricQuery(target: MetricTarget, window: MetricWindow): GetMetr
         EndTime: window.end,
         MetricDataQueries: target.queries.map((query) => ({
             Id: query.id,
-            MetricStat: { Metric: { Namespace: query.namespace, MetricName: query.metric, Dimensions: query.dimensions.map((dimension) => ({ ...dimension })) }, Period: seconds, Stat: query.stat },
+            MetricStat: {
+                Metric: { Namespace: query.namespace, MetricName: query.metric, Dimensions: query.dimensions.map((dimension) => ({ ...dimension })) },
+                Period: seconds,
+                Stat: query.stat,
+            },
             ReturnData: true,
         })),
     };

@@ -116,7 +116,9 @@ export function requireManual(service: ServiceState, command: string): void {
     if (service.mode === "automated") {
         throw new CanaryError(
             `service ${service.name} is in automated mode: Flagger moves its weight and rolls it back, so \`${command}\` has nothing to do; ` +
-                "watch it with `kubectl get canary -w`, or set services." + service.name + ".mode to manual to release it step by step",
+                "watch it with `kubectl get canary -w`, or set services." +
+                service.name +
+                ".mode to manual to release it step by step",
         );
     }
 }
@@ -255,7 +257,9 @@ export function planPromote(state: CanaryState, serviceName: string | undefined)
         throw new CanaryError(refusal);
     }
     if (promoteStage(service) === "shift-to-canary" && !effectiveSteps(state).includes(100)) {
-        throw new CanaryError(`a promotion first sends all requests to the canary, and 100 is not a step of the schedule (${effectiveSteps(state).join(", ")}); add it to eks-canary:canary.steps`);
+        throw new CanaryError(
+            `a promotion first sends all requests to the canary, and 100 is not a step of the schedule (${effectiveSteps(state).join(", ")}); add it to eks-canary:canary.steps`,
+        );
     }
     return promoteChange(service);
 }
@@ -269,7 +273,13 @@ export function promoteChange(service: ServiceState): ReleaseChange | undefined 
     const name = service.name;
     switch (stage) {
         case "shift-to-canary":
-            return { service: name, from: canary.weight, to: 100, changes: [{ op: "set", key: weightKey(name), value: "100" }], message: `canary: promote ${name} 1/4: all requests to the canary (${canary.image})` };
+            return {
+                service: name,
+                from: canary.weight,
+                to: 100,
+                changes: [{ op: "set", key: weightKey(name), value: "100" }],
+                message: `canary: promote ${name} 1/4: all requests to the canary (${canary.image})`,
+            };
         case "stable-takes-image":
             return {
                 service: name,
@@ -279,9 +289,21 @@ export function promoteChange(service: ServiceState): ReleaseChange | undefined 
                 message: `canary: promote ${name} 2/4: the stable version takes ${canary.image} while it serves no requests`,
             };
         case "shift-to-stable":
-            return { service: name, from: canary.weight, to: 0, changes: [{ op: "set", key: weightKey(name), value: "0" }], message: `canary: promote ${name} 3/4: all requests back to the stable version, now ${canary.image}` };
+            return {
+                service: name,
+                from: canary.weight,
+                to: 0,
+                changes: [{ op: "set", key: weightKey(name), value: "0" }],
+                message: `canary: promote ${name} 3/4: all requests back to the stable version, now ${canary.image}`,
+            };
         case "remove-canary":
-            return { service: name, from: 0, to: 0, changes: [{ op: "remove", key: configKey(`services.${name}.canary`) }], message: `canary: promote ${name} 4/4: remove the canary version` };
+            return {
+                service: name,
+                from: 0,
+                to: 0,
+                changes: [{ op: "remove", key: configKey(`services.${name}.canary`) }],
+                message: `canary: promote ${name} 4/4: remove the canary version`,
+            };
     }
 }
 
@@ -306,7 +328,10 @@ export function restoreChange(service: ServiceState, reason: string): ReleaseCha
     if (service.canary === undefined) {
         changes.push({ op: "remove", key: configKey(`services.${service.name}.canary`) });
     } else {
-        changes.push({ op: "set", key: configKey(`services.${service.name}.canary.image`), value: service.canary.image }, { op: "set", key: weightKey(service.name), value: String(service.canary.weight) });
+        changes.push(
+            { op: "set", key: configKey(`services.${service.name}.canary.image`), value: service.canary.image },
+            { op: "set", key: weightKey(service.name), value: String(service.canary.weight) },
+        );
     }
     const weight = service.canary?.weight ?? 0;
     return { service: service.name, from: weight, to: weight, changes, message: `canary: restore ${service.name}'s config: ${reason}` };

@@ -20,7 +20,15 @@ export interface WalkDeps extends ChangeDeps {
 }
 
 /** Bakes at `weight` and judges it; aborting stops the bake early (the caller rolls back). */
-async function bake(deps: WalkDeps, source: MetricSource, service: ServiceState, weight: number, options: WalkOptions, target: LoadTarget | undefined, outputs: Readonly<Record<string, unknown>>): Promise<Verdict | "aborted"> {
+async function bake(
+    deps: WalkDeps,
+    source: MetricSource,
+    service: ServiceState,
+    weight: number,
+    options: WalkOptions,
+    target: LoadTarget | undefined,
+    outputs: Readonly<Record<string, unknown>>,
+): Promise<Verdict | "aborted"> {
     const { clock, io } = deps;
     const start = clock.now();
     const end = start + options.bakeMs;
@@ -71,7 +79,9 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
         const start = service.canary?.weight ?? 0;
         const steps = effectiveSteps(state);
         if (options.promote && !steps.includes(100)) {
-            throw new CanaryError(`--promote first sends all requests to the canary, and 100 is not a step of the schedule (${steps.join(", ")}); add it to eks-canary:canary.steps`);
+            throw new CanaryError(
+                `--promote first sends all requests to the canary, and 100 is not a step of the schedule (${steps.join(", ")}); add it to eks-canary:canary.steps`,
+            );
         }
         const { lines, walk: ahead } = describeWalk(deps.stack, state, service, start, options);
         // A weight above 0 that this walk did not see pass (a resumed or held walk) is baked and
@@ -136,7 +146,9 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
                 return rollBack(`gate failed at ${to}%: ${verdict.reason}`, EXIT.refused);
             }
             if (verdict.kind === "inconclusive") {
-                io.err(`inconclusive at ${to}%: ${verdict.reason}. The canary stays at ${to}%; run again to bake it once more (with --load, or when there is traffic), or roll back`);
+                io.err(
+                    `inconclusive at ${to}%: ${verdict.reason}. The canary stays at ${to}%; run again to bake it once more (with --load, or when there is traffic), or roll back`,
+                );
                 return EXIT.inconclusive;
             }
             io.out(`  ${service.name} at ${to}%: gates passed`);

@@ -28,16 +28,7 @@ export interface Node {
     not?: Node;
 }
 
-const NUMERIC = [
-    "minimum",
-    "maximum",
-    "minLength",
-    "maxLength",
-    "minItems",
-    "maxItems",
-    "minProperties",
-    "maxProperties",
-] as const;
+const NUMERIC = ["minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"] as const;
 
 /** Upstream keywords dropped on purpose (prose, or rules the runtime check does not evaluate). */
 const DROPPED = new Set([
@@ -69,8 +60,7 @@ function isEmpty(n: Node): boolean {
 /** Converts an OpenAPI v3 schema to the compact subset, keys in a canonical order. */
 export function compact(raw: JsonObject, where: string, branch: boolean, warn: (m: string) => void): Node {
     const n: Node = {};
-    const sub = (v: Json | undefined, w: string, b: boolean): Node | undefined =>
-        isObject(v) ? compact(v, w, b, warn) : undefined;
+    const sub = (v: Json | undefined, w: string, b: boolean): Node | undefined => (isObject(v) ? compact(v, w, b, warn) : undefined);
 
     for (const key of Object.keys(raw).sort()) {
         const v = raw[key];

@@ -84,9 +84,7 @@ export function generate(crdDir: string = defaultCrdDir): Generated {
     const warnings: string[] = [];
     const kinds = readCrds(crdDir, (m) => warnings.push(m));
     const files = new Map<string, string>();
-    const used = GROUPS.filter((g) => kinds.some((k) => k.group === g.group)).sort((a, b) =>
-        a.module.localeCompare(b.module),
-    );
+    const used = GROUPS.filter((g) => kinds.some((k) => k.group === g.group)).sort((a, b) => a.module.localeCompare(b.module));
     for (const config of used) {
         const ofGroup = kinds.filter((k) => k.group === config.group).sort((a, b) => (a.kind < b.kind ? -1 : 1));
         files.set(`${config.module}.ts`, groupFile(config, ofGroup));

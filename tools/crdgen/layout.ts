@@ -14,8 +14,8 @@ export function printJson(v: Json, indent: number): string {
         Array.isArray(v)
             ? { open: "[", close: "]", parts: v.map((x) => printJson(x, indent + 2)) }
             : isObject(v)
-                ? { open: "{", close: "}", parts: Object.keys(v).map((k) => `${key(k)}: ${printJson(v[k], indent + 2)}`) }
-                : { atom: JSON.stringify(v) },
+              ? { open: "{", close: "}", parts: Object.keys(v).map((k) => `${key(k)}: ${printJson(v[k], indent + 2)}`) }
+              : { atom: JSON.stringify(v) },
         indent,
     );
 }

@@ -13,7 +13,10 @@ export interface Kind {
 }
 
 export function readCrds(crdDir: string, warn: (m: string) => void): Kind[] {
-    const files = fs.readdirSync(crdDir).filter((f) => f.endsWith(".json")).sort();
+    const files = fs
+        .readdirSync(crdDir)
+        .filter((f) => f.endsWith(".json"))
+        .sort();
     const kinds: Kind[] = [];
     for (const file of files) {
         const doc = JSON.parse(fs.readFileSync(path.join(crdDir, file), "utf8")) as Json;
@@ -27,14 +30,9 @@ export function readCrds(crdDir: string, warn: (m: string) => void): Kind[] {
         if (config === undefined) {
             throw new Error(`${file}: API group ${group} has no entry in GROUPS in tools/crdgen/sources.ts`);
         }
-        const versions = (field(doc, "spec", "versions") as Json[] | undefined ?? []).filter(isObject);
+        const versions = ((field(doc, "spec", "versions") as Json[] | undefined) ?? []).filter(isObject);
         const served = versions.filter((v) => v.served === true);
-        const chosen =
-            config.version !== undefined
-                ? served.find((v) => v.name === config.version)
-                : served.length === 1
-                    ? served[0]
-                    : served.find((v) => v.storage === true);
+        const chosen = config.version !== undefined ? served.find((v) => v.name === config.version) : served.length === 1 ? served[0] : served.find((v) => v.storage === true);
         if (chosen === undefined) {
             throw new Error(`${file}: no served version ${config.version ?? "(storage)"} of ${group}/${kind}`);
         }

@@ -21,9 +21,7 @@ export class SchemaPrinter {
             children(n).forEach(countAll);
         };
         roots.forEach((r) => children(r).forEach(countAll));
-        let candidates = new Set(
-            [...counts].filter(([c, count]) => count >= 2 && c.length >= HOIST_MIN_LENGTH).map(([c]) => c),
-        );
+        let candidates = new Set([...counts].filter(([c, count]) => count >= 2 && c.length >= HOIST_MIN_LENGTH).map(([c]) => c));
         // A sub-schema repeated only because its (hoisted) parent repeats is written once: recount
         // uses, expanding each hoisted schema once, until the set is stable.
         for (;;) {
@@ -66,10 +64,7 @@ export class SchemaPrinter {
             let text: string;
             if (k === "properties" && n.properties !== undefined) {
                 const props = n.properties;
-                text = layout(
-                    { open: "{", close: "}", parts: Object.keys(props).map((p) => `${key(p)}: ${this.print(props[p], indent + 4)}`) },
-                    indent + 2,
-                );
+                text = layout({ open: "{", close: "}", parts: Object.keys(props).map((p) => `${key(p)}: ${this.print(props[p], indent + 4)}`) }, indent + 2);
             } else if ((k === "items" || k === "additionalProperties" || k === "not") && n[k] !== undefined) {
                 text = this.print(n[k], indent + 2);
             } else if ((k === "oneOf" || k === "anyOf") && n[k] !== undefined) {

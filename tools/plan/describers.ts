@@ -48,7 +48,9 @@ function forwardActions(inputs: Props): string[] {
         .filter(([key]) => key.startsWith("alb.ingress.kubernetes.io/actions."))
         .map(([key, value]) => {
             const action = parseJson<{ forwardConfig?: { targetGroups?: unknown[] } }>(value);
-            const groups = list(action?.forwardConfig?.targetGroups).map((group) => `${text(at(group, "serviceName"))}:${text(at(group, "servicePort"))} ${text(at(group, "weight"))}%`);
+            const groups = list(action?.forwardConfig?.targetGroups).map(
+                (group) => `${text(at(group, "serviceName"))}:${text(at(group, "servicePort"))} ${text(at(group, "weight"))}%`,
+            );
             return `action ${key.slice("alb.ingress.kubernetes.io/actions.".length)}: forward ${groups.join(" / ")}`;
         });
 }
@@ -58,23 +60,37 @@ const ingress: Describer = (inputs, get) => {
     const alb = (key: string): string => text(annotations(inputs)[`alb.ingress.kubernetes.io/${key}`]);
     const rules = list(at(inputs, "spec.rules")).flatMap((rule) =>
         list(at(rule, "http.paths")).map(
-            (path) => `${text(at(rule, "host") ?? "*")}${text(at(path, "path"))} → ${text(at(path, "backend.service.name"))}:${text(at(path, "backend.service.port.number") ?? at(path, "backend.service.port.name"))}`,
+            (path) =>
+                `${text(at(rule, "host") ?? "*")}${text(at(path, "path"))} → ${text(at(path, "backend.service.name"))}:${text(at(path, "backend.service.port.number") ?? at(path, "backend.service.port.name"))}`,
         ),
     );
-    const tls = annotations(inputs)["alb.ingress.kubernetes.io/certificate-arn"] === undefined ? [] : [`ssl-redirect ${alb("ssl-redirect")}  ssl-policy ${alb("ssl-policy")}  certificate ${alb("certificate-arn")}`];
-    return [`${objectName(inputs)}  class ${get("spec.ingressClassName")}  ${alb("scheme")}  ${rules.join("  ")}`, `listen ${alb("listen-ports")}`, ...tls, ...forwardActions(inputs)];
+    const tls =
+        annotations(inputs)["alb.ingress.kubernetes.io/certificate-arn"] === undefined
+            ? []
+            : [`ssl-redirect ${alb("ssl-redirect")}  ssl-policy ${alb("ssl-policy")}  certificate ${alb("certificate-arn")}`];
+    return [
+        `${objectName(inputs)}  class ${get("spec.ingressClassName")}  ${alb("scheme")}  ${rules.join("  ")}`,
+        `listen ${alb("listen-ports")}`,
+        ...tls,
+        ...forwardActions(inputs),
+    ];
 };
 
 /** Flagger's Canary: the analysis a release goes through. */
 const canary: Describer = (inputs, get) => {
-    const steps = at(inputs, "spec.analysis.stepWeights") === undefined ? `step ${get("spec.analysis.stepWeight")}% up to ${get("spec.analysis.maxWeight")}%` : `steps ${list(at(inputs, "spec.analysis.stepWeights")).map(text).join(",")}%`;
+    const steps =
+        at(inputs, "spec.analysis.stepWeights") === undefined
+            ? `step ${get("spec.analysis.stepWeight")}% up to ${get("spec.analysis.maxWeight")}%`
+            : `steps ${list(at(inputs, "spec.analysis.stepWeights")).map(text).join(",")}%`;
     const metrics = list(at(inputs, "spec.analysis.metrics")).map((metric) => {
         const range = at(metric, "thresholdRange") as Record<string, unknown> | undefined;
         const bound = range?.min !== undefined ? `≥ ${text(range.min)}` : `≤ ${text(range?.max)}`;
         const template = at(metric, "templateRef.name");
         return `${text(at(metric, "name"))} ${bound}${template === undefined ? " (builtin)" : ` (template ${text(template)})`}`;
     });
-    const webhooks = list(at(inputs, "spec.analysis.webhooks")).map((hook) => `${text(at(hook, "type"))} ${text(at(hook, "name"))}${at(hook, "metadata.cmd") === undefined ? "" : `: ${text(at(hook, "metadata.cmd"))}`}`);
+    const webhooks = list(at(inputs, "spec.analysis.webhooks")).map(
+        (hook) => `${text(at(hook, "type"))} ${text(at(hook, "name"))}${at(hook, "metadata.cmd") === undefined ? "" : `: ${text(at(hook, "metadata.cmd"))}`}`,
+    );
     const alerts = list(at(inputs, "spec.analysis.alerts")).map((alert) => text(at(alert, "providerRef.name")));
     const gateways = list(at(inputs, "spec.service.gatewayRefs")).map((ref) => `${text(at(ref, "namespace"))}/${text(at(ref, "name"))}`);
     return [
@@ -92,7 +108,9 @@ const metricTemplate: Describer = (inputs, get) => {
     const query = parseJson<{ MetricStat?: { Metric?: { Namespace?: string; MetricName?: string }; Stat?: string } }[]>(at(inputs, "spec.query"));
     const metricsOf = (query ?? []).filter((item) => item.MetricStat !== undefined).map((item) => `${text(item.MetricStat?.Metric?.MetricName)} ${text(item.MetricStat?.Stat)}`);
     const namespace = text(query?.[1]?.MetricStat?.Metric?.Namespace ?? query?.[0]?.MetricStat?.Metric?.Namespace);
-    return [`${objectName(inputs)}  provider ${get("spec.provider.type")} ${text(at(inputs, "spec.provider.region") ?? "")}  ${metricsOf.length > 0 ? `${namespace} ${metricsOf.join(", ")}` : ""}`];
+    return [
+        `${objectName(inputs)}  provider ${get("spec.provider.type")} ${text(at(inputs, "spec.provider.region") ?? "")}  ${metricsOf.length > 0 ? `${namespace} ${metricsOf.join(", ")}` : ""}`,
+    ];
 };
 
 const CORE: Readonly<Record<string, Describer>> = {
@@ -103,7 +121,10 @@ const CORE: Readonly<Record<string, Describer>> = {
         return [`${get("cidrBlock")}  ${get("numberOfAvailabilityZones")} AZs  NAT ${get("natGateways.strategy")}  subnets ${subnets}`];
     },
     [T.eksCluster]: (inputs, get) => {
-        const access = [inputs.endpointPublicAccess === true ? `public from ${list(inputs.publicAccessCidrs).map(text).join(",")}` : undefined, inputs.endpointPrivateAccess === true ? "private" : undefined]
+        const access = [
+            inputs.endpointPublicAccess === true ? `public from ${list(inputs.publicAccessCidrs).map(text).join(",")}` : undefined,
+            inputs.endpointPrivateAccess === true ? "private" : undefined,
+        ]
             .filter((part) => part !== undefined)
             .join(" + ");
         return [`${get("name")}  version ${get("version")}  API endpoint ${access || "-"}  auth ${get("authenticationMode")}`];
@@ -113,7 +134,9 @@ const CORE: Readonly<Record<string, Describer>> = {
     ],
     [T.launchTemplate]: (inputs, get) => {
         const disk = list(inputs.blockDeviceMappings)[0];
-        return [`root ${text(at(disk, "ebs.volumeSize"))} GiB ${text(at(disk, "ebs.volumeType"))} encrypted=${text(at(disk, "ebs.encrypted"))}  IMDS tokens ${get("metadataOptions.httpTokens")} hop limit ${get("metadataOptions.httpPutResponseHopLimit")}`];
+        return [
+            `root ${text(at(disk, "ebs.volumeSize"))} GiB ${text(at(disk, "ebs.volumeType"))} encrypted=${text(at(disk, "ebs.encrypted"))}  IMDS tokens ${get("metadataOptions.httpTokens")} hop limit ${get("metadataOptions.httpPutResponseHopLimit")}`,
+        ];
     },
     [T.rdsInstance]: (inputs, get) => [
         `${get("engine")} ${get("engineVersion")}  ${get("instanceClass")}  multiAz=${get("multiAz")}  deletionProtection=${get("deletionProtection")}  finalSnapshot=${inputs.skipFinalSnapshot === true ? "skip" : "take"}`,
@@ -133,7 +156,9 @@ const CORE: Readonly<Record<string, Describer>> = {
     [T.userPolicy]: (inputs) => [policySummary(inputs.policy)],
     [T.randomPassword]: (_inputs, get) => [`length ${get("length")}`],
     [T.kubernetesProvider]: (_inputs, get) => [`kubeconfig ${get("kubeconfig")}  server-side apply ${get("enableServerSideApply")}`],
-    [T.helmRelease]: (inputs, get) => [`${get("chart")}@${get("version")}${inputs.repositoryOpts === undefined ? "" : `  from ${get("repositoryOpts.repo")}`}  into ${get("namespace")}`],
+    [T.helmRelease]: (inputs, get) => [
+        `${get("chart")}@${get("version")}${inputs.repositoryOpts === undefined ? "" : `  from ${get("repositoryOpts.repo")}`}  into ${get("namespace")}`,
+    ],
     [T.deployment]: (inputs, get) => [
         `${objectName(inputs)}  replicas=${get("spec.replicas")} image=${containers(inputs)}`,
         `preStop sleep ${text(at(list(at(inputs, "spec.template.spec.containers"))[0], "lifecycle.preStop.sleep.seconds"))}s  grace ${get("spec.template.spec.terminationGracePeriodSeconds")}s  rollout ${get("spec.strategy.rollingUpdate.maxSurge")} surge, ${get("spec.strategy.rollingUpdate.maxUnavailable")} unavailable`,
@@ -163,7 +188,9 @@ const CORE: Readonly<Record<string, Describer>> = {
     [T.configFile]: (_inputs, get) => [get("file")],
     [T.canary]: canary,
     [T.metricTemplate]: metricTemplate,
-    [T.alertProvider]: (inputs, get) => [`${objectName(inputs)}  ${get("spec.type")}${at(inputs, "spec.channel") === undefined ? "" : ` channel ${get("spec.channel")}`}  address from Secret ${get("spec.secretRef.name")}`],
+    [T.alertProvider]: (inputs, get) => [
+        `${objectName(inputs)}  ${get("spec.type")}${at(inputs, "spec.channel") === undefined ? "" : ` channel ${get("spec.channel")}`}  address from Secret ${get("spec.secretRef.name")}`,
+    ],
     [T.hostedZone]: (inputs, get) => [`${get("name")}  ${inputs.vpcs === undefined ? "public" : "private to the VPC"}`],
 };
 

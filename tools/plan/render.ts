@@ -58,7 +58,9 @@ function renderTree(nodes: readonly PlanNode[], indent: string, lines: string[])
         const { resource } = node;
         const project = !resource.custom && resource.type.startsWith(`${PROJECT}:`);
         const label = project ? resource.type : shortType(resource.type);
-        const flags = [resource.protect ? "[protected]" : "", resource.retainOnDelete ? "[kept on destroy]" : "", !resource.custom && !project ? "(package component)" : ""].filter((flag) => flag !== "");
+        const flags = [resource.protect ? "[protected]" : "", resource.retainOnDelete ? "[kept on destroy]" : "", !resource.custom && !project ? "(package component)" : ""].filter(
+            (flag) => flag !== "",
+        );
         lines.push(`${indent}${last ? "└─ " : "├─ "}${label}  ${resource.name}${flags.length > 0 ? "  " + flags.join(" ") : ""}`);
         const inner = indent + (last ? "   " : "│  ");
         const after = resource.dependsOn.length > 0 ? [`after ${resource.dependsOn.join(", ")}`] : [];

@@ -40,7 +40,6 @@ export function shellWord(text: string): string {
     return text;
 }
 
-
 /** Flagger's canary analysis of an automated service (Canary `spec.analysis`), as stack config sets it. */
 export interface CanaryAnalysis {
     /** How often Flagger checks and steps, e.g. `1m` or `30s`. */
@@ -118,7 +117,13 @@ export function canaryAnalysis(
             // Before any traffic: the canary answers its health path.
             { name: "smoke-test", type: "pre-rollout", url: urls.loadTester, timeout: "30s", metadata: { type: "bash", cmd: `curl -sf ${shellWord(urls.smokeTest)}` } },
             // During each step: enough requests for the metrics to mean something.
-            { name: "load-test", type: "rollout", url: urls.loadTester, timeout: "5s", metadata: { cmd: `hey -z ${shellWord(analysis.interval)} -q ${requestsPerSecond} -c ${concurrency} ${shellWord(urls.loadTest)}` } },
+            {
+                name: "load-test",
+                type: "rollout",
+                url: urls.loadTester,
+                timeout: "5s",
+                metadata: { cmd: `hey -z ${shellWord(analysis.interval)} -q ${requestsPerSecond} -c ${concurrency} ${shellWord(urls.loadTest)}` },
+            },
             // A manual abort: open the load tester's rollback gate (README, "Release, watch, abort").
             { name: "manual-rollback", type: "rollback", url: `${urls.loadTester}rollback/check`, timeout: "5s" },
         ],
@@ -237,7 +242,13 @@ export class Flagger extends pulumi.ComponentResource {
      * `parent`; returns where its callers send requests.
      */
     canary(spec: AutomatedServiceSpec, target: k8s.apps.v1.Deployment, parent: pulumi.Resource): AutomatedRoute {
-        const service = { name: spec.name, namespace: spec.namespace, port: spec.port, healthPath: spec.healthPath, ...(spec.analysis.latticeTargetGroup === undefined ? {} : { targetGroup: spec.analysis.latticeTargetGroup }) };
+        const service = {
+            name: spec.name,
+            namespace: spec.namespace,
+            port: spec.port,
+            healthPath: spec.healthPath,
+            ...(spec.analysis.latticeTargetGroup === undefined ? {} : { targetGroup: spec.analysis.latticeTargetGroup }),
+        };
         const routed = this.routing.route(service, parent, this.context);
         const canaryHost = `${spec.name}-canary.${this.args.namespaceName}:${spec.port}`;
         const canary = new flagger.Canary(

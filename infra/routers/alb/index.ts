@@ -88,7 +88,10 @@ export const alb: RouterPlugin<"alb"> = {
                 if (typeof group === "string") {
                     return group;
                 }
-                const balancer = single(await lookup(["elasticloadbalancing:loadbalancer"], { ...stackTags, "ingress.k8s.aws/resource": "LoadBalancer" }), `load balancer of Ingress ${namespace}/${ingress}`);
+                const balancer = single(
+                    await lookup(["elasticloadbalancing:loadbalancer"], { ...stackTags, "ingress.k8s.aws/resource": "LoadBalancer" }),
+                    `load balancer of Ingress ${namespace}/${ingress}`,
+                );
                 return typeof balancer === "string" ? balancer : albTarget(albDimension(group.arn), albDimension(balancer.arn));
             },
         },

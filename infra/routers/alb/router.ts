@@ -6,7 +6,17 @@ import { loadBalancerName } from "../../ingress";
 import { PART_OF } from "../../k8s";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
 import { sharedServiceName } from "../replicas/router";
-import { CanaryServiceSpec, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "../contract";
+import {
+    CanaryServiceSpec,
+    NO_PREREQUISITES,
+    RoutedWorkloads,
+    routedWorkloads,
+    RouteEndpoint,
+    RouterEnvironment,
+    TrafficRouter,
+    VersionPrerequisites,
+    VersionServices,
+} from "../contract";
 
 /**
  * Name of the forward action in each canary Ingress: the rule's backend names it, with the port
@@ -84,7 +94,11 @@ export function albRouterAnnotations(
         [`${PREFIX}/target-group-attributes`]: ALB_TARGET_GROUP_ATTRIBUTES,
         ...(args.tags === undefined || Object.keys(args.tags).length === 0
             ? {}
-            : { [`${PREFIX}/tags`]: Object.entries(args.tags).map(([key, value]) => `${key}=${value}`).join(",") }),
+            : {
+                  [`${PREFIX}/tags`]: Object.entries(args.tags)
+                      .map(([key, value]) => `${key}=${value}`)
+                      .join(","),
+              }),
         [`${PREFIX}/actions.${WEIGHTED_ACTION}`]: JSON.stringify(weightedForwardAction(spec, versions)),
     };
 }

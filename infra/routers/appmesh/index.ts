@@ -19,7 +19,10 @@ function virtualRouterSplits(props: Record<string, unknown>): DeclaredSplit[] {
                 ? [
                       {
                           label: `VirtualRouter ${show(at(props, "metadata.name"))} route ${show(asRecord(route).name ?? index)}`,
-                          targets: targets.map((target) => ({ name: String(at(target, "virtualNodeRef.name") ?? at(target, "virtualNodeARN") ?? ""), weight: asRecord(target).weight })),
+                          targets: targets.map((target) => ({
+                              name: String(at(target, "virtualNodeRef.name") ?? at(target, "virtualNodeARN") ?? ""),
+                              weight: asRecord(target).weight,
+                          })),
                       },
                   ]
                 : [];
@@ -35,7 +38,9 @@ export const appmesh: RouterPlugin<"appmesh"> = {
     namespaceLabels: appMeshNamespaceLabels,
     objectNames: (service) => [`${service}-router`],
     describers: {
-        [RESOURCE_TYPES.mesh]: (inputs) => [`${objectName(inputs)}  namespaces ${labels(at(inputs, "spec.namespaceSelector.matchLabels"))}  egress ${text(at(inputs, "spec.egressFilter.type"))}`],
+        [RESOURCE_TYPES.mesh]: (inputs) => [
+            `${objectName(inputs)}  namespaces ${labels(at(inputs, "spec.namespaceSelector.matchLabels"))}  egress ${text(at(inputs, "spec.egressFilter.type"))}`,
+        ],
         [RESOURCE_TYPES.virtualNode]: (inputs) => {
             const backends = list(at(inputs, "spec.backends")).map((backend) => text(at(backend, "virtualService.virtualServiceRef.name")));
             return [
@@ -48,7 +53,9 @@ export const appmesh: RouterPlugin<"appmesh"> = {
             );
             return [`${objectName(inputs)}  weighted ${targets.join(" / ")}`];
         },
-        [RESOURCE_TYPES.virtualService]: (inputs) => [`${objectName(inputs)}  ${text(at(inputs, "spec.awsName"))} → router ${text(at(inputs, "spec.provider.virtualRouter.virtualRouterRef.name"))}`],
+        [RESOURCE_TYPES.virtualService]: (inputs) => [
+            `${objectName(inputs)}  ${text(at(inputs, "spec.awsName"))} → router ${text(at(inputs, "spec.provider.virtualRouter.virtualRouterRef.name"))}`,
+        ],
     },
     splitReaders: { [RESOURCE_TYPES.virtualRouter]: virtualRouterSplits },
     command: {

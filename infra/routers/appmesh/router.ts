@@ -16,7 +16,18 @@ import { appMeshController } from "../../addons/appmesh-controller";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
 import { sharedServiceName } from "../replicas/router";
 import { appMeshFlaggerRouting } from "./flagger";
-import { CanaryServiceSpec, ClientSpec, FlaggerRouting, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "../contract";
+import {
+    CanaryServiceSpec,
+    ClientSpec,
+    FlaggerRouting,
+    RoutedWorkloads,
+    routedWorkloads,
+    RouteEndpoint,
+    RouterEnvironment,
+    TrafficRouter,
+    VersionPrerequisites,
+    VersionServices,
+} from "../contract";
 
 /** The service account of the routed pods and their clients: the identity of their Envoy sidecars. */
 export const ENVOY_SERVICE_ACCOUNT = "appmesh-envoy";
@@ -163,10 +174,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
     prepareVersions(spec: CanaryServiceSpec, versions: VersionServices, parent: pulumi.Resource): VersionPrerequisites {
         const namespace = this.env.namespaceName;
         const labels = { app: spec.name, ...PART_OF };
-        const nodes = [
-            { version: "v1", serviceName: versions.stable },
-            ...(versions.canary === undefined ? [] : [{ version: "v2", serviceName: versions.canary }]),
-        ].map(
+        const nodes = [{ version: "v1", serviceName: versions.stable }, ...(versions.canary === undefined ? [] : [{ version: "v2", serviceName: versions.canary }])].map(
             ({ version, serviceName }) =>
                 new appmesh.VirtualNode(
                     `${spec.name}-${version}-virtual-node`,
@@ -250,21 +258,21 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
     }
 
     client(spec: ClientSpec, parent: pulumi.Resource): readonly pulumi.Resource[] {
-        const podSelector = Object.fromEntries(
-            (["app", "version"] as const).flatMap((key) => (spec.podLabels[key] === undefined ? [] : [[key, spec.podLabels[key]]])),
-        );
+        const podSelector = Object.fromEntries((["app", "version"] as const).flatMap((key) => (spec.podLabels[key] === undefined ? [] : [[key, spec.podLabels[key]]])));
         if (podSelector.app === undefined) {
             throw new Error(`client ${spec.name}: its pods carry no app label for its virtual node to select`);
         }
         // Flagger's apex virtual service of an automated service is named after the service.
         const automated = new Set(this.env.automatedServices);
-        const backends = spec.calls.filter((callee) => !automated.has(callee)).map((callee) => {
-            const virtualService = this.virtualServices.get(callee);
-            if (virtualService === undefined) {
-                throw new Error(`client ${spec.name} calls ${callee}, which the appmesh router has not routed (declare the service before its clients)`);
-            }
-            return virtualService;
-        });
+        const backends = spec.calls
+            .filter((callee) => !automated.has(callee))
+            .map((callee) => {
+                const virtualService = this.virtualServices.get(callee);
+                if (virtualService === undefined) {
+                    throw new Error(`client ${spec.name} calls ${callee}, which the appmesh router has not routed (declare the service before its clients)`);
+                }
+                return virtualService;
+            });
         const serviceName = spec.serviceName;
         // The caller's pods are created after it (the injector refuses pods no VirtualNode selects).
         const node = new appmesh.VirtualNode(

@@ -39,7 +39,11 @@ export function latticeSuccessRateQuery(): string {
         ReturnData: false,
     });
     return JSON.stringify(
-        [{ Id: "successRate", Expression: "100 - 100 * FILL(errors, 0) / requests", Label: "SuccessRate" }, metric("errors", "HTTPCode_5XX_Count"), metric("requests", "TotalRequestCount")],
+        [
+            { Id: "successRate", Expression: "100 - 100 * FILL(errors, 0) / requests", Label: "SuccessRate" },
+            metric("errors", "HTTPCode_5XX_Count"),
+            metric("requests", "TotalRequestCount"),
+        ],
         null,
         2,
     );
@@ -122,7 +126,11 @@ export function latticeFlaggerRouting(router: LatticeRouter): FlaggerRouting {
             );
             return {
                 endpoint: { host: pulumi.output(hostname), port: LATTICE_LISTENER.port },
-                service: { port: service.port, hosts: [hostname], gatewayRefs: [{ name: router.gatewayName, namespace: context.namespaceName, sectionName: LATTICE_LISTENER.name }] },
+                service: {
+                    port: service.port,
+                    hosts: [hostname],
+                    gatewayRefs: [{ name: router.gatewayName, namespace: context.namespaceName, sectionName: LATTICE_LISTENER.name }],
+                },
                 // Through VPC Lattice: only requests it routes show in the target group metrics.
                 loadTestUrl: `http://${hostname}${service.healthPath}`,
                 dependencies,

@@ -15,7 +15,12 @@ function httpRouteSplits(props: Record<string, unknown>): DeclaredSplit[] {
         const refs = list(asRecord(rule).backendRefs);
         return refs.length === 0
             ? []
-            : [{ label: `HTTPRoute ${show(at(props, "metadata.name"))} rule ${index}`, targets: refs.map((ref) => ({ name: String(asRecord(ref).name ?? ""), weight: asRecord(ref).weight })) }];
+            : [
+                  {
+                      label: `HTTPRoute ${show(at(props, "metadata.name"))} rule ${index}`,
+                      targets: refs.map((ref) => ({ name: String(asRecord(ref).name ?? ""), weight: asRecord(ref).weight })),
+                  },
+              ];
     });
 }
 
@@ -48,10 +53,14 @@ export const lattice: RouterPlugin<"lattice"> = {
             return [`${objectName(inputs)}  class ${text(at(inputs, "spec.gatewayClassName"))}  listeners ${listeners.join(", ")}`];
         },
         [RESOURCE_TYPES.httpRoute]: (inputs) => {
-            const backends = list(at(inputs, "spec.rules")).flatMap((rule) => list(at(rule, "backendRefs")).map((ref) => `${text(at(ref, "name"))}:${text(at(ref, "port"))} ${text(at(ref, "weight"))}%`));
+            const backends = list(at(inputs, "spec.rules")).flatMap((rule) =>
+                list(at(rule, "backendRefs")).map((ref) => `${text(at(ref, "name"))}:${text(at(ref, "port"))} ${text(at(ref, "weight"))}%`),
+            );
             return [`${objectName(inputs)}  hosts ${list(at(inputs, "spec.hostnames")).map(text).join(",")}  weighted ${backends.join(" / ")}`];
         },
-        [RESOURCE_TYPES.targetGroupPolicy]: (inputs) => [`${objectName(inputs)}  target ${text(at(inputs, "spec.targetRef.name"))}  health check ${text(at(inputs, "spec.healthCheck.path"))}`],
+        [RESOURCE_TYPES.targetGroupPolicy]: (inputs) => [
+            `${objectName(inputs)}  target ${text(at(inputs, "spec.targetRef.name"))}  health check ${text(at(inputs, "spec.healthCheck.path"))}`,
+        ],
         [RESOURCE_TYPES.serviceNetwork]: (inputs) => [`${text(inputs.name)}  auth ${text(inputs.authType)}`],
         [RESOURCE_TYPES.serviceNetworkVpcAssociation]: (inputs) => [`vpc ${text(inputs.vpcIdentifier)}  security groups ${list(inputs.securityGroupIds).map(text).join(",")}`],
     },

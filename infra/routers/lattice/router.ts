@@ -10,7 +10,18 @@ import { GATEWAY_API_CRDS } from "../../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
 import { latticeFlaggerRouting } from "./flagger";
 import { LATTICE_LISTENER, LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName } from "./names";
-import { CanaryServiceSpec, FlaggerRouting, NO_PREREQUISITES, RoutedWorkloads, routedWorkloads, RouteEndpoint, RouterEnvironment, TrafficRouter, VersionPrerequisites, VersionServices } from "../contract";
+import {
+    CanaryServiceSpec,
+    FlaggerRouting,
+    NO_PREREQUISITES,
+    RoutedWorkloads,
+    routedWorkloads,
+    RouteEndpoint,
+    RouterEnvironment,
+    TrafficRouter,
+    VersionPrerequisites,
+    VersionServices,
+} from "../contract";
 
 export const LATTICE_GATEWAY_CLASS = "amazon-vpc-lattice";
 export { LATTICE_LISTENER, LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName };

@@ -75,6 +75,10 @@ describe("ExternalDns: the IRSA inline policy", () => {
     });
 
     it("has no managed policy attached", () => {
-        expect(childrenOf(dev, "external-dns-irsa").map((child) => child.type).sort()).toEqual([TYPES.role, TYPES.rolePolicy].sort());
+        expect(
+            childrenOf(dev, "external-dns-irsa")
+                .map((child) => child.type)
+                .sort(),
+        ).toEqual([TYPES.role, TYPES.rolePolicy].sort());
     });
 });

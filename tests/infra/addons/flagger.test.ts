@@ -156,7 +156,13 @@ describe("the Canary per router", () => {
         });
         const metrics = at(spec(canary), "analysis", "metrics") as Record<string, unknown>[];
         expect(metrics).toEqual([
-            { name: "request-success-rate", templateRef: { name: LATTICE_TEMPLATES.successRate }, templateVariables: { targetGroup: "" }, thresholdRange: { min: 99 }, interval: "1m" },
+            {
+                name: "request-success-rate",
+                templateRef: { name: LATTICE_TEMPLATES.successRate },
+                templateVariables: { targetGroup: "" },
+                thresholdRange: { min: 99 },
+                interval: "1m",
+            },
             { name: "request-duration", templateRef: { name: LATTICE_TEMPLATES.latency }, templateVariables: { targetGroup: "" }, thresholdRange: { max: 500 }, interval: "1m" },
         ]);
         // The load goes through VPC Lattice, where the target group metrics are measured.
@@ -228,7 +234,12 @@ describe("Flagger, once per stack", () => {
         expect(successQuery[0]).toMatchObject({ Id: "successRate", Expression: "100 - 100 * FILL(errors, 0) / requests" });
         expect(successQuery.slice(1).map((query) => at(query, "MetricStat", "Metric", "MetricName"))).toEqual(["HTTPCode_5XX_Count", "TotalRequestCount"]);
         const latency = JSON.parse(at(k8sObject(lattice, T.metricTemplate, LATTICE_TEMPLATES.latency).inputs, "spec", "query") as string) as Record<string, unknown>[];
-        expect(latency[0]).toMatchObject({ MetricStat: { Metric: { Namespace: "AWS/VpcLattice", MetricName: "RequestTime", Dimensions: [{ Name: "TargetGroup", Value: "{{ variables.targetGroup }}" }] }, Stat: "p99" } });
+        expect(latency[0]).toMatchObject({
+            MetricStat: {
+                Metric: { Namespace: "AWS/VpcLattice", MetricName: "RequestTime", Dimensions: [{ Name: "TargetGroup", Value: "{{ variables.targetGroup }}" }] },
+                Stat: "p99",
+            },
+        });
 
         const policy = policyOf(byName(lattice, "flagger-irsa", TYPES.rolePolicy).inputs.policy);
         expect(policy.Statement).toEqual([{ Sid: "ReadCanaryMetrics", Effect: "Allow", Action: "cloudwatch:GetMetricData", Resource: "*" }]);
@@ -239,7 +250,13 @@ describe("Flagger, once per stack", () => {
 
     it("runs the pinned load tester in the app namespace; with App Mesh, in the mesh with the service and its canary as backends", () => {
         const tester = byName(appmesh, "flagger-loadtester", TYPES.helmRelease);
-        expect(tester.inputs).toMatchObject({ name: "flagger-loadtester", chart: "loadtester", version: "0.38.0", repositoryOpts: { repo: "https://flagger.app" }, namespace: "eks-canary" });
+        expect(tester.inputs).toMatchObject({
+            name: "flagger-loadtester",
+            chart: "loadtester",
+            version: "0.38.0",
+            repositoryOpts: { repo: "https://flagger.app" },
+            namespace: "eks-canary",
+        });
         expect(at(tester.inputs, "values", "appmesh")).toEqual({ enabled: true, backends: ["notification", "notification-canary"] });
         expect(byName(lattice, "flagger-loadtester", TYPES.helmRelease).inputs).toMatchObject({ version: "0.38.0", values: {} });
     });
@@ -301,7 +318,9 @@ describe("automated mode does not fight Flagger", () => {
         const afterSpec = structuredClone(workloadSpec(after));
         expect(afterSpec.template.spec.containers[0].image).toBe("stacksimplify/kube-notifications-microservice:5.0.0-AWS-XRay");
         afterSpec.template.spec.containers[0].image = beforeSpec.template.spec.containers[0].image;
-        (afterSpec.template.metadata.annotations as Record<string, string>)["eks-canary/image"] = (beforeSpec.template.metadata.annotations as Record<string, string>)["eks-canary/image"];
+        (afterSpec.template.metadata.annotations as Record<string, string>)["eks-canary/image"] = (beforeSpec.template.metadata.annotations as Record<string, string>)[
+            "eks-canary/image"
+        ];
         expect(afterSpec).toEqual(beforeSpec);
     });
 
@@ -326,64 +345,7 @@ describe("manual mode declares no Flagger resources", () => {
     });
 });
 
-describe("config errors", () => {
-    it("automated on alb and on replicas, naming why", () => {
-        const alb = configErrors(["router=alb", AUTOMATED]);
-        expect(alb).toContainEqual({ key: "eks-canary:services.notification.mode", message: expect.stringMatching(/router alb.*target groups of an ALB/) as string });
-        const replicas = configErrors(["router=replicas", AUTOMATED, "services.notification.canary.weight=50"]);
-        expect(replicas).toContainEqual({ key: "eks-canary:services.notification.mode", message: expect.stringMatching(/router replicas.*blue\/green/) as string });
-    });
-
-    it("analysis values out of range, all at once", () => {
-        const keys = configErrors([
-            AUTOMATED,
-            "services.notification.analysis.threshold=0",
-            "services.notification.analysis.maxWeight=101",
-            "services.notification.analysis.successRateMin=120",
-            "services.notification.analysis.latencyMaxMs=0",
-            "services.notification.analysis.interval=1h",
-        ]).map((issue) => issue.key);
-        for (const name of ["threshold", "maxWeight", "successRateMin", "latencyMaxMs", "interval"]) {
-            expect(keys).toContain(`eks-canary:services.notification.analysis.${name}`);
-        }
-        expect(configErrors([AUTOMATED, "services.notification.analysis.stepWeights[0]=20", "services.notification.analysis.stepWeights[1]=10"]).map((issue) => issue.key)).toContain(
-            "eks-canary:services.notification.analysis.stepWeights",
-        );
-        expect(configErrors([AUTOMATED, "services.notification.analysis.stepWeight=5", "services.notification.analysis.stepWeights[0]=10"]).map((issue) => issue.key)).toContain(
-            "eks-canary:services.notification.analysis",
-        );
-    });
-
-    it("analysis without automated mode, and a mode that does not exist", () => {
-        expect(configErrors(["services.notification.analysis.threshold=3"])).toContainEqual({
-            key: "eks-canary:services.notification.analysis",
-            message: expect.stringMatching(/only apply in automated mode/) as string,
-        });
-        expect(configErrors(["services.notification.mode=auto"]).map((issue) => issue.key)).toContain("eks-canary:services.notification.mode");
-    });
-
-    it("alerts without the secret URL, a non-https URL, and the generic provider", () => {
-        expect(configErrors([AUTOMATED, "flagger.alerts.provider=slack"])).toContainEqual({
-            key: "eks-canary:flaggerAlertUrl",
-            message: expect.stringMatching(/missing/) as string,
-        });
-        const insecure = configErrors([AUTOMATED, ...ALERTS.slice(0, 2), "flaggerAlertUrl=http://hooks.example.com/secret-token-123"]);
-        expect(insecure.map((issue) => issue.key)).toEqual(["eks-canary:flaggerAlertUrl"]);
-        // A secret is never quoted back, even when it is wrong.
-        expect(insecure[0].message).not.toContain("secret-token-123");
-        expect(insecure[0].message).toContain("the secret value is malformed");
-        expect(configErrors([AUTOMATED, "flagger.alerts.provider=generic", ALERTS[2]])).toContainEqual({
-            key: "eks-canary:flagger.alerts.provider",
-            message: expect.stringMatching(/no generic webhook type/) as string,
-        });
-    });
-
-    it("an encrypted URL (offline: unknown) is not checked, and the dev and prod files stay valid", () => {
-        expect(configErrors([AUTOMATED, ALERTS[0], "flaggerAlertUrl=[secret]"])).toEqual([]);
-        expect(configErrors([])).toEqual([]);
-        expect(configErrors([], "prod")).toEqual([]);
-    });
-
+describe("automated mode and a configured weight", () => {
     it("ignores a configured canary weight in automated mode, with a warning", () => {
         expect(configErrors([AUTOMATED])).toEqual([]);
         expect(warnings.some((warning) => warning.includes("canary.weight 50 is ignored in automated mode"))).toBe(true);

@@ -73,7 +73,12 @@ function normalized(document: PolicyDocument): unknown {
 
 /** `pattern` (an IAM resource with `*` wildcards) covers `resource`. */
 function covers(pattern: string, resource: string): boolean {
-    const regex = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+    const regex = new RegExp(
+        `^${pattern
+            .split("*")
+            .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+            .join(".*")}$`,
+    );
     return regex.test(resource);
 }
 
@@ -93,7 +98,11 @@ function narrowerOrEqual(ours: PolicyDocument, upstream: PolicyDocument): string
                 const match = upstream.Statement.find((candidate) => allows(candidate, action, resource));
                 if (match === undefined) {
                     problems.push(`${action} on ${resource} is not allowed upstream`);
-                } else if (match.Condition !== undefined && !upstream.Statement.some((candidate) => allows(candidate, action, resource) && candidate.Condition === undefined) && !includesCondition(statement.Condition, match.Condition)) {
+                } else if (
+                    match.Condition !== undefined &&
+                    !upstream.Statement.some((candidate) => allows(candidate, action, resource) && candidate.Condition === undefined) &&
+                    !includesCondition(statement.Condition, match.Condition)
+                ) {
                     problems.push(`${action} on ${resource} drops upstream's condition`);
                 }
             }
@@ -135,11 +144,17 @@ describe("controller IAM policies equal upstream's at the pinned versions", () =
     it("the comparison catches a missing action and a wider resource", () => {
         const upstream = referenceOf(CHARTS.externalDns as PinnedChart);
         const ours = externalDnsPolicy("eu-west-1", "Z0123456789ABCDEFGHIJ");
-        const missing = { ...ours, Statement: ours.Statement.map((statement) => ({ ...statement, Action: list(statement.Action).filter((action) => action !== "route53:ListTagsForResources") })) };
+        const missing = {
+            ...ours,
+            Statement: ours.Statement.map((statement) => ({ ...statement, Action: list(statement.Action).filter((action) => action !== "route53:ListTagsForResources") })),
+        };
         expect(narrowerOrEqual(missing, upstream)).toEqual(["route53:ListTagsForResources is missing"]);
         const wider = { ...ours, Statement: [...ours.Statement, { Effect: "Allow" as const, Action: "route53:ChangeResourceRecordSets", Resource: "*" }] };
         expect(narrowerOrEqual(wider, upstream)).toEqual(["route53:ChangeResourceRecordSets on * is not allowed upstream"]);
-        const conditioned: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } } }] };
+        const conditioned: PolicyDocument = {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Action: "ec2:CreateTags", Resource: "*", Condition: { Null: { "aws:RequestTag/elbv2.k8s.aws/cluster": "false" } } }],
+        };
         const unconditioned: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ec2:CreateTags", Resource: "*" }] };
         expect(narrowerOrEqual(unconditioned, conditioned)).toEqual(["ec2:CreateTags on * drops upstream's condition"]);
         expect(narrowerOrEqual(conditioned, conditioned)).toEqual([]);

@@ -7,7 +7,10 @@ import { parseStackConfig } from "../../../stacks/config";
 import { readStackFile } from "../../../tools/stackfile";
 
 describe("the generated spec checks refuse a broken Flagger object before it is registered", () => {
-    const good = (): flagger.CanarySpec => ({ targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "notification" }, analysis: { interval: "1m", threshold: 5, stepWeight: 5 } });
+    const good = (): flagger.CanarySpec => ({
+        targetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "notification" },
+        analysis: { interval: "1m", threshold: 5, stepWeight: 5 },
+    });
 
     it("accepts a complete one", () => {
         expect(checkSpec(flagger.CanarySpecSchema, good(), "spec")).toEqual([]);

@@ -65,7 +65,11 @@ describe("AlbRouter: the internal Ingress of notification", () => {
         expect(metadata(ingress).namespace).toBe(metadata(byName(at25, "apps", TYPES.namespace)).name);
         expect(at(ingress.inputs, "spec", "ingressClassName")).toBe("alb");
         // The app's public Ingress and this one: no other.
-        expect(resourcesOfType(at25, TYPES.ingress).map((resource) => resource.name).sort()).toEqual(["app-ingress", INGRESS]);
+        expect(
+            resourcesOfType(at25, TYPES.ingress)
+                .map((resource) => resource.name)
+                .sort(),
+        ).toEqual(["app-ingress", INGRESS]);
     });
 
     it("declares an internal ALB, reachable from the VPC only, on the service's port, pods as targets", () => {
@@ -139,7 +143,11 @@ describe("AlbRouter: the name usermgmt calls", () => {
     });
 
     it("the router declares nothing for usermgmt, and no service account or pod annotation for anyone", () => {
-        expect(childrenOf(at25, "usermgmt").map((child) => child.type).sort()).toEqual([TYPES.deployment, TYPES.pdb, TYPES.service].sort());
+        expect(
+            childrenOf(at25, "usermgmt")
+                .map((child) => child.type)
+                .sort(),
+        ).toEqual([TYPES.deployment, TYPES.pdb, TYPES.service].sort());
         for (const deployment of resourcesOfType(at25, TYPES.deployment)) {
             const template = workloadSpec(deployment).template;
             expect(template.spec.serviceAccountName).toBeUndefined();
@@ -190,17 +198,21 @@ describe("AlbRouter: a service without a canary block", () => {
     });
 
     it("runs v1 only, with its 4 pods", () => {
-        const names = resourcesOfType(noCanary, TYPES.deployment).map((resource) => metadata(resource).name).sort();
+        const names = resourcesOfType(noCanary, TYPES.deployment)
+            .map((resource) => metadata(resource).name)
+            .sort();
         expect(names).toEqual(["notification-v1", "usermgmt-v1"]);
         expect(replicasOf(noCanary, "notification-v1-deployment")).toBe(4);
         expect(noCanary.resources.some((resource) => resource.name.startsWith("notification-v2"))).toBe(false);
-        expect(childrenOf(noCanary, "notification").map((child) => child.name).sort()).toEqual([INGRESS, "notification-shared", "notification-v1"]);
+        expect(
+            childrenOf(noCanary, "notification")
+                .map((child) => child.name)
+                .sort(),
+        ).toEqual([INGRESS, "notification-shared", "notification-v1"]);
     });
 
     it("keeps the ExternalName as it is with a canary", () => {
-        expect(k8sObject(noCanary, TYPES.service, "notification-clusterip-service").inputs).toEqual(
-            k8sObject(at25, TYPES.service, "notification-clusterip-service").inputs,
-        );
+        expect(k8sObject(noCanary, TYPES.service, "notification-clusterip-service").inputs).toEqual(k8sObject(at25, TYPES.service, "notification-clusterip-service").inputs);
     });
 });
 

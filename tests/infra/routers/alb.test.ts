@@ -30,7 +30,10 @@ async function declare(spec: CanaryServiceSpec, versions: { stable: string; cana
     const parent = parentOf(spec.name);
     const prerequisites = router.prepareVersions(spec, versions, parent);
     const endpoint = router.route(spec, versions, parent, workloadsOf(spec.name, env.k8sProvider, versions.canary !== undefined));
-    const clientDependencies = router.client({ name: "usermgmt", namespace: NAMESPACE, port: 8095, healthPath: "/health", podLabels: { app: "usermgmt" }, serviceName: "usermgmt-service", calls: [spec.name] }, parent);
+    const clientDependencies = router.client(
+        { name: "usermgmt", namespace: NAMESPACE, port: 8095, healthPath: "/health", podLabels: { app: "usermgmt" }, serviceName: "usermgmt-service", calls: [spec.name] },
+        parent,
+    );
     const host = await resolved(endpoint.host);
     await recording.settle();
     return { recording, router, prerequisites, endpoint, host, clientDependencies };
@@ -38,7 +41,8 @@ async function declare(spec: CanaryServiceSpec, versions: { stable: string; cana
 
 const ingressOf = (declared: Declared): Registered => declared.recording.one(RESOURCE_TYPES.ingress, "notification-canary");
 const annotationsOf = (ingress: Registered): Record<string, string> => (ingress.inputs.metadata as { annotations: Record<string, string> }).annotations;
-const actionOf = (ingress: Registered): { forwardConfig: { targetGroups: { serviceName: string; servicePort: number; weight: number }[] } } => JSON.parse(annotationsOf(ingress)[ACTION]);
+const actionOf = (ingress: Registered): { forwardConfig: { targetGroups: { serviceName: string; servicePort: number; weight: number }[] } } =>
+    JSON.parse(annotationsOf(ingress)[ACTION]);
 
 describe("alb router at weight 25", () => {
     let declared: Declared;
@@ -48,7 +52,10 @@ describe("alb router at weight 25", () => {
 
     it("declares only an Ingress and its ExternalName Service for the service, as children of the service", () => {
         const children = declared.recording.resources.filter((resource) => resource.parent === "notification");
-        expect(children.map((resource) => `${resource.type} ${resource.name}`).sort()).toEqual([`${RESOURCE_TYPES.service} notification-shared`, `${RESOURCE_TYPES.ingress} notification-canary`]);
+        expect(children.map((resource) => `${resource.type} ${resource.name}`).sort()).toEqual([
+            `${RESOURCE_TYPES.service} notification-shared`,
+            `${RESOURCE_TYPES.ingress} notification-canary`,
+        ]);
         expect(children.every((resource) => resource.provider === "k8s")).toBe(true);
     });
 
@@ -61,7 +68,10 @@ describe("alb router at weight 25", () => {
 
     it("makes the ALB internal, open to the VPC only, named after the stack and service, health-checked on the service's path and tagged", () => {
         const ingress = ingressOf(declared);
-        expect(ingress.inputs.spec).toMatchObject({ ingressClassName: "alb", rules: [{ http: { paths: [{ path: "/", backend: { service: { name: "weighted-forward", port: { name: "use-annotation" } } } }] } }] });
+        expect(ingress.inputs.spec).toMatchObject({
+            ingressClassName: "alb",
+            rules: [{ http: { paths: [{ path: "/", backend: { service: { name: "weighted-forward", port: { name: "use-annotation" } } } }] } }],
+        });
         expect(annotationsOf(ingress)).toMatchObject({
             "alb.ingress.kubernetes.io/scheme": "internal",
             "alb.ingress.kubernetes.io/inbound-cidrs": "10.20.0.0/16",
@@ -130,9 +140,9 @@ describe("alb router without a canary", () => {
         const recording = await recordResources();
         const env = routerEnvironment();
         const router = alb.create(env);
-        expect(() => router.route({ ...SPEC, hasCanary: false }, { stable: "notification-v1" }, parentOf("notification"), workloadsOf("notification", env.k8sProvider, false))).toThrow(
-            /needs a canary version/,
-        );
+        expect(() =>
+            router.route({ ...SPEC, hasCanary: false }, { stable: "notification-v1" }, parentOf("notification"), workloadsOf("notification", env.k8sProvider, false)),
+        ).toThrow(/needs a canary version/);
         await recording.settle();
     });
 });
@@ -144,7 +154,10 @@ describe("alb plug-in traits", () => {
         arn: `arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-apps-${id}/${id}`,
         tags: { ...stack, "ingress.k8s.aws/resource": `apps/notification-canary-${service}:8096` },
     });
-    const balancer: TaggedResource = { arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/demo-notification/lb1", tags: { ...stack, "ingress.k8s.aws/resource": "LoadBalancer" } };
+    const balancer: TaggedResource = {
+        arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/demo-notification/lb1",
+        tags: { ...stack, "ingress.k8s.aws/resource": "LoadBalancer" },
+    };
 
     it("splits requests, cannot be driven by Flagger, labels nothing and names the canary Ingress", () => {
         expect(alb.splits).toBe("requests");
@@ -157,7 +170,9 @@ describe("alb plug-in traits", () => {
     });
 
     it("sends load to the shared Service by its cluster DNS name", () => {
-        expect(alb.command.loadUrl({ name: "notification", port: 8096, healthPath: "/health" }, location)).toBe("http://notification-clusterip-service.apps.svc.cluster.local:8096/health");
+        expect(alb.command.loadUrl({ name: "notification", port: 8096, healthPath: "/health" }, location)).toBe(
+            "http://notification-clusterip-service.apps.svc.cluster.local:8096/health",
+        );
     });
 
     it("finds the canary's target group and the load balancer by the controller's tags", async () => {
@@ -175,7 +190,9 @@ describe("alb plug-in traits", () => {
             throw new Error("alb has metrics");
         }
         const find = alb.command.metrics.find;
-        expect(await find("notification", location, fakeLookup([targetGroup("v1", "notification-v1"), balancer]))).toMatch(/^found no target group of apps\/notification-v2 behind Ingress apps\/notification-canary/);
+        expect(await find("notification", location, fakeLookup([targetGroup("v1", "notification-v1"), balancer]))).toMatch(
+            /^found no target group of apps\/notification-v2 behind Ingress apps\/notification-canary/,
+        );
         const two = await find("notification", location, fakeLookup([targetGroup("a", "notification-v2"), targetGroup("b", "notification-v2"), balancer]));
         expect(two).toMatch(/^expected one target group of apps\/notification-v2 behind Ingress apps\/notification-canary, found 2: arn:.*k8s-apps-a\/a, arn:.*k8s-apps-b\/b$/);
         expect(await find("notification", location, fakeLookup([targetGroup("v2", "notification-v2")]))).toMatch(/^found no load balancer of Ingress apps\/notification-canary/);

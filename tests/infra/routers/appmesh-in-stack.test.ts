@@ -170,9 +170,7 @@ describe("AppMeshRouter: a service's virtual nodes, router and service", () => {
         expect(metadata(node)).toMatchObject({ name: objectName, namespace: NAMESPACE });
         expect(spec(node)).toEqual({
             podSelector: { matchLabels: { app: "notification", version } },
-            listeners: [
-                { portMapping: { port: 8096, protocol: "http" }, healthCheck: { ...HEALTH_CHECK, path: "/notification/health-status", port: 8096 } },
-            ],
+            listeners: [{ portMapping: { port: 8096, protocol: "http" }, healthCheck: { ...HEALTH_CHECK, path: "/notification/health-status", port: 8096 } }],
             serviceDiscovery: { dns: { hostname: `${objectName}.${NAMESPACE}.svc.cluster.local` } },
         });
         // The selected labels are the Deployment's pod labels.
@@ -236,9 +234,7 @@ describe("AppMeshRouter: the client", () => {
         expect(metadata(node)).toMatchObject({ name: "usermgmt", namespace: NAMESPACE });
         expect(spec(node)).toEqual({
             podSelector: { matchLabels: { app: "usermgmt", version: "v1" } },
-            listeners: [
-                { portMapping: { port: 8095, protocol: "http" }, healthCheck: { ...HEALTH_CHECK, path: "/usermgmt/health-status", port: 8095 } },
-            ],
+            listeners: [{ portMapping: { port: 8095, protocol: "http" }, healthCheck: { ...HEALTH_CHECK, path: "/usermgmt/health-status", port: 8095 } }],
             serviceDiscovery: { dns: { hostname: `usermgmt-service.${NAMESPACE}.svc.cluster.local` } },
             backends: [{ virtualService: { virtualServiceRef: { name: "notification-clusterip-service" } } }],
         });
@@ -290,16 +286,18 @@ describe("AppMeshRouter: a service without a canary block", () => {
     it("routes everything to v1 and declares no v2", () => {
         const targets = at(spec(byName(noCanary, "notification-router", T.virtualRouter)), "routes", 0, "httpRoute", "action", "weightedTargets");
         expect(targets).toEqual([{ virtualNodeRef: { name: "notification-v1" }, weight: 100 }]);
-        expect(resourcesOfType(noCanary, T.virtualNode).map((node) => metadata(node).name).sort()).toEqual(["notification-v1", "usermgmt"]);
+        expect(
+            resourcesOfType(noCanary, T.virtualNode)
+                .map((node) => metadata(node).name)
+                .sort(),
+        ).toEqual(["notification-v1", "usermgmt"]);
         expect(noCanary.resources.some((resource) => resource.name.startsWith("notification-v2"))).toBe(false);
         expect(replicasOf(noCanary, "notification-v1-deployment")).toBe(4);
-        expect(childrenOf(noCanary, "notification").map((child) => child.name).sort()).toEqual([
-            "notification-router",
-            "notification-shared",
-            "notification-v1",
-            "notification-v1-virtual-node",
-            "notification-virtual-service",
-        ]);
+        expect(
+            childrenOf(noCanary, "notification")
+                .map((child) => child.name)
+                .sort(),
+        ).toEqual(["notification-router", "notification-shared", "notification-v1", "notification-v1-virtual-node", "notification-virtual-service"]);
         expect(splitOf(noCanary)).toMatchObject({ router: "appmesh", weight: 0, replicas: { stable: 4, canary: 0 } });
     });
 });

@@ -15,14 +15,24 @@ import { NAMESPACE, OIDC, parentOf, Recording, recordResources, resolved, router
 
 const SPEC: CanaryServiceSpec = { name: "notification", namespace: NAMESPACE, port: 8096, healthPath: "/notification/health-status", replicas: 2, weight: 25, hasCanary: true };
 const VERSIONS = { stable: "notification-v1", canary: "notification-v2" };
-const CLIENT: ClientSpec = { name: "usermgmt", namespace: NAMESPACE, port: 8095, healthPath: "/usermgmt/health-status", podLabels: { app: "usermgmt", tier: "web" }, serviceName: "usermgmt-service", calls: ["notification"] };
+const CLIENT: ClientSpec = {
+    name: "usermgmt",
+    namespace: NAMESPACE,
+    port: 8095,
+    healthPath: "/usermgmt/health-status",
+    podLabels: { app: "usermgmt", tier: "web" },
+    serviceName: "usermgmt-service",
+    calls: ["notification"],
+};
 const CORE = ["appmesh-controller", "appmesh-mesh"];
 
 const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
 afterAll(() => warnings.mockRestore());
 
-const names = (resources: readonly pulumi.Resource[]): Promise<string[]> => Promise.all(resources.map((resource) => resolved(resource.urn).then((urn) => urn.slice(urn.lastIndexOf("::") + 2))));
-const backendsOf = (spec: unknown): string[] => (spec as { backends: { virtualService: { virtualServiceRef: { name: string } } }[] }).backends.map((backend) => backend.virtualService.virtualServiceRef.name);
+const names = (resources: readonly pulumi.Resource[]): Promise<string[]> =>
+    Promise.all(resources.map((resource) => resolved(resource.urn).then((urn) => urn.slice(urn.lastIndexOf("::") + 2))));
+const backendsOf = (spec: unknown): string[] =>
+    (spec as { backends: { virtualService: { virtualServiceRef: { name: string } } }[] }).backends.map((backend) => backend.virtualService.virtualServiceRef.name);
 
 describe("appmesh router of a manual service at weight 25", () => {
     let recording: Recording;
@@ -53,9 +63,16 @@ describe("appmesh router of a manual service at weight 25", () => {
 
     it("installs the controller with its IRSA role, then the Mesh over the namespaces labelled with its name", () => {
         const release = recording.one(RESOURCE_TYPES.helmRelease, "appmesh-controller");
-        expect(release.inputs).toMatchObject({ name: "appmesh-controller", namespace: "appmesh-system", values: { region: "eu-west-1", serviceAccount: { name: "appmesh-controller" } } });
+        expect(release.inputs).toMatchObject({
+            name: "appmesh-controller",
+            namespace: "appmesh-system",
+            values: { region: "eu-west-1", serviceAccount: { name: "appmesh-controller" } },
+        });
         const trust = JSON.parse(String(recording.one(RESOURCE_TYPES.role, "appmesh-controller-irsa").inputs.assumeRolePolicy));
-        expect(trust.Statement[0].Condition.StringEquals).toEqual({ [`${OIDC.issuer}:sub`]: "system:serviceaccount:appmesh-system:appmesh-controller", [`${OIDC.issuer}:aud`]: "sts.amazonaws.com" });
+        expect(trust.Statement[0].Condition.StringEquals).toEqual({
+            [`${OIDC.issuer}:sub`]: "system:serviceaccount:appmesh-system:appmesh-controller",
+            [`${OIDC.issuer}:aud`]: "sts.amazonaws.com",
+        });
         const mesh = recording.one(RESOURCE_TYPES.mesh, "appmesh-mesh");
         expect(mesh.inputs.spec).toEqual({ namespaceSelector: { matchLabels: { mesh: "demo" } }, egressFilter: { type: "ALLOW_ALL" } });
         expect(mesh.dependsOn).toEqual(["appmesh-controller"]);
@@ -90,7 +107,19 @@ describe("appmesh router of a manual service at weight 25", () => {
     it("weighs the VirtualRouter 75 to v1 and 25 to v2, after the virtual nodes and both workloads", () => {
         const virtualRouter = recording.one(RESOURCE_TYPES.virtualRouter, "notification-router");
         expect(virtualRouter.inputs.spec).toMatchObject({
-            routes: [{ name: "weighted", httpRoute: { action: { weightedTargets: [{ virtualNodeRef: { name: "notification-v1" }, weight: 75 }, { virtualNodeRef: { name: "notification-v2" }, weight: 25 }] } } }],
+            routes: [
+                {
+                    name: "weighted",
+                    httpRoute: {
+                        action: {
+                            weightedTargets: [
+                                { virtualNodeRef: { name: "notification-v1" }, weight: 75 },
+                                { virtualNodeRef: { name: "notification-v2" }, weight: 25 },
+                            ],
+                        },
+                    },
+                },
+            ],
         });
         expect(virtualRouter.dependsOn).toEqual(
             expect.arrayContaining([...CORE, "notification-v1-virtual-node", "notification-v2-virtual-node", "notification-v1-workload", "notification-v2-workload"]),
@@ -99,9 +128,15 @@ describe("appmesh router of a manual service at weight 25", () => {
 
     it("names the VirtualService and a ClusterIP Service after the shared name, and returns its cluster DNS name", () => {
         const virtualService = recording.one(RESOURCE_TYPES.virtualService, "notification-virtual-service");
-        expect(virtualService.inputs.spec).toEqual({ awsName: "notification-clusterip-service.apps.svc.cluster.local", provider: { virtualRouter: { virtualRouterRef: { name: "notification-router" } } } });
+        expect(virtualService.inputs.spec).toEqual({
+            awsName: "notification-clusterip-service.apps.svc.cluster.local",
+            provider: { virtualRouter: { virtualRouterRef: { name: "notification-router" } } },
+        });
         expect(virtualService.dependsOn).toEqual(expect.arrayContaining(["notification-router"]));
-        expect(recording.one(RESOURCE_TYPES.service, "notification-shared").inputs).toMatchObject({ metadata: { name: "notification-clusterip-service" }, spec: { type: "ClusterIP", selector: { app: "notification" } } });
+        expect(recording.one(RESOURCE_TYPES.service, "notification-shared").inputs).toMatchObject({
+            metadata: { name: "notification-clusterip-service" },
+            spec: { type: "ClusterIP", selector: { app: "notification" } },
+        });
         expect(host).toBe("notification-clusterip-service.apps.svc.cluster.local");
         expect(endpoint.port).toBe(8096);
     });
@@ -122,7 +157,13 @@ describe("appmesh router of a manual service at weight 25", () => {
     it("reads back, with its own split reader, the weights it declared", () => {
         const virtualRouter = recording.one(RESOURCE_TYPES.virtualRouter, "notification-router");
         expect(appmesh.splitReaders[RESOURCE_TYPES.virtualRouter](virtualRouter.inputs)).toEqual([
-            { label: 'VirtualRouter "notification-router" route "weighted"', targets: [{ name: "notification-v1", weight: 75 }, { name: "notification-v2", weight: 25 }] },
+            {
+                label: 'VirtualRouter "notification-router" route "weighted"',
+                targets: [
+                    { name: "notification-v1", weight: 75 },
+                    { name: "notification-v2", weight: 25 },
+                ],
+            },
         ]);
     });
 
@@ -130,9 +171,15 @@ describe("appmesh router of a manual service at weight 25", () => {
         const describe = (type: string, name: string): string[] => appmesh.describers[type](recording.one(type, name).inputs);
         expect(describe(RESOURCE_TYPES.mesh, "appmesh-mesh")).toEqual(["demo  namespaces mesh=demo  egress ALLOW_ALL"]);
         expect(describe(RESOURCE_TYPES.virtualRouter, "notification-router")).toEqual(["apps/notification-router  weighted notification-v1 75% / notification-v2 25%"]);
-        expect(describe(RESOURCE_TYPES.virtualService, "notification-virtual-service")).toEqual(["apps/notification-clusterip-service  notification-clusterip-service.apps.svc.cluster.local → router notification-router"]);
-        expect(describe(RESOURCE_TYPES.virtualNode, "usermgmt-virtual-node")).toEqual(["apps/usermgmt  pods app=usermgmt  dns usermgmt-service.apps.svc.cluster.local  backends notification-clusterip-service"]);
-        expect(Object.keys(appmesh.describers).sort()).toEqual([RESOURCE_TYPES.mesh, RESOURCE_TYPES.virtualNode, RESOURCE_TYPES.virtualRouter, RESOURCE_TYPES.virtualService].sort());
+        expect(describe(RESOURCE_TYPES.virtualService, "notification-virtual-service")).toEqual([
+            "apps/notification-clusterip-service  notification-clusterip-service.apps.svc.cluster.local → router notification-router",
+        ]);
+        expect(describe(RESOURCE_TYPES.virtualNode, "usermgmt-virtual-node")).toEqual([
+            "apps/usermgmt  pods app=usermgmt  dns usermgmt-service.apps.svc.cluster.local  backends notification-clusterip-service",
+        ]);
+        expect(Object.keys(appmesh.describers).sort()).toEqual(
+            [RESOURCE_TYPES.mesh, RESOURCE_TYPES.virtualNode, RESOURCE_TYPES.virtualRouter, RESOURCE_TYPES.virtualService].sort(),
+        );
     });
 });
 
@@ -167,7 +214,9 @@ describe("appmesh router with an automated service", () => {
     });
 
     it("routes v1 alone at 100 without a canary", () => {
-        expect(appmesh.splitReaders[RESOURCE_TYPES.virtualRouter](recording.one(RESOURCE_TYPES.virtualRouter, "orders-router").inputs)[0].targets).toEqual([{ name: "orders-v1", weight: 100 }]);
+        expect(appmesh.splitReaders[RESOURCE_TYPES.virtualRouter](recording.one(RESOURCE_TYPES.virtualRouter, "orders-router").inputs)[0].targets).toEqual([
+            { name: "orders-v1", weight: 100 },
+        ]);
     });
 
     it("leaves no egress annotation without external ports", () => {
@@ -200,7 +249,17 @@ describe("appmesh Flagger routing", () => {
         recording = await recordResources();
         const env = routerEnvironment({ externalPorts: [3306] });
         router = appmesh.create(env) as AppMeshRouter;
-        context = { parent: parentOf("flagger"), name: "flagger", region: env.region, namespace: NAMESPACE, namespaceName: NAMESPACE, oidcProvider: OIDC, k8sProvider: env.k8sProvider, services: ["notification"], serviceAccount: { namespace: "flagger-system", name: "flagger" } };
+        context = {
+            parent: parentOf("flagger"),
+            name: "flagger",
+            region: env.region,
+            namespace: NAMESPACE,
+            namespaceName: NAMESPACE,
+            oidcProvider: OIDC,
+            k8sProvider: env.k8sProvider,
+            services: ["notification"],
+            serviceAccount: { namespace: "flagger-system", name: "flagger" },
+        };
         routing = router.flagger.route(service, context.parent, context);
         installation = router.flagger.install(context);
         resolvedValues = {
@@ -229,7 +288,10 @@ describe("appmesh Flagger routing", () => {
         expect(installation.metricsServer).toBe(APPMESH_PROMETHEUS_URL);
         expect(resolvedValues.before).toEqual(["flagger-appmesh-prometheus"]);
         expect(installation.serviceAccountAnnotations).toEqual({});
-        expect(installation.loadTesterValues).toMatchObject({ appmesh: { enabled: true, backends: ["notification", "notification-canary"] }, podAnnotations: { "appmesh.k8s.aws/egressIgnoredPorts": "3306" } });
+        expect(installation.loadTesterValues).toMatchObject({
+            appmesh: { enabled: true, backends: ["notification", "notification-canary"] },
+            podAnnotations: { "appmesh.k8s.aws/egressIgnoredPorts": "3306" },
+        });
         expect(resolvedValues.serviceAccount).toBe("appmesh-envoy");
         const prometheus = recording.one(RESOURCE_TYPES.helmRelease, "flagger-appmesh-prometheus");
         expect(prometheus.parent).toBe("flagger");

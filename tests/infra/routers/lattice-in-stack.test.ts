@@ -92,7 +92,11 @@ describe("LatticeRouter: the AWS Gateway API Controller", () => {
         const trust = policyOf(role.inputs.assumeRolePolicy);
         expect(JSON.stringify(trust.Statement[0].Condition)).toContain("system:serviceaccount:aws-application-networking-system:gateway-api-controller");
         expect(policyOf(byName(at25, "lattice-controller-irsa", TYPES.rolePolicy).inputs.policy)).toEqual(latticePolicyFile);
-        expect(childrenOf(at25, "lattice-controller-irsa").map((child) => child.type).sort()).toEqual([TYPES.role, TYPES.rolePolicy].sort());
+        expect(
+            childrenOf(at25, "lattice-controller-irsa")
+                .map((child) => child.type)
+                .sort(),
+        ).toEqual([TYPES.role, TYPES.rolePolicy].sort());
     });
 });
 
@@ -258,7 +262,11 @@ describe("LatticeRouter: a service without a canary block", () => {
     });
 
     it("runs v1 only, with all its pods, and health-checks only v1", () => {
-        expect(resourcesOfType(noCanary, TYPES.deployment).map((resource) => metadata(resource).name).sort()).toEqual(["notification-v1", "usermgmt-v1"]);
+        expect(
+            resourcesOfType(noCanary, TYPES.deployment)
+                .map((resource) => metadata(resource).name)
+                .sort(),
+        ).toEqual(["notification-v1", "usermgmt-v1"]);
         expect(replicasOf(noCanary, "notification-v1-deployment")).toBe(4);
         expect(resourcesOfType(noCanary, TYPE.targetGroupPolicy).map((resource) => metadata(resource).name)).toEqual(["notification-v1"]);
     });

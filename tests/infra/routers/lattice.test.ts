@@ -9,7 +9,15 @@ import { LATTICE_DRAINING } from "../../../infra/draining";
 import { lattice, latticeTarget } from "../../../infra/routers/lattice";
 import { CLOUDWATCH_READ_POLICY, LATTICE_TEMPLATES } from "../../../infra/routers/lattice/flagger";
 import { LatticeRouter } from "../../../infra/routers/lattice/router";
-import { CanaryServiceSpec, FlaggerContext, FlaggerInstallation, FlaggerServiceRouting, NO_PREREQUISITES, RouteEndpoint, VersionPrerequisites } from "../../../infra/routers/contract";
+import {
+    CanaryServiceSpec,
+    FlaggerContext,
+    FlaggerInstallation,
+    FlaggerServiceRouting,
+    NO_PREREQUISITES,
+    RouteEndpoint,
+    VersionPrerequisites,
+} from "../../../infra/routers/contract";
 import { isUnsupported, TaggedResource } from "../../../infra/routers/plugin";
 import { RESOURCE_TYPES } from "../../../infra/resource-types";
 import { afterDeploy, fakeLookup, NAMESPACE, OIDC, parentOf, Recording, recordResources, resolved, routerEnvironment, StandIn, workloadsOf } from "./mocks";
@@ -21,7 +29,8 @@ const SERVICE = { name: "notification", namespace: NAMESPACE, port: 8096, health
 const warnings = vi.spyOn(console, "warn").mockImplementation(() => undefined);
 afterAll(() => warnings.mockRestore());
 
-const names = (resources: readonly pulumi.Resource[]): Promise<string[]> => Promise.all(resources.map((resource) => resolved(resource.urn).then((urn) => urn.slice(urn.lastIndexOf("::") + 2))));
+const names = (resources: readonly pulumi.Resource[]): Promise<string[]> =>
+    Promise.all(resources.map((resource) => resolved(resource.urn).then((urn) => urn.slice(urn.lastIndexOf("::") + 2))));
 const backendRefsOf = (inputs: Record<string, unknown>): unknown => (inputs.spec as { rules: { backendRefs: unknown }[] }).rules[0].backendRefs;
 
 describe("lattice router of a service at weight 25", () => {
@@ -60,18 +69,36 @@ describe("lattice router of a service at weight 25", () => {
     });
 
     it("keeps the custom domain names in a private zone of the VPC, written by its own ExternalDNS from DNSEndpoints", () => {
-        expect(recording.one(RESOURCE_TYPES.hostedZone, "lattice-zone").inputs).toMatchObject({ name: "demo.internal", vpcs: [{ vpcId: "vpc-0123", vpcRegion: "eu-west-1" }], forceDestroy: true });
-        expect(recording.one(RESOURCE_TYPES.helmRelease, "lattice-dns").inputs).toMatchObject({ name: "external-dns-lattice", values: { sources: ["crd"], domainFilters: ["demo.internal"], txtPrefix: "txt." } });
+        expect(recording.one(RESOURCE_TYPES.hostedZone, "lattice-zone").inputs).toMatchObject({
+            name: "demo.internal",
+            vpcs: [{ vpcId: "vpc-0123", vpcRegion: "eu-west-1" }],
+            forceDestroy: true,
+        });
+        expect(recording.one(RESOURCE_TYPES.helmRelease, "lattice-dns").inputs).toMatchObject({
+            name: "external-dns-lattice",
+            values: { sources: ["crd"], domainFilters: ["demo.internal"], txtPrefix: "txt." },
+        });
     });
 
     it("installs the controller after the CRDs and ExternalDNS, then the GatewayClass and the Gateway after it", () => {
         const controller = recording.one(RESOURCE_TYPES.helmRelease, "lattice-controller");
-        expect(controller.inputs).toMatchObject({ name: "gateway-api-controller", namespace: "aws-application-networking-system", values: { awsRegion: "eu-west-1", clusterVpcId: "vpc-0123", clusterName: "demo", awsAccountId: afterDeploy("aws", "accountId") } });
+        expect(controller.inputs).toMatchObject({
+            name: "gateway-api-controller",
+            namespace: "aws-application-networking-system",
+            values: { awsRegion: "eu-west-1", clusterVpcId: "vpc-0123", clusterName: "demo", awsAccountId: afterDeploy("aws", "accountId") },
+        });
         expect(controller.dependsOn).toEqual(expect.arrayContaining(["lattice-gateway-api-crds", "lattice-dns"]));
-        expect(recording.one(RESOURCE_TYPES.gatewayClass, "lattice-gateway-class").inputs.spec).toEqual({ controllerName: "application-networking.k8s.aws/gateway-api-controller" });
+        expect(recording.one(RESOURCE_TYPES.gatewayClass, "lattice-gateway-class").inputs.spec).toEqual({
+            controllerName: "application-networking.k8s.aws/gateway-api-controller",
+        });
         const gateway = recording.one(RESOURCE_TYPES.gateway, "lattice-gateway");
-        expect(gateway.inputs).toMatchObject({ metadata: { name: "demo", namespace: NAMESPACE }, spec: { gatewayClassName: "amazon-vpc-lattice", listeners: [{ name: "http", protocol: "HTTP", port: 80 }] } });
-        expect(gateway.dependsOn).toEqual(expect.arrayContaining(["lattice-gateway-api-crds", "lattice-gateway-class", "lattice-controller", "lattice-service-network", "lattice-vpc-association"]));
+        expect(gateway.inputs).toMatchObject({
+            metadata: { name: "demo", namespace: NAMESPACE },
+            spec: { gatewayClassName: "amazon-vpc-lattice", listeners: [{ name: "http", protocol: "HTTP", port: 80 }] },
+        });
+        expect(gateway.dependsOn).toEqual(
+            expect.arrayContaining(["lattice-gateway-api-crds", "lattice-gateway-class", "lattice-controller", "lattice-service-network", "lattice-vpc-association"]),
+        );
         expect(podDependencies).toEqual(["lattice-controller"]);
     });
 
@@ -87,14 +114,25 @@ describe("lattice router of a service at weight 25", () => {
 
     it("declares the HTTPRoute after the Gateway, the controller, the versions' health checks and both workloads", () => {
         expect(recording.one(RESOURCE_TYPES.httpRoute, "notification").dependsOn).toEqual(
-            expect.arrayContaining(["lattice-gateway-api-crds", "lattice-controller", "lattice-gateway", "notification-v1-target-group-policy", "notification-v2-target-group-policy", "notification-v1-workload", "notification-v2-workload"]),
+            expect.arrayContaining([
+                "lattice-gateway-api-crds",
+                "lattice-controller",
+                "lattice-gateway",
+                "notification-v1-target-group-policy",
+                "notification-v2-target-group-policy",
+                "notification-v1-workload",
+                "notification-v2-workload",
+            ]),
         );
     });
 
     it("health-checks each version's target group on the service's health path, after the controller", () => {
         for (const version of ["notification-v1", "notification-v2"]) {
             const policy = recording.one(RESOURCE_TYPES.targetGroupPolicy, `${version}-target-group-policy`);
-            expect(policy.inputs.spec).toEqual({ targetRef: { group: "", kind: "Service", name: version }, healthCheck: { enabled: true, path: "/notification/health-status", statusMatch: "200" } });
+            expect(policy.inputs.spec).toEqual({
+                targetRef: { group: "", kind: "Service", name: version },
+                healthCheck: { enabled: true, path: "/notification/health-status", statusMatch: "200" },
+            });
             expect(policy.dependsOn).toEqual(["lattice-controller"]);
         }
     });
@@ -105,12 +143,25 @@ describe("lattice router of a service at weight 25", () => {
         expect(prerequisites).toEqual(NO_PREREQUISITES);
         expect(clientDependencies).toEqual([]);
         expect(router.replicas(SPEC)).toEqual({ stable: 3, canary: 3 });
-        expect(router).toMatchObject({ kind: "lattice", gatewayName: "demo", zoneName: "demo.internal", podServiceAccountName: undefined, podAnnotations: {}, draining: LATTICE_DRAINING });
+        expect(router).toMatchObject({
+            kind: "lattice",
+            gatewayName: "demo",
+            zoneName: "demo.internal",
+            podServiceAccountName: undefined,
+            podAnnotations: {},
+            draining: LATTICE_DRAINING,
+        });
     });
 
     it("reads back, with its own split reader, the weights it declared", () => {
         expect(lattice.splitReaders[RESOURCE_TYPES.httpRoute](recording.one(RESOURCE_TYPES.httpRoute, "notification").inputs)).toEqual([
-            { label: 'HTTPRoute "notification" rule 0', targets: [{ name: "notification-v1", weight: 75 }, { name: "notification-v2", weight: 25 }] },
+            {
+                label: 'HTTPRoute "notification" rule 0',
+                targets: [
+                    { name: "notification-v1", weight: 75 },
+                    { name: "notification-v2", weight: 25 },
+                ],
+            },
         ]);
     });
 
@@ -122,9 +173,13 @@ describe("lattice router of a service at weight 25", () => {
         });
         expect(described.every((lines) => lines.length > 0 && lines.every((line) => line.trim() !== ""))).toBe(true);
         const line = (type: string, name: string): string[] => lattice.describers[type](recording.one(type, name).inputs);
-        expect(line(RESOURCE_TYPES.httpRoute, "notification")).toEqual(["apps/notification  hosts notification.demo.internal  weighted notification-v1:8096 75% / notification-v2:8096 25%"]);
+        expect(line(RESOURCE_TYPES.httpRoute, "notification")).toEqual([
+            "apps/notification  hosts notification.demo.internal  weighted notification-v1:8096 75% / notification-v2:8096 25%",
+        ]);
         expect(line(RESOURCE_TYPES.gateway, "lattice-gateway")).toEqual(["apps/demo  class amazon-vpc-lattice  listeners http HTTP:80"]);
-        expect(line(RESOURCE_TYPES.targetGroupPolicy, "notification-v2-target-group-policy")).toEqual(["apps/notification-v2  target notification-v2  health check /notification/health-status"]);
+        expect(line(RESOURCE_TYPES.targetGroupPolicy, "notification-v2-target-group-policy")).toEqual([
+            "apps/notification-v2  target notification-v2  health check /notification/health-status",
+        ]);
     });
 });
 
@@ -159,7 +214,17 @@ describe("lattice Flagger routing", () => {
         const env = routerEnvironment();
         router = lattice.create(env) as LatticeRouter;
         const parent = parentOf("flagger");
-        context = { parent, name: "flagger", region: env.region, namespace: NAMESPACE, namespaceName: NAMESPACE, oidcProvider: OIDC, k8sProvider: env.k8sProvider, services: ["notification"], serviceAccount: { namespace: "flagger-system", name: "flagger" } };
+        context = {
+            parent,
+            name: "flagger",
+            region: env.region,
+            namespace: NAMESPACE,
+            namespaceName: NAMESPACE,
+            oidcProvider: OIDC,
+            k8sProvider: env.k8sProvider,
+            services: ["notification"],
+            serviceAccount: { namespace: "flagger-system", name: "flagger" },
+        };
         installation = router.flagger.install(context);
         const templates = router.flagger.templates(context, [new StandIn("flagger-release")]);
         routing = router.flagger.route(SERVICE, parentOf("notification"), context);
@@ -220,7 +285,13 @@ describe("lattice plug-in traits", () => {
     const prefix = "application-networking.k8s.aws";
     const group = (id: string, service = "notification-v2"): TaggedResource => ({
         arn: `arn:aws:vpc-lattice:eu-west-1:111122223333:targetgroup/${id}`,
-        tags: { [`${prefix}/ClusterName`]: "demo", [`${prefix}/ServiceName`]: service, [`${prefix}/ServiceNamespace`]: NAMESPACE, [`${prefix}/RouteName`]: "notification", [`${prefix}/RouteNamespace`]: NAMESPACE },
+        tags: {
+            [`${prefix}/ClusterName`]: "demo",
+            [`${prefix}/ServiceName`]: service,
+            [`${prefix}/ServiceNamespace`]: NAMESPACE,
+            [`${prefix}/RouteName`]: "notification",
+            [`${prefix}/RouteNamespace`]: NAMESPACE,
+        },
     });
 
     it("splits requests, is driven by Flagger's Gateway API provider by target group, labels the namespace for readiness gates", () => {
@@ -241,7 +312,11 @@ describe("lattice plug-in traits", () => {
         }
         const find = lattice.command.metrics.find;
         expect(await find("notification", location, fakeLookup([group("tg-v1", "notification-v1"), group("tg-0abc")]))).toEqual(latticeTarget("tg-0abc"));
-        expect(await find("notification", location, fakeLookup([group("tg-v1", "notification-v1")]))).toMatch(/^found no VPC Lattice target group of apps\/notification-v2 in HTTPRoute apps\/notification/);
-        expect(await find("notification", location, fakeLookup([group("tg-a"), group("tg-b")]))).toMatch(/^expected one VPC Lattice target group of .*, found 2: arn:.*tg-a, arn:.*tg-b$/);
+        expect(await find("notification", location, fakeLookup([group("tg-v1", "notification-v1")]))).toMatch(
+            /^found no VPC Lattice target group of apps\/notification-v2 in HTTPRoute apps\/notification/,
+        );
+        expect(await find("notification", location, fakeLookup([group("tg-a"), group("tg-b")]))).toMatch(
+            /^expected one VPC Lattice target group of .*, found 2: arn:.*tg-a, arn:.*tg-b$/,
+        );
     });
 });

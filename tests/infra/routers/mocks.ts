@@ -62,7 +62,9 @@ export async function recordResources(): Promise<Recording> {
         {
             newResource: (args) => {
                 // As the offline plan's mocks: AWS resources get an ARN, and a name when none is given.
-                const aws = args.type.startsWith("aws:") ? { arn: afterDeploy(args.name, "arn"), ...(args.inputs.name === undefined ? { name: afterDeploy(args.name, "name") } : {}) } : {};
+                const aws = args.type.startsWith("aws:")
+                    ? { arn: afterDeploy(args.name, "arn"), ...(args.inputs.name === undefined ? { name: afterDeploy(args.name, "name") } : {}) }
+                    : {};
                 return { id: afterDeploy(args.name, "id"), state: { ...args.inputs, ...aws, ...mockOutputs(args.type, args.name, args.inputs) } };
             },
             call: (args) => mockInvoke(args.token, args.inputs),

@@ -115,10 +115,16 @@ describe("ReplicasRouter: moving the weight from 25 to 50", () => {
 
 describe("ReplicasRouter: a service without a canary block", () => {
     it("runs v1 only, with all its replicas", () => {
-        const names = resourcesOfType(noCanary, TYPES.deployment).map((resource) => metadata(resource).name).sort();
+        const names = resourcesOfType(noCanary, TYPES.deployment)
+            .map((resource) => metadata(resource).name)
+            .sort();
         expect(names).toEqual(["notification-v1", "usermgmt-v1"]);
         expect(replicasOf(noCanary, "notification-v1-deployment")).toBe(4);
-        expect(childrenOf(noCanary, "notification").map((child) => child.name).sort()).toEqual(["notification-shared", "notification-v1"]);
+        expect(
+            childrenOf(noCanary, "notification")
+                .map((child) => child.name)
+                .sort(),
+        ).toEqual(["notification-shared", "notification-v1"]);
         expect(noCanary.resources.some((resource) => resource.name.startsWith("notification-v2"))).toBe(false);
     });
 

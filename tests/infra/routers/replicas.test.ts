@@ -27,7 +27,10 @@ describe("replicas router of a service at weight 25", () => {
         const parent = parentOf("notification");
         prerequisites = router.prepareVersions(SPEC, VERSIONS, parent);
         endpoint = router.route(SPEC, VERSIONS, parent, workloadsOf("notification", env.k8sProvider));
-        clientDependencies = router.client({ name: "usermgmt", namespace: NAMESPACE, port: 8095, healthPath: "/health", podLabels: { app: "usermgmt" }, serviceName: "usermgmt-service", calls: ["notification"] }, parent);
+        clientDependencies = router.client(
+            { name: "usermgmt", namespace: NAMESPACE, port: 8095, healthPath: "/health", podLabels: { app: "usermgmt" }, serviceName: "usermgmt-service", calls: ["notification"] },
+            parent,
+        );
         host = await resolved(endpoint.host);
         await recording.settle();
     });

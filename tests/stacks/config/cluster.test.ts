@@ -11,31 +11,55 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
     });
 
     it("nodes with min above desired", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], nodes: { min: 3, desired: 2, max: 4 } }) });
+        const issues = issuesOf({
+            ...minimalRaw(),
+            "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], nodes: { min: 3, desired: 2, max: 4 } }),
+        });
         expect(issueAt(issues, "eks-canary:cluster.nodes").message).toBe("min 3, desired 2, max 4; allowed: min <= desired <= max");
     });
 
     it("nodes with desired above max", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], nodes: { min: 1, desired: 5, max: 4 } }) });
+        const issues = issuesOf({
+            ...minimalRaw(),
+            "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], nodes: { min: 1, desired: 5, max: 4 } }),
+        });
         expect(issueAt(issues, "eks-canary:cluster.nodes").message).toContain("min <= desired <= max");
     });
 
     it("a public API endpoint open to the whole internet, or to much of it", () => {
         const withCidrs = (publicAccessCidrs: string[]): readonly ConfigIssue[] =>
             issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs }) });
-        expect(issueAt(withCidrs(["203.0.113.0/24", "0.0.0.0/0"]), "eks-canary:cluster.publicAccessCidrs[1]").message).toContain("opens the Kubernetes API to 4,294,967,296 addresses");
+        expect(issueAt(withCidrs(["203.0.113.0/24", "0.0.0.0/0"]), "eks-canary:cluster.publicAccessCidrs[1]").message).toContain(
+            "opens the Kubernetes API to 4,294,967,296 addresses",
+        );
         // Two halves of the internet are no better than the whole.
         const halves = withCidrs(["0.0.0.0/1", "128.0.0.0/1"]);
         expect(halves.map((issue) => issue.key)).toEqual(expect.arrayContaining(["eks-canary:cluster.publicAccessCidrs[0]", "eks-canary:cluster.publicAccessCidrs[1]"]));
         expect(issueAt(withCidrs(["198.51.0.0/15"]), "eks-canary:cluster.publicAccessCidrs[0]").message).toContain("each /16 or narrower");
         expect(issueAt(withCidrs(["10.1.0.0/16"]), "eks-canary:cluster.publicAccessCidrs[0]").message).toContain("is not a public address range");
         expect(issueAt(withCidrs(["203.0.113.10/24"]), "eks-canary:cluster.publicAccessCidrs[0]").message).toContain("allowed: the network address, such as 203.0.113.0/24");
-        expect(() => parseStackConfig({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["198.51.100.0/16"] }) }, "t")).toThrow("host bits");
-        expect(parseStackConfig({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["198.51.0.0/16", "203.0.113.7/32"] }) }, "t").cluster.publicAccessCidrs).toEqual(["198.51.0.0/16", "203.0.113.7/32"]);
+        expect(() =>
+            parseStackConfig(
+                { ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["198.51.100.0/16"] }) },
+                "t",
+            ),
+        ).toThrow("host bits");
+        expect(
+            parseStackConfig(
+                {
+                    ...minimalRaw(),
+                    "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["198.51.0.0/16", "203.0.113.7/32"] }),
+                },
+                "t",
+            ).cluster.publicAccessCidrs,
+        ).toEqual(["198.51.0.0/16", "203.0.113.7/32"]);
     });
 
     it("a cluster admin that is not an IAM role or user ARN", () => {
-        const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: ["arn:aws:sts::111122223333:assumed-role/admin/me"] }) });
+        const issues = issuesOf({
+            ...minimalRaw(),
+            "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: ["arn:aws:sts::111122223333:assumed-role/admin/me"] }),
+        });
         expect(issueAt(issues, "eks-canary:cluster.adminPrincipalArns[0]").message).toContain("an IAM role or user ARN");
     });
 });
@@ -45,8 +69,11 @@ describe("parseStackConfig: cluster admins", () => {
         const issues = issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", publicAccessCidrs: ["203.0.113.10/32"] }) });
         expect(issues).toHaveLength(1);
         expect(issueAt(issues, "eks-canary:cluster.adminPrincipalArns").message).toContain("the cluster's creator gets no implicit admin");
-        expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [] }) }), "eks-canary:cluster.adminPrincipalArns").message).toContain(
-            "1..20 items",
-        );
+        expect(
+            issueAt(
+                issuesOf({ ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [] }) }),
+                "eks-canary:cluster.adminPrincipalArns",
+            ).message,
+        ).toContain("1..20 items");
     });
 });

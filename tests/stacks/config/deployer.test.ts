@@ -59,14 +59,19 @@ describe("parseStackConfig: the deployer reaches the API", () => {
 
     it("Pulumi Deployments needs a customer-managed agent pool", () => {
         expect(issueAt(issuesOf(withDeployer({ kind: "pulumi-deployments", roleArn: ADMIN })), "eks-canary:deployer.agentPoolId").message).toContain("customer-managed");
-        expect(issueAt(issuesOf(withDeployer({ kind: "pulumi-deployments", roleArn: ADMIN, agentPoolId: "pool-1" })), "eks-canary:deployer.agentPoolId").message).toContain("malformed");
+        expect(issueAt(issuesOf(withDeployer({ kind: "pulumi-deployments", roleArn: ADMIN, agentPoolId: "pool-1" })), "eks-canary:deployer.agentPoolId").message).toContain(
+            "malformed",
+        );
     });
 
     it("settings of another kind are refused", () => {
-        expect(issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: ADMIN, runner: "x" })), "eks-canary:deployer.runner").message).toContain("only the github-actions deployer");
-        expect(issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: ADMIN, agentPoolId: "0f1e2d3c-4b5a-4987-8654-3210fedcba98" })), "eks-canary:deployer.agentPoolId").message).toContain(
-            "only the pulumi-deployments deployer",
+        expect(issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: ADMIN, runner: "x" })), "eks-canary:deployer.runner").message).toContain(
+            "only the github-actions deployer",
         );
+        expect(
+            issueAt(issuesOf(withDeployer({ kind: "workstation", roleArn: ADMIN, agentPoolId: "0f1e2d3c-4b5a-4987-8654-3210fedcba98" })), "eks-canary:deployer.agentPoolId")
+                .message,
+        ).toContain("only the pulumi-deployments deployer");
     });
 
     it("pull requests preview on other runners than the one that deploys", () => {

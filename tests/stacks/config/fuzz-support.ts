@@ -42,8 +42,8 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
         "{}",
         "[",
         "{",
-        "{\"__proto__\": {\"polluted\": true}}",
-        "{\"constructor\": {\"prototype\": {\"polluted\": true}}}",
+        '{"__proto__": {"polluted": true}}',
+        '{"constructor": {"prototype": {"polluted": true}}}',
         "\u0000",
         "\u202e",
         "🚀",
@@ -64,7 +64,7 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
 
 /** Keys that are special to JavaScript objects. */
 export const hostileKey: fc.Arbitrary<string> = fc.oneof(
-    fc.constantFrom("__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "", " ", "a.b", "a[0]", "\"", "🚀", "UPPER", "x".repeat(300)),
+    fc.constantFrom("__proto__", "constructor", "prototype", "toString", "valueOf", "hasOwnProperty", "", " ", "a.b", "a[0]", '"', "🚀", "UPPER", "x".repeat(300)),
     fc.string({ unit: "grapheme", maxLength: 12 }),
 );
 
@@ -246,7 +246,13 @@ export const nestedMutation: fc.Arbitrary<Mutation> = fc.tuple(fc.constantFrom(.
 
 /** A top-level or nested value replaced by deeply nested JSON text. */
 export const deepMutation: fc.Arbitrary<Mutation> = fc
-    .tuple(fc.oneof(fc.constantFrom(...TOP_KEYS).map((topKey) => ({ topKey, path: [] as Segment[] })), fc.constantFrom(...NESTED)), deepJsonText)
+    .tuple(
+        fc.oneof(
+            fc.constantFrom(...TOP_KEYS).map((topKey) => ({ topKey, path: [] as Segment[] })),
+            fc.constantFrom(...NESTED),
+        ),
+        deepJsonText,
+    )
     .map(([{ topKey, path }, { depth, text }]) => {
         const key = fullKey(topKey, path);
         const description = `${key} = JSON text nested ${depth} levels deep (${text.slice(0, 12)}...)`;

@@ -82,7 +82,10 @@ describe("parseStackConfig: a minimal valid config", () => {
     });
 
     it("gives a canary without a weight 0 %", () => {
-        const parsed = parseStackConfig(withNotification((service) => (service.canary = { image: "example/notification:2.0.0" })), "test");
+        const parsed = parseStackConfig(
+            withNotification((service) => (service.canary = { image: "example/notification:2.0.0" })),
+            "test",
+        );
         expect(parsed.services[0].canary).toEqual({ image: "example/notification:2.0.0", weight: 0 });
     });
 
@@ -212,15 +215,12 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         expect(issueAt(issuesOf(sending), "eks-canary:mail.fromAddress").message).toContain("pulumi config set --path 'eks-canary:mail.fromAddress' <value>");
     });
 
-    it.each(["aws:region", "eks-canary:domain", "eks-canary:hostedZoneId", "eks-canary:certificateArn", "eks-canary:services"])(
-        "dropping only %s reports it alone",
-        (key) => {
-            const raw = minimalRaw();
-            delete raw[key];
-            const issues = issuesOf(raw);
-            expect(issues.map((issue) => issue.key)).toEqual([key]);
-        },
-    );
+    it.each(["aws:region", "eks-canary:domain", "eks-canary:hostedZoneId", "eks-canary:certificateArn", "eks-canary:services"])("dropping only %s reports it alone", (key) => {
+        const raw = minimalRaw();
+        delete raw[key];
+        const issues = issuesOf(raw);
+        expect(issues.map((issue) => issue.key)).toEqual([key]);
+    });
 
     it("an unknown top-level key suggests the close one", () => {
         const issues = issuesOf({ ...minimalRaw(), "eks-canary:domian": "canary.example.com" });
@@ -239,16 +239,21 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         expect(() => parseStackConfig({ ...minimalRaw(), "aws:profile": "dev", "kubernetes:context": "x" }, "test")).not.toThrow();
     });
 
-    it.each(["kube-system", "default", "kube-public", "kube-whatever", "flagger-system", "appmesh-system", "aws-application-networking-system"])("the system or controller namespace %s", (namespace) => {
-        expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canary:namespace": namespace }), "eks-canary:namespace").message).toContain("belongs to Kubernetes or to a controller");
-    });
+    it.each(["kube-system", "default", "kube-public", "kube-whatever", "flagger-system", "appmesh-system", "aws-application-networking-system"])(
+        "the system or controller namespace %s",
+        (namespace) => {
+            expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canary:namespace": namespace }), "eks-canary:namespace").message).toContain("belongs to Kubernetes or to a controller");
+        },
+    );
 
     it("a region that does not exist", () => {
         expect(issueAt(issuesOf({ ...minimalRaw(), "aws:region": "eu-fake-1" }), "aws:region").message).toContain('"eu-fake-1" is not allowed');
     });
 
     it("a typo in the project namespace is reported, not ignored", () => {
-        expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canery:router": "alb" }), "eks-canery:router").message).toContain('unknown namespace "eks-canery" (did you mean eks-canary?)');
+        expect(issueAt(issuesOf({ ...minimalRaw(), "eks-canery:router": "alb" }), "eks-canery:router").message).toContain(
+            'unknown namespace "eks-canery" (did you mean eks-canary?)',
+        );
         // Other packages' keys are theirs.
         expect(() => parseStackConfig({ ...minimalRaw(), "kubernetes:context": "x" }, "t")).not.toThrow();
     });
@@ -268,7 +273,12 @@ describe("parseStackConfig reports all problems at once", () => {
         "eks-canary:router": "istio",
         "eks-canary:domian": "canary.example.com",
         "eks-canary:certificateArn": CERTIFICATE.replace("eu-west-1", "us-east-1"),
-        "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["203.0.113.10/32"], nodes: { min: 3, desired: 2, max: 4 } }),
+        "eks-canary:cluster": JSON.stringify({
+            kubernetesVersion: "1.35",
+            adminPrincipalArns: [ADMIN],
+            publicAccessCidrs: ["203.0.113.10/32"],
+            nodes: { min: 3, desired: 2, max: 4 },
+        }),
         "eks-canary:usermgmt": JSON.stringify({ image: "example/usermgmt", calls: "payments" }),
     };
     const expectedKeys = [

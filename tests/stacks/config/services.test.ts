@@ -39,7 +39,10 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
     });
 
     it.each([
-        ["eks-canary:services.notification.stable.image", (raw: Record<string, string>) => withNotification((service) => (service.stable = { image: "example/notification" }), raw)],
+        [
+            "eks-canary:services.notification.stable.image",
+            (raw: Record<string, string>) => withNotification((service) => (service.stable = { image: "example/notification" }), raw),
+        ],
         ["eks-canary:usermgmt.image", (raw: Record<string, string>) => ({ ...raw, "eks-canary:usermgmt": JSON.stringify({ image: "example/usermgmt" }) })],
         [
             "eks-canary:services.notification.canary.image",
@@ -53,7 +56,10 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
 
     it("accepts an image pinned by digest", () => {
         const digest = `example/notification@sha256:${"a".repeat(64)}`;
-        const config = parseStackConfig(withNotification((service) => (service.stable = { image: digest })), "test");
+        const config = parseStackConfig(
+            withNotification((service) => (service.stable = { image: digest })),
+            "test",
+        );
         expect(config.services[0].stable.image).toBe(digest);
     });
 
@@ -74,15 +80,21 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         // An automated `notification-v1` takes that name, which notification's v1 already has.
         services["notification-v1"] = { port: 9001, healthPath: "/health", mode: "automated", stable: { image: "example/other:1.0.0" } };
         const issues = issuesOf({ ...raw, "eks-canary:services": JSON.stringify(services) });
-        expect(issueAt(issues, "eks-canary:services.mysql").message).toBe('its Flagger-generated object "mysql" would collide with an object of the program; allowed: another name');
-        expect(issueAt(issues, "eks-canary:services.notification-v1").message).toBe('its Flagger-generated object "notification-v1" would collide with service notification; allowed: another name');
+        expect(issueAt(issues, "eks-canary:services.mysql").message).toBe(
+            'its Flagger-generated object "mysql" would collide with an object of the program; allowed: another name',
+        );
+        expect(issueAt(issues, "eks-canary:services.notification-v1").message).toBe(
+            'its Flagger-generated object "notification-v1" would collide with service notification; allowed: another name',
+        );
     });
 
     it("an invalid replica count is reported once, without a second message about the weight", () => {
-        const issues = issuesOf(withNotification((service) => {
-            service.replicas = 0;
-            service.canary = { image: "example/notification:2.0.0", weight: 25 };
-        }));
+        const issues = issuesOf(
+            withNotification((service) => {
+                service.replicas = 0;
+                service.canary = { image: "example/notification:2.0.0", weight: 25 };
+            }),
+        );
         expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:services.notification.replicas"]);
     });
 
@@ -104,9 +116,11 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
 
     it("a health path with shell or URL syntax (it reaches the load tester's shell)", () => {
         for (const path of ["/h;id", "/h$(id)", "/h`id`", "/h?x=1", "/h&x", "/h'x", "/h x", "/h|x"]) {
-            const issues = issuesOf(withNotification((service) => {
-                service.healthPath = path;
-            }));
+            const issues = issuesOf(
+                withNotification((service) => {
+                    service.healthPath = path;
+                }),
+            );
             expect(issueAt(issues, "eks-canary:services.notification.healthPath").message, path).toContain("malformed");
         }
     });

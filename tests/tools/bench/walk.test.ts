@@ -10,7 +10,7 @@ describe("walk simulation", () => {
         expect(walk.outcome).toBe("promoted");
         // prod: 4 steps × (1 up + a 10 min bake), then 3 promotion ups (at 100 % the first stage has nothing to do).
         expect(walk.timeMs).toBe(4 * 11 * 60_000 + 3 * 60_000);
-        expect(simulateFlagger(healthy)).toMatchObject({ outcome: "promoted", timeMs: ((FLAGGER.maxWeight / FLAGGER.stepWeight) + 2) * FLAGGER.intervalMs });
+        expect(simulateFlagger(healthy)).toMatchObject({ outcome: "promoted", timeMs: (FLAGGER.maxWeight / FLAGGER.stepWeight + 2) * FLAGGER.intervalMs });
     });
 
     it.each([failing, slow])("rolls back a %s early in the first bake, and Flagger after its threshold of failed checks", async (scenario) => {

@@ -146,8 +146,14 @@ export function fakeMetrics(health: Health | ((call: number) => Health)): Metric
 export const albLookup: ResourceLookup = async (types) =>
     types[0] === "elasticloadbalancing:targetgroup"
         ? [
-              { arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v1/aaaaaaaaaaaaaaaa", tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v1:8096" } },
-              { arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v2/0123456789abcdef", tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v2:8096" } },
+              {
+                  arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v1/aaaaaaaaaaaaaaaa",
+                  tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v1:8096" },
+              },
+              {
+                  arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v2/0123456789abcdef",
+                  tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v2:8096" },
+              },
           ]
         : [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-notif/fedcba9876543210", tags: { "ingress.k8s.aws/resource": "LoadBalancer" } }];
 

@@ -16,7 +16,9 @@ describe("CloudWatch gates", () => {
             { Name: "LoadBalancer", Value: "app/k8s-notif/fedcba9876543210" },
         ];
         const lb = [{ Name: "LoadBalancer", Value: "app/k8s-notif/fedcba9876543210" }];
-        expect(input.MetricDataQueries?.map((query) => [query.MetricStat?.Metric?.MetricName, query.MetricStat?.Stat, query.MetricStat?.Metric?.Dimensions, query.MetricStat?.Period])).toEqual([
+        expect(
+            input.MetricDataQueries?.map((query) => [query.MetricStat?.Metric?.MetricName, query.MetricStat?.Stat, query.MetricStat?.Metric?.Dimensions, query.MetricStat?.Period]),
+        ).toEqual([
             ["RequestCount", "Sum", pair, 600],
             ["HTTPCode_Target_5XX_Count", "Sum", pair, 600],
             ["TargetConnectionErrorCount", "Sum", pair, 600],
@@ -29,7 +31,12 @@ describe("CloudWatch gates", () => {
 
     it("reads the answer: seconds to ms, a missing count as 0, a refused query as an error", () => {
         const target = albTarget("targetgroup/a/1", "app/b/2");
-        expect(healthFromResults(target, [{ Id: "requests", Values: [600, 400] }, { Id: "p99", Values: [0.2, 0.3] }])).toEqual({
+        expect(
+            healthFromResults(target, [
+                { Id: "requests", Values: [600, 400] },
+                { Id: "p99", Values: [0.2, 0.3] },
+            ]),
+        ).toEqual({
             kind: "ok",
             requests: 1000,
             target5xx: 0,
@@ -37,7 +44,10 @@ describe("CloudWatch gates", () => {
             p99Ms: 300,
             loadBalancer: { requests: 0, elb5xx: 0 },
         });
-        expect(healthFromResults(target, [{ Id: "requests", StatusCode: "Forbidden", Messages: [{ Value: "no access" }] }])).toEqual({ kind: "error", reason: "requests: Forbidden (no access)" });
+        expect(healthFromResults(target, [{ Id: "requests", StatusCode: "Forbidden", Messages: [{ Value: "no access" }] }])).toEqual({
+            kind: "error",
+            reason: "requests: Forbidden (no access)",
+        });
     });
 
     it("VPC Lattice: the target group's TotalRequestCount, HTTPCode_5XX_Count, ConnectionErrorCount and RequestTime p99 in ms", () => {
@@ -54,7 +64,10 @@ describe("CloudWatch gates", () => {
     it("finds the target group and load balancer by the controllers' tags, never from flags", async () => {
         const lookup = vi.fn(albLookup);
         const target = await findCanaryTarget("alb", "notification", { clusterName: "eks-canary-prod", namespace: "eks-canary" }, lookup);
-        expect(lookup).toHaveBeenCalledWith(["elasticloadbalancing:targetgroup"], { "elbv2.k8s.aws/cluster": "eks-canary-prod", "ingress.k8s.aws/stack": "eks-canary/notification-canary" });
+        expect(lookup).toHaveBeenCalledWith(["elasticloadbalancing:targetgroup"], {
+            "elbv2.k8s.aws/cluster": "eks-canary-prod",
+            "ingress.k8s.aws/stack": "eks-canary/notification-canary",
+        });
         expect(target.queries[0].dimensions).toEqual([
             { Name: "TargetGroup", Value: "targetgroup/k8s-v2/0123456789abcdef" },
             { Name: "LoadBalancer", Value: "app/k8s-notif/fedcba9876543210" },

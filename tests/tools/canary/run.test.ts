@@ -7,7 +7,8 @@ import { LEASE_TAG } from "../../../tools/canary/lease";
 import { CANARY_IMAGE, fakeStack, fakeGit, fakeClock, healthy, fakeMetrics, canary } from "./fakes";
 
 describe("canary run", () => {
-    const walkedWeights = (log: readonly string[]): string[] => log.filter((entry) => entry.startsWith("set eks-canary:services.notification.canary.weight=")).map((entry) => entry.split("=")[1]);
+    const walkedWeights = (log: readonly string[]): string[] =>
+        log.filter((entry) => entry.startsWith("set eks-canary:services.notification.canary.weight=")).map((entry) => entry.split("=")[1]);
 
     it("walks the schedule: bakes the deployed weight again, then step, bake, gate at each weight; stops at 100 without promoting; commits each step", async () => {
         const { driver, log } = fakeStack();
@@ -60,7 +61,12 @@ describe("canary run", () => {
         const run = await canary(["run", "--stack", "prod", "--yes", "--load"], { load });
         expect(run.code).toBe(0);
         expect(load).toHaveBeenCalledTimes(3);
-        expect(load.mock.calls[0]).toEqual([{ url: "http://notification-clusterip-service.eks-canary.svc.cluster.local:8096/notification/health-status", namespace: "eks-canary" }, 600_000, expect.anything(), expect.anything()]);
+        expect(load.mock.calls[0]).toEqual([
+            { url: "http://notification-clusterip-service.eks-canary.svc.cluster.local:8096/notification/health-status", namespace: "eks-canary" },
+            600_000,
+            expect.anything(),
+            expect.anything(),
+        ]);
     });
 
     it("Ctrl-C during a bake rolls back to the last weight that passed, exit 130", async () => {

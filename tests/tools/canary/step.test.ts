@@ -43,7 +43,12 @@ describe("canary step", () => {
     });
 
     it("a preview that would change more than the step stops it: no up, the config put back", async () => {
-        const extra = { urn: "urn:pulumi:prod::eks-canary::kubernetes:helm.sh/v3:Release::external-dns", type: "kubernetes:helm.sh/v3:Release", name: "external-dns", op: "update" };
+        const extra = {
+            urn: "urn:pulumi:prod::eks-canary::kubernetes:helm.sh/v3:Release::external-dns",
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "external-dns",
+            op: "update",
+        };
         const { driver, log, services } = fakeStack({ extraPreview: [extra] });
         const run = await canary(["step", "--stack", "prod", "--yes"], { stack: driver });
         expect(run.code).toBe(1);
@@ -106,7 +111,10 @@ describe("canary promote", () => {
         const { driver, log } = fakeStack({ overrides: [`services.notification.stable.image=${CANARY_IMAGE}`, "services.notification.canary.weight=100"] });
         const run = await canary(["promote", "--stack", "prod", "--yes"], { stack: driver });
         expect(run.code).toBe(0);
-        expect(log.filter((entry) => entry.startsWith("set") || entry.startsWith("rm"))).toEqual(["set eks-canary:services.notification.canary.weight=0", "rm eks-canary:services.notification.canary"]);
+        expect(log.filter((entry) => entry.startsWith("set") || entry.startsWith("rm"))).toEqual([
+            "set eks-canary:services.notification.canary.weight=0",
+            "rm eks-canary:services.notification.canary",
+        ]);
     });
 });
 
@@ -121,7 +129,10 @@ describe("dry runs", () => {
     });
 
     it("a dry run on a broken stack file exits 1 with the program's config errors", async () => {
-        const stackFile = (): StackDriver => ({ ...stackFileDriver("dev"), readConfig: async () => readStackFile("dev", ["router=istio", "services.notification.canary.weight=150"]).config });
+        const stackFile = (): StackDriver => ({
+            ...stackFileDriver("dev"),
+            readConfig: async () => readStackFile("dev", ["router=istio", "services.notification.canary.weight=150"]).config,
+        });
         const run = await canary(["run", "--stack", "dev", "--dry-run"], { stackFile, findPulumi: () => undefined });
         expect(run.code).toBe(1);
         expect(run.err).toContain("eks-canary:router");
@@ -189,7 +200,13 @@ describe("canary guard (the deploy workflow)", () => {
 
 describe("canary status", () => {
     it("prints the split per service from the stack's canary output", async () => {
-        const split = { router: "alb", weight: 25, traffic: { stable: 75, canary: 25 }, replicas: { stable: 3, canary: 3 }, images: { stable: STABLE_IMAGE, canary: CANARY_IMAGE } };
+        const split = {
+            router: "alb",
+            weight: 25,
+            traffic: { stable: 75, canary: 25 },
+            replicas: { stable: 3, canary: 3 },
+            images: { stable: STABLE_IMAGE, canary: CANARY_IMAGE },
+        };
         const stack = { ...fakeStack().driver, outputs: vi.fn(async () => ({ canary: { notification: split } })) };
         const run = await canary(["status", "--stack", "prod"], { stack });
         expect(run.code).toBe(0);
