@@ -64,6 +64,30 @@ describe("layers", () => {
         },
     );
 
+    it("the policy pack loads no package through a module outside policy/ (it has only its own dependencies)", () => {
+        const seen = new Set<string>();
+        const outside: string[] = [];
+        const walk = (file: string): void => {
+            if (seen.has(file)) {
+                return;
+            }
+            seen.add(file);
+            const { files, packages } = importsOf(file);
+            if (!file.startsWith("policy/")) {
+                outside.push(...packages.map((name) => `${file} -> ${name}`));
+            }
+            for (const target of files) {
+                const resolved = [`${target}.ts`, `${target}/index.ts`].find((candidate) => fs.existsSync(path.join(REPO_ROOT, candidate)));
+                if (resolved !== undefined) {
+                    walk(resolved);
+                }
+            }
+        };
+        walk("policy/index.ts");
+        expect(seen.size).toBeGreaterThan(5);
+        expect(outside).toEqual([]);
+    });
+
     it("names a router only in its own folder: the shared code asks the registry", () => {
         const shared = [...sourceFiles("stacks"), ...sourceFiles("policy"), ...sourceFiles("tools"), ...sourceFiles("infra").filter((file) => !file.startsWith("infra/routers/"))];
         const naming = shared.filter((file) => /router === "|\.kind === "(alb|appmesh|lattice|replicas)"/.test(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")));

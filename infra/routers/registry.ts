@@ -1,8 +1,9 @@
 /**
  * The routers: the one list of them. The `router` config key selects one by its kind; the config
- * parser, the program, the Flagger add-on, the canary command, the offline plan and the policy
- * pack ask this registry, never a router by name. Adding a router: a folder beside the others
- * whose `index.ts` exports a RouterPlugin, and its line here.
+ * parser, the program, the canary command and the offline plan ask this registry, never a router
+ * by name (the Flagger add-on asks the router it is given; the policy pack reads the pure
+ * split-readers.ts). Adding a router: a folder beside the others whose `index.ts` exports a
+ * RouterPlugin, and its line here (see ARCHITECTURE.md).
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { alb } from "./alb";

@@ -1,10 +1,10 @@
 /**
  * Canary router weights: the splits each router declares (read by the router plug-ins' own
- * readers) and the pod split of routers that carry the weight in pod counts; the rule itself only
+ * readers, through their pure list infra/routers/split-readers.ts) and the pod split of routers that carry the weight in pod counts; the rule itself only
  * judges the splits.
  */
 import type { WeightedTarget } from "../../infra/routers/plugin";
-import { ROUTER_PLUGINS } from "../../infra/routers/registry";
+import { SPLIT_READERS as READERS } from "../../infra/routers/split-readers";
 import { TYPES } from "./types";
 import { asNumber, at, labelsOf, ofType, show, StackResource, StackViolation } from "./values";
 
@@ -23,7 +23,7 @@ export interface WeightedSplit {
 }
 
 /** The routers' readers of their routing resources' splits, by resource type, in registry order. */
-const SPLIT_READERS = ROUTER_PLUGINS.flatMap((plugin) => Object.entries(plugin.splitReaders));
+const SPLIT_READERS = Object.entries(READERS);
 
 /** The weighted splits of every routing resource a router of the registry reads (VirtualRouter, Ingress, HTTPRoute). */
 export function weightedSplits(resources: readonly StackResource[]): WeightedSplit[] {

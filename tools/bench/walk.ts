@@ -43,7 +43,7 @@ export const SIMULATED_GATES: Gates = { max5xxRate: 0.01, maxP99Ms: 500, minRequ
 /** What one `pulumi up` of a routing change takes (the controller reconciles the ALB rule). */
 export const UP_MS = 60_000;
 export const BAKE_MS = 10 * 60_000;
-/** Flagger's defaults as this stack configures them (infra/addons/flagger, stacks/config.ts ANALYSIS_DEFAULTS). */
+/** Flagger's defaults as this stack configures them (infra/addons/flagger, stacks/config/ ANALYSIS_DEFAULTS). */
 export const FLAGGER = { intervalMs: 60_000, threshold: 5, stepWeight: 5, maxWeight: 50 } as const;
 
 export interface WalkFigure {

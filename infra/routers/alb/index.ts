@@ -3,31 +3,10 @@
  * Balancer Controller the stack already runs) weighs requests between the versions' target groups.
  */
 import { sharedServiceName, versionObjectName } from "../../names";
-import { annotations, asRecord, at, list, parseJson, show } from "../../props";
 import { RESOURCE_TYPES } from "../../resource-types";
-import { clusterServiceUrl, DeclaredSplit, MetricTarget, RouterPlugin, single } from "../plugin";
+import { clusterServiceUrl, MetricTarget, RouterPlugin, single } from "../plugin";
 import { AlbRouter, canaryIngressName } from "./router";
-
-const ACTION_PREFIX = "alb.ingress.kubernetes.io/actions.";
-
-/** The weighted forward actions (`alb.ingress.kubernetes.io/actions.<name>`) of an Ingress. */
-function forwardActionSplits(props: Record<string, unknown>): DeclaredSplit[] {
-    return Object.entries(annotations(props)).flatMap(([key, value]) => {
-        const groups = at(parseJson(value), "forwardConfig.targetGroups");
-        if (!key.startsWith(ACTION_PREFIX) || !Array.isArray(groups)) {
-            return [];
-        }
-        return [
-            {
-                label: `Ingress ${show(at(props, "metadata.name"))} action ${key.slice(ACTION_PREFIX.length)}`,
-                targets: list(groups).map((group) => ({
-                    name: String(asRecord(group).serviceName ?? asRecord(group).targetGroupARN ?? asRecord(group).targetGroupName ?? ""),
-                    weight: asRecord(group).weight,
-                })),
-            },
-        ];
-    });
-}
+import { forwardActionSplits } from "./splits";
 
 /** The ALB gates of a canary target group behind a load balancer (dimension values: ARN suffixes). */
 export function albTarget(targetGroup: string, loadBalancer: string): MetricTarget {

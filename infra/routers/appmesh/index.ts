@@ -3,32 +3,11 @@
  * discontinued App Mesh on 2026-09-30; the router plans and warns, and cannot be deployed.
  */
 import { sharedServiceName } from "../../names";
-import { asRecord, at, labels, list, objectName, show, text } from "../../props";
+import { at, labels, list, objectName, text } from "../../props";
 import { RESOURCE_TYPES } from "../../resource-types";
-import { clusterServiceUrl, DeclaredSplit, RouterPlugin } from "../plugin";
+import { clusterServiceUrl, RouterPlugin } from "../plugin";
+import { virtualRouterSplits } from "./splits";
 import { APPMESH_DISCONTINUED_WARNING, appMeshNamespaceLabels, AppMeshRouter } from "./router";
-
-const ROUTE_KINDS = ["httpRoute", "http2Route", "grpcRoute", "tcpRoute"];
-
-/** The weighted targets of every route of a VirtualRouter. */
-function virtualRouterSplits(props: Record<string, unknown>): DeclaredSplit[] {
-    return list(at(props, "spec.routes")).flatMap((route, index) =>
-        ROUTE_KINDS.flatMap((kind) => {
-            const targets = at(route, `${kind}.action.weightedTargets`);
-            return Array.isArray(targets)
-                ? [
-                      {
-                          label: `VirtualRouter ${show(at(props, "metadata.name"))} route ${show(asRecord(route).name ?? index)}`,
-                          targets: targets.map((target) => ({
-                              name: String(at(target, "virtualNodeRef.name") ?? at(target, "virtualNodeARN") ?? ""),
-                              weight: asRecord(target).weight,
-                          })),
-                      },
-                  ]
-                : [];
-        }),
-    );
-}
 
 export const appmesh: RouterPlugin<"appmesh"> = {
     kind: "appmesh",

@@ -3,26 +3,12 @@
  * versions' target groups by the HTTPRoute's backend weights.
  */
 import { versionObjectName } from "../../names";
-import { asRecord, at, list, objectName, show, text } from "../../props";
+import { at, list, objectName, text } from "../../props";
 import { RESOURCE_TYPES } from "../../resource-types";
-import { DeclaredSplit, MetricTarget, RouterPlugin, single } from "../plugin";
+import { MetricTarget, RouterPlugin, single } from "../plugin";
 import { LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName } from "./names";
 import { LatticeRouter } from "./router";
-
-/** The backend weights of every rule of an HTTPRoute. */
-function httpRouteSplits(props: Record<string, unknown>): DeclaredSplit[] {
-    return list(at(props, "spec.rules")).flatMap((rule, index) => {
-        const refs = list(asRecord(rule).backendRefs);
-        return refs.length === 0
-            ? []
-            : [
-                  {
-                      label: `HTTPRoute ${show(at(props, "metadata.name"))} rule ${index}`,
-                      targets: refs.map((ref) => ({ name: String(asRecord(ref).name ?? ""), weight: asRecord(ref).weight })),
-                  },
-              ];
-    });
-}
+import { httpRouteSplits } from "./splits";
 
 /** The VPC Lattice gates of a canary target group (`tg-...`). */
 export function latticeTarget(targetGroupId: string): MetricTarget {

@@ -176,7 +176,7 @@ describe("AlbRouter: pods do not follow the weight", () => {
     });
 });
 
-// That the step changes the Ingress and nothing else is checked for every router in routers.test.ts.
+// That the step changes the Ingress and nothing else is checked for every router in contract.test.ts.
 describe("AlbRouter: moving the weight from 25 to 50", () => {
     it("changes, in the Ingress, only the action annotation", () => {
         // No two resources share a type and a name.

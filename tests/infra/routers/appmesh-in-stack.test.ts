@@ -263,7 +263,7 @@ describe("AppMeshRouter: pods do not follow the weight", () => {
     });
 });
 
-// That the step changes the VirtualRouter and nothing else is checked for every router in routers.test.ts.
+// That the step changes the VirtualRouter and nothing else is checked for every router in contract.test.ts.
 describe("AppMeshRouter: moving the weight from 25 to 50", () => {
     it("changes, in the VirtualRouter, only the two weights", () => {
         // No two resources share a type and a name.

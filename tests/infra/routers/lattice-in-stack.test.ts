@@ -242,7 +242,7 @@ describe("LatticeRouter: pods", () => {
     });
 });
 
-// That the step changes the HTTPRoute and nothing else is checked for every router in routers.test.ts.
+// That the step changes the HTTPRoute and nothing else is checked for every router in contract.test.ts.
 describe("LatticeRouter: moving the weight from 25 to 50", () => {
     it("changes, in the HTTPRoute, only the backend weights", () => {
         // No two resources share a type and a name.

@@ -9,6 +9,8 @@ import { TrafficRouter } from "../../../infra/routers/contract";
 import { isUnsupported } from "../../../infra/routers/plugin";
 import { createRouter, isRouterKind, ROUTER_KINDS, ROUTER_PLUGINS, RouterKind, routerPlugin } from "../../../infra/routers/registry";
 import { RESOURCE_TYPES } from "../../../infra/resource-types";
+import { SPLIT_READERS } from "../../../infra/routers/split-readers";
+import { derivedObjectNames } from "../../../infra/names";
 import { automatedModeProblem } from "../../../stacks/config/routing";
 import { recordResources, routerEnvironment } from "./mocks";
 
@@ -101,5 +103,25 @@ describe("routers created through the registry", () => {
         const trait = routerPlugin(kind).flagger;
         const routing = routers.get(kind)?.flagger;
         expect(routing?.provider).toBe(isUnsupported(trait) ? undefined : trait.provider);
+    });
+});
+
+describe("the policy pack's split readers", () => {
+    it("are exactly the registry's: every router's splitReaders, by type, the same functions", () => {
+        const fromRegistry = Object.fromEntries(ROUTER_PLUGINS.flatMap((plugin) => Object.entries(plugin.splitReaders)));
+        expect(Object.keys(SPLIT_READERS).sort()).toEqual(Object.keys(fromRegistry).sort());
+        for (const [type, read] of Object.entries(fromRegistry)) {
+            expect(SPLIT_READERS[type], type).toBe(read);
+        }
+    });
+});
+
+describe("the routers' object names", () => {
+    it("are among the names the config checks for length and collisions (infra/names.ts derivedObjectNames)", () => {
+        for (const plugin of ROUTER_PLUGINS) {
+            for (const name of plugin.objectNames("notification")) {
+                expect(derivedObjectNames("notification"), `${plugin.kind}: ${name}`).toContain(name);
+            }
+        }
     });
 });

@@ -98,7 +98,7 @@ describe("ReplicasRouter: the weight becomes a replica split of 4 pods", () => {
     });
 });
 
-// That the step changes the two Deployments and nothing else is checked for every router in routers.test.ts.
+// That the step changes the two Deployments and nothing else is checked for every router in contract.test.ts.
 describe("ReplicasRouter: moving the weight from 25 to 50", () => {
     it("changes, in the two Deployments, only spec.replicas", () => {
         // No two resources share a type and a name.
