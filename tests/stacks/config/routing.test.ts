@@ -44,3 +44,48 @@ describe("parseStackConfig: the canary step schedule", () => {
         expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:router"]);
     });
 });
+
+describe("the router rules ask the registry's traits", () => {
+    const automated = (router: string, analysis?: Record<string, unknown>): Record<string, string> => ({
+        ...withNotification((service) => {
+            service.mode = "automated";
+            if (analysis !== undefined) {
+                service.analysis = analysis;
+            }
+        }),
+        "eks-canary:router": router,
+    });
+
+    it("automated mode behind a router Flagger cannot drive quotes its reason and names the routers it can", () => {
+        for (const router of ["alb", "replicas"]) {
+            const message = issueAt(issuesOf(automated(router)), "eks-canary:services.notification.mode").message;
+            expect(message).toMatch(
+                new RegExp(`^automated needs a router Flagger can drive, and router ${router} is not one: .+; allowed: manual, or set router to appmesh or lattice$`),
+            );
+        }
+    });
+
+    it("automated mode behind appmesh or lattice is accepted", () => {
+        for (const router of ["appmesh", "lattice"]) {
+            expect(parseStackConfig(automated(router), "test").services[0].mode).toBe("automated");
+        }
+    });
+
+    it("a target group is refused behind a router whose Flagger metrics are not keyed by one, even one Flagger drives", () => {
+        for (const router of ["appmesh", "alb"]) {
+            const issues = issuesOf(automated(router, { latticeTargetGroup: "tg-0123456789abcdefg" }));
+            expect(issueAt(issues, "eks-canary:services.notification.analysis.latticeTargetGroup").message).toBe(
+                `only the lattice router reads CloudWatch metrics by target group; router ${router} does not; allowed: remove it`,
+            );
+        }
+        expect(parseStackConfig(automated("lattice", { latticeTargetGroup: "tg-0123456789abcdefg" }), "test").services[0].analysis?.latticeTargetGroup).toBe(
+            "tg-0123456789abcdefg",
+        );
+    });
+
+    it("a router that weighs requests accepts any weight and any pod total", () => {
+        for (const router of ["alb", "lattice", "appmesh"]) {
+            expect(parseStackConfig(withSchedule([0, 10, 25, 50, 100], 10, 3, router), "test").services[0].canary?.weight).toBe(10);
+        }
+    });
+});
