@@ -97,8 +97,8 @@ export interface RouterPlugin<Kind extends string = string> {
     readonly discontinued?: string;
     /** Whether Flagger can drive it (automated mode), with which provider, or why not. */
     readonly flagger: { readonly provider: FlaggerProvider; readonly metricsByTargetGroup: boolean } | Unsupported;
-    /** Labels the app namespace needs (sidecar injection, readiness gates); `meshName` is the cluster name. */
-    namespaceLabels(meshName: string): Record<string, string>;
+    /** Labels the app namespace needs (sidecar injection, readiness gates), given the cluster name (App Mesh names its mesh after it). */
+    namespaceLabels(clusterName: string): Record<string, string>;
     /** Names of the objects the router adds per service in the app namespace. */
     objectNames(service: string): string[];
     /** The offline plan's description of the router's own resource types, by type token. */

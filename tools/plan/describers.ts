@@ -1,7 +1,8 @@
 /**
  * What the offline plan prints under each resource: the few inputs that matter for its type, as
  * short lines. One table by type token; the routers bring the describers of their own types
- * (their plug-ins' `describers`), so this file names no router.
+ * (their plug-ins' `describers`); the Ingress describer shows the forward actions of any ALB
+ * Ingress, the app's and the alb router's alike.
  */
 import { RESOURCE_TYPES as T } from "../../infra/resource-types";
 import { annotations, at, labels, list, objectName, parseJson, Props, text } from "../../infra/props";
