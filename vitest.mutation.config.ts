@@ -16,6 +16,7 @@ export default defineConfig({
             "tests/infra/canary/weights.test.ts",
             "tests/policy/**/*.test.ts",
             "tests/stacks/deployer.test.ts",
+            "tests/infra/addons/flagger-config.test.ts",
         ],
     },
 });
