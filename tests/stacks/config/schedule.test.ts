@@ -28,3 +28,21 @@ describe("parseStackConfig: the canary step schedule", () => {
         expect(issueAt(issuesOf(withSchedule([50], 50)), "eks-canary:canary.steps").message).toContain("2..101 items");
     });
 });
+
+describe("parseStackConfig: a broken schedule is reported alone", () => {
+    it("refuses a repeated step: strictly ascending means no two equal", () => {
+        expect(issueAt(issuesOf(withSchedule([0, 50, 50, 100], 0)), "eks-canary:canary.steps").message).toBe(
+            "[0,50,50,100] is not strictly ascending; allowed: ascending weights 0..100 such as [0, 10, 25, 50, 100]",
+        );
+    });
+
+    it("a step out of range is the only issue: the weight is not judged against a broken schedule", () => {
+        const issues = issuesOf(withSchedule([0, 150, 100], 30));
+        expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:canary.steps[1]"]);
+    });
+
+    it("a schedule out of order is the only issue too", () => {
+        const issues = issuesOf(withSchedule([0, 50, 25, 100], 30));
+        expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:canary.steps"]);
+    });
+});
