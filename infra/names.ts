@@ -17,6 +17,11 @@ export function sharedServiceName(service: string): string {
     return `${service}-clusterip-service`;
 }
 
+/** The in-cluster DNS name of a Service. */
+export function clusterHostname(serviceName: string, namespace: string): string {
+    return `${serviceName}.${namespace}.svc.cluster.local`;
+}
+
 /** Name of one version's Deployment and Service: `<app>-<version>`. */
 export function versionObjectName(app: string, version: "v1" | "v2"): string {
     return `${app}-${version}`;

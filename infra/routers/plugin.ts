@@ -5,6 +5,7 @@
  * RouterPlugin; `registry.ts` lists them.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { clusterHostname } from "../names";
 import type { FlaggerProvider, RouterEnvironment, TrafficRouter } from "./contract";
 
 /** The few inputs of a declared resource that matter, as short lines of the offline plan. */
@@ -134,5 +135,5 @@ export function single(found: readonly TaggedResource[], what: string): TaggedRe
 
 /** The in-cluster URL of a service's shared Service (`<service>-clusterip-service`), where routers keep it. */
 export function clusterServiceUrl(serviceName: string, service: CommandService, location: CanaryLocation): string {
-    return `http://${serviceName}.${location.namespace}.svc.cluster.local:${service.port}${service.healthPath}`;
+    return `http://${clusterHostname(serviceName, location.namespace)}:${service.port}${service.healthPath}`;
 }

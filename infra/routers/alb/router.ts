@@ -5,7 +5,7 @@ import { INGRESS_CLASS } from "../../addons/load-balancer-controller";
 import { loadBalancerName } from "../../ingress";
 import { PART_OF } from "../../k8s";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
-import { sharedServiceName } from "../replicas/router";
+import { sharedServiceName } from "../../names";
 import {
     CanaryServiceSpec,
     NO_PREREQUISITES,

@@ -14,7 +14,7 @@ import { CLUSTER_DRAINING } from "../../draining";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
 import { appMeshController } from "../../addons/appmesh-controller";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
-import { sharedServiceName } from "../replicas/router";
+import { clusterHostname, sharedServiceName } from "../../names";
 import { appMeshFlaggerRouting } from "./flagger";
 import {
     CanaryServiceSpec,
@@ -50,11 +50,6 @@ const HEALTH_CHECK = { protocol: "http", healthyThreshold: 2, unhealthyThreshold
  */
 export function appMeshNamespaceLabels(meshName: string): Record<string, string> {
     return { mesh: meshName, "appmesh.k8s.aws/sidecarInjectorWebhook": "enabled" };
-}
-
-/** The in-cluster DNS name of a Service. */
-export function clusterHostname(serviceName: string, namespace: string): string {
-    return `${serviceName}.${namespace}.svc.cluster.local`;
 }
 
 /**
@@ -254,7 +249,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
             },
             { parent, provider: this.env.k8sProvider },
         );
-        return { host: pulumi.interpolate`${service.metadata.name}.${namespace}.svc.cluster.local`, port: spec.port };
+        return { host: service.metadata.name.apply((name) => clusterHostname(name, namespace)), port: spec.port };
     }
 
     client(spec: ClientSpec, parent: pulumi.Resource): readonly pulumi.Resource[] {

@@ -6,8 +6,6 @@ import { replicaSplit, ReplicaSplit } from "../../canary/weights";
 import { sharedServiceName } from "../../names";
 import { CanaryServiceSpec, NO_PREREQUISITES, RouteEndpoint, TrafficRouter, VersionPrerequisites } from "../contract";
 
-export { sharedServiceName };
-
 /**
  * The `replicas` router: one ClusterIP Service selects the pods of both versions by their `app`
  * label, so kube-proxy spreads requests by pod count and the weight becomes a replica split (4/0,
