@@ -5,6 +5,8 @@
 import type { RouterKind } from "../infra/routers/registry";
 import type { CanarySplit } from "../infra/canary/service";
 import { RESOURCE_TYPES } from "../infra/resource-types";
+import { ConfigError } from "../stacks/checks";
+import { parseStackConfig } from "../stacks/config";
 import { diffPlans } from "../tools/diff";
 import { DeclaredResource, OfflinePlan, planOffline } from "../tools/offline";
 import { readStackFile } from "../tools/stackfile";
@@ -15,6 +17,19 @@ export type { DeclaredResource, OfflinePlan };
 
 /** Resource types the suites look up: the program's one table, and its components' own types. */
 export const TYPES = { ...RESOURCE_TYPES, serviceAccountRole: "eks-canary:iam:ServiceAccountRole" } as const;
+
+/** The config issues of a stack file with `--set`-style overrides; none when it parses. */
+export function configErrors(overrides: readonly string[], stack = "dev"): { key: string; message: string }[] {
+    try {
+        parseStackConfig(readStackFile(stack, overrides).config, stack);
+    } catch (error) {
+        if (error instanceof ConfigError) {
+            return [...error.issues];
+        }
+        throw error;
+    }
+    return [];
+}
 
 /** Plans the stack from its `Pulumi.<stack>.yaml` with `--set`-style overrides. */
 export function planStack(stack: string, overrides: readonly string[] = []): Promise<OfflinePlan> {

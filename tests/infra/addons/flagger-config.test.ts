@@ -1,23 +1,9 @@
 /** Config errors of automated mode and Flagger's settings: every one names its key. */
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../../stacks/checks";
-import { parseStackConfig } from "../../../stacks/config";
-import { readStackFile } from "../../../tools/stackfile";
+import { configErrors } from "../../helpers";
 
 const AUTOMATED = "services.notification.mode=automated";
 const ALERTS = ["flagger.alerts.provider=slack", "flagger.alerts.channel=#releases", "flaggerAlertUrl=https://hooks.slack.com/services/T000/B000/XXXX"];
-
-function configErrors(overrides: readonly string[], stack = "dev"): { key: string; message: string }[] {
-    try {
-        parseStackConfig(readStackFile(stack, overrides).config, stack);
-    } catch (error) {
-        if (error instanceof ConfigError) {
-            return [...error.issues];
-        }
-        throw error;
-    }
-    return [];
-}
 
 describe("config errors", () => {
     it("automated on alb and on replicas, naming why", () => {

@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LATTICE_TEMPLATES } from "../../../infra/routers/lattice/flagger";
 import { checkSpec } from "../../../infra/crds";
 import * as flagger from "../../../infra/crds/flagger";
-import { ConfigError } from "../../../stacks/checks";
-import { parseStackConfig } from "../../../stacks/config";
 import { diffPlans } from "../../../tools/diff";
 import {
     at,
     byName,
+    configErrors,
     DeclaredResource,
     envOf,
     k8sObject,
@@ -18,23 +17,14 @@ import {
     OfflinePlan,
     planStack,
     policyOf,
-    readStackFile,
     resourcesOfType,
     splitOf,
     TYPES,
     workloadSpec,
 } from "../../helpers";
 
-const T = {
-    canary: "kubernetes:flagger.app/v1beta1:Canary",
-    metricTemplate: "kubernetes:flagger.app/v1beta1:MetricTemplate",
-    alertProvider: "kubernetes:flagger.app/v1beta1:AlertProvider",
-    flagger: "eks-canary:canary:Flagger",
-    virtualNode: "kubernetes:appmesh.k8s.aws/v1beta2:VirtualNode",
-    virtualRouter: "kubernetes:appmesh.k8s.aws/v1beta2:VirtualRouter",
-    virtualService: "kubernetes:appmesh.k8s.aws/v1beta2:VirtualService",
-    httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
-} as const;
+/** The resource types the suite reads: the program's table, and the Flagger component's own type. */
+const T = { ...TYPES, flagger: "eks-canary:canary:Flagger" } as const;
 const AUTOMATED = "services.notification.mode=automated";
 const APPMESH = ["router=appmesh", AUTOMATED];
 const LATTICE = ["router=lattice", AUTOMATED];
@@ -85,18 +75,6 @@ function spec(resource: DeclaredResource): Record<string, unknown> {
 
 function canaryOf(plan: OfflinePlan): DeclaredResource {
     return byName(plan, "notification", T.canary);
-}
-
-function configErrors(overrides: readonly string[], stack = "dev"): { key: string; message: string }[] {
-    try {
-        parseStackConfig(readStackFile(stack, overrides).config, stack);
-    } catch (error) {
-        if (error instanceof ConfigError) {
-            return [...error.issues];
-        }
-        throw error;
-    }
-    return [];
 }
 
 describe("the Canary per router", () => {
