@@ -3,7 +3,7 @@
  * defaults, the top-level keys and namespaces, and the problems of all sections reported at once.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../../stacks/checks";
 import { parseStackConfig, StackConfig } from "../../../stacks/config";
 import { planOffline } from "../../../tools/offline";
@@ -11,7 +11,12 @@ import { readStackFile } from "../../../tools/stackfile";
 import { ADMIN, CERTIFICATE, issueAt, issuesOf, minimalRaw, withNotification } from "./helpers";
 
 describe("parseStackConfig: a minimal valid config", () => {
-    const config: StackConfig = parseStackConfig(minimalRaw(), "test");
+    // Parsed inside each test, not once at collection: a mutation run activates its mutant only
+    // when the tests start, so a value parsed earlier would never see it.
+    let config: StackConfig;
+    beforeEach(() => {
+        config = parseStackConfig(minimalRaw(), "test");
+    });
 
     it("keeps the given values", () => {
         expect(config.stack).toBe("test");
@@ -48,7 +53,7 @@ describe("parseStackConfig: a minimal valid config", () => {
             finalSnapshot: true,
         });
         expect(config.usermgmt).toEqual({ image: "example/usermgmt:1.0.0", replicas: 2, calls: "notification", resources: { cpu: "250m", memory: "768Mi" } });
-        expect(config.services).toEqual([
+        expect(config.services).toStrictEqual([
             {
                 name: "notification",
                 port: 8096,
