@@ -61,6 +61,9 @@ export const CHARTS = {
 
 /** Container images the program runs itself (not through a chart). */
 export const IMAGES = {
+    /** The AWS Distro for OpenTelemetry collector (collector-contrib v0.156.0), the default tracing backend. */
+    adotCollector: "public.ecr.aws/aws-observability/aws-otel-collector:v0.49.0",
+    /** The X-Ray daemon (`tracing: xray-daemon`): in maintenance, its support ends on 2027-02-25. */
     xrayDaemon: "public.ecr.aws/xray/aws-xray-daemon:3.6.6",
     /**
      * Small image with `nc`, for the init container that waits for the database: the newest

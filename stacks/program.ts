@@ -105,6 +105,7 @@ export function declareStack(config: StackConfig): StackOutputs {
 
     // Cluster infrastructure, like the other node agents: outside the app namespace (and any mesh).
     const tracing = new Tracing("xray", {
+        backend: config.tracing,
         namespace: "kube-system",
         namespaceName: "kube-system",
         region: config.region,

@@ -40,6 +40,11 @@ export function resourcesOfType(plan: OfflinePlan, type: string): DeclaredResour
     return plan.resources.filter((resource) => resource.type === type);
 }
 
+/** The Kubernetes objects of `type` in the app's namespace, not the cluster agents' (kube-system). */
+export function appObjectsOfType(plan: OfflinePlan, type: string, namespace = "eks-canary"): DeclaredResource[] {
+    return resourcesOfType(plan, type).filter((resource) => at(resource.inputs, "metadata", "namespace") === namespace);
+}
+
 /**
  * The one resource named `name` (of `type`, when several types share the name). Throws when there
  * is none or more than one, so a test never reads the wrong resource.
@@ -118,6 +123,7 @@ export interface Container {
     readinessProbe?: Probe;
     livenessProbe?: Probe;
     volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
+    securityContext?: Record<string, unknown>;
 }
 
 export interface PodSpec {

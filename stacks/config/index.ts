@@ -7,6 +7,7 @@
  * each section's parser (a file per section beside it) and makes the checks across sections. The
  * parsers run in a fixed order, which is the order of the problems reported.
  */
+import { DEFAULT_TRACING_BACKEND, TRACING_BACKENDS, TracingBackend } from "../../infra/addons/tracing/backends";
 import type { RouterKind } from "../../infra/routers/registry";
 import { Checker, childKey, Json, parseConfigText, suggestion } from "../checks";
 import { DeployerConfig, parseDeployer } from "../deployer";
@@ -82,6 +83,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         }
     }
     const router = check.string(key("router"), values.router, { oneOf: ROUTERS }) as RouterKind | undefined;
+    const tracing = check.string(key("tracing"), values.tracing, { oneOf: TRACING_BACKENDS }) as TracingBackend | undefined;
     let namespace = check.string(key("namespace"), values.namespace, { pattern: DNS_LABEL, expected: "a Kubernetes namespace name (lowercase letters, digits, '-')" });
     if (namespace !== undefined && isReservedNamespace(namespace)) {
         check.report(
@@ -124,6 +126,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         hostedZoneId: hostedZoneId as string,
         certificateArn: certificateArn as string,
         router: router ?? DEFAULT_ROUTER,
+        tracing: tracing ?? DEFAULT_TRACING_BACKEND,
         namespace: namespace ?? "eks-canary",
         network,
         cluster,

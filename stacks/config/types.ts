@@ -3,6 +3,7 @@
  * the values a key allows. No parsing here; the section parsers beside this file fill these types.
  */
 import type { CanaryAnalysis } from "../../infra/addons/flagger";
+import type { TracingBackend } from "../../infra/addons/tracing/backends";
 import type { RouterKind } from "../../infra/routers/registry";
 import { EKS_ADDONS, KubernetesVersion } from "../../infra/versions";
 import type { DeployerConfig } from "../deployer";
@@ -144,6 +145,8 @@ export interface StackConfig {
     readonly hostedZoneId: string;
     readonly certificateArn: string;
     readonly router: RouterKind;
+    /** What the apps' X-Ray SDKs send segments to (infra/addons/tracing). */
+    readonly tracing: TracingBackend;
     /** Kubernetes namespace of the app's workloads. */
     readonly namespace: string;
     readonly network: NetworkConfig;
@@ -166,6 +169,7 @@ export const CONFIG_KEYS = [
     "hostedZoneId",
     "certificateArn",
     "router",
+    "tracing",
     "namespace",
     "network",
     "cluster",

@@ -159,7 +159,7 @@ describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
     const agents: Record<string, string> = {
         "aws-load-balancer-controller-irsa": "system:serviceaccount:kube-system:aws-load-balancer-controller",
         "external-dns-irsa": "system:serviceaccount:kube-system:external-dns",
-        "xray-irsa": "system:serviceaccount:kube-system:xray-daemon",
+        "xray-irsa": "system:serviceaccount:kube-system:adot-collector",
     };
     /** dev's: the agents' and its lattice router's (the controller's, and the private zone's ExternalDNS). */
     const expected: Record<string, string> = {
@@ -210,7 +210,7 @@ describe("IRSA: the trust policy of every ServiceAccountRole's role", () => {
     it("follows the configured namespace for the app's service accounts, not for the cluster agents'", () => {
         const subjects = (name: string): string[] => Object.values(policyOf(byName(tuned, name, TYPES.role).inputs.assumeRolePolicy).Statement[0].Condition?.StringEquals ?? {});
         expect(subjects("appmesh-envoy-irsa")).toContain("system:serviceaccount:apps:appmesh-envoy");
-        expect(subjects("xray-irsa")).toContain("system:serviceaccount:kube-system:xray-daemon");
+        expect(subjects("xray-irsa")).toContain("system:serviceaccount:kube-system:adot-collector");
     });
 });
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+    appObjectsOfType,
     byName,
     childrenOf,
     Container,
@@ -10,7 +11,6 @@ import {
     metadata,
     OfflinePlan,
     planStack,
-    resourcesOfType,
     serviceSpec,
     TYPES,
     workloadSpec,
@@ -64,7 +64,7 @@ function container(name: string, plan: OfflinePlan = dev): Container {
 describe("Workload: the Deployments' shape", () => {
     it("declares exactly the three Deployments", () => {
         expect(
-            resourcesOfType(dev, TYPES.deployment)
+            appObjectsOfType(dev, TYPES.deployment)
                 .map((resource) => metadata(resource).name)
                 .sort(),
         ).toEqual(["notification-v1", "notification-v2", "usermgmt-v1"]);
@@ -207,7 +207,7 @@ describe("Workload: Services and disruption budgets", () => {
     });
 
     it("the stable versions, and only they, have a PodDisruptionBudget", () => {
-        const budgets = resourcesOfType(dev, TYPES.pdb);
+        const budgets = appObjectsOfType(dev, TYPES.pdb);
         expect(budgets.map((budget) => metadata(budget).name).sort()).toEqual(["notification-v1", "usermgmt-v1"]);
         for (const budget of budgets) {
             const name = metadata(budget).name ?? "";

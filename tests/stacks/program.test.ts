@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { isAfterDeploy, SECRET } from "../../tools/offline";
-import { byName, k8sObject, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "../helpers";
+import { appObjectsOfType, byName, k8sObject, metadata, OfflinePlan, planStack, resourcesOfType, TYPES } from "../helpers";
 
 const STACKS = ["dev", "prod"] as const;
 type Stack = (typeof STACKS)[number];
@@ -37,7 +37,8 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
         one(TYPES.eksCluster);
         one(TYPES.nodeGroup);
         one(TYPES.rdsInstance);
-        one(TYPES.daemonSet);
+        // Tracing is the ADOT collector (a Deployment in kube-system): no X-Ray daemon.
+        expect(resourcesOfType(plan(), TYPES.daemonSet)).toEqual([]);
         one(TYPES.ingressClass);
         expect(
             resourcesOfType(plan(), TYPES.ingress)
@@ -51,7 +52,7 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
         ).toEqual(EXPECTED[stack].charts);
         expect(k8sObject(plan(), TYPES.service, "xray-service").type).toBe(TYPES.service);
         expect(
-            resourcesOfType(plan(), TYPES.deployment)
+            appObjectsOfType(plan(), TYPES.deployment)
                 .map((deployment) => metadata(deployment).name)
                 .sort(),
         ).toEqual(["notification-v1", "notification-v2", "usermgmt-v1"]);
@@ -139,9 +140,18 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
             }
         }
         // The load balancer controller, ExternalDNS (dev: also the one for Lattice's private zone) and
-        // the X-Ray daemon, outside the app namespace (and any mesh).
+        // the ADOT collector, outside the app namespace (and any mesh).
         expect(inKubeSystem.sort()).toEqual(
-            ["aws-load-balancer-controller", "external-dns", ...(stack === "dev" ? ["lattice-dns"] : []), "xray-config", "xray-daemon", "xray-sa", "xray-service"].sort(),
+            [
+                "aws-load-balancer-controller",
+                "external-dns",
+                ...(stack === "dev" ? ["lattice-dns"] : []),
+                "xray-collector",
+                "xray-collector-config",
+                "xray-collector-pdb",
+                "xray-sa",
+                "xray-service",
+            ].sort(),
         );
     });
 

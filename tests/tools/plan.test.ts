@@ -110,7 +110,9 @@ describe("npm run plan -- --stack dev", () => {
         expect(detailsOf(out, "helm Release", "external-dns")).toContain("external-dns@1.21.1");
 
         // X-Ray and the Ingress host.
-        expect(out).toContain("k8s apps/v1 DaemonSet  xray-daemon");
+        expect(out).toContain("k8s apps/v1 Deployment  xray-collector");
+        expect(out).toMatch(/k8s v1 Service  xray-service\n.*ClusterIP  selector app=adot-collector  ports 2000\/UDP,2000\/TCP/);
+        expect(out).not.toContain("DaemonSet");
         expect(detailsOf(out, "k8s v1 Service", "xray-service")).toContain("kube-system/xray-service");
         expect(detailsOf(out, "k8s networking.k8s.io/v1 Ingress", "app-ingress")).toContain("canary.dev.example.com/ → usermgmt-service:8095");
         expect(detailsOf(out, "k8s networking.k8s.io/v1 Ingress", "app-ingress")).toContain("ssl-redirect 443");

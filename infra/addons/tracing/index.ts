@@ -1,36 +1,24 @@
 /**
- * The tracing add-on: the AWS X-Ray daemon the apps send their trace segments to. It runs the
- * pinned daemon image itself (no chart), with its IRSA role from the add-on contract, and tells
- * the workloads what their apps need to reach it (TracingSettings), so that no workload names
- * X-Ray: replacing the daemon (e.g. by the ADOT collector) changes this folder only.
+ * The tracing add-on: what the apps' X-Ray SDKs send their segments to, at `xray-service:2000`
+ * (UDP for segments, TCP for sampling rules). The `tracing` config key picks the backend behind
+ * that address: the ADOT collector (./adot-collector.ts, the default) or the X-Ray daemon
+ * (./xray-daemon.ts, whose support ends on 2027-02-25). The Service, the IRSA role and the
+ * workloads' environment are the same under both, so switching is one config change that
+ * updates the Service in place, and no workload names the backend (TracingSettings).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicyArn } from "../../iam";
+import { managedPolicyArn, PolicyDocument } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
-import { IMAGES } from "../../versions";
-import { AddOnCluster, addOnRole } from "../addon";
+import { AddOnCluster, addOnRole, AddOnPermissions } from "../addon";
+import { declareAdotCollector } from "./adot-collector";
+import { TracingBackend, XRAY_DAEMON_END_OF_SUPPORT, XRAY_PORT } from "./backends";
+import { declareXRayDaemon } from "./xray-daemon";
 
-export const XRAY_PORT = 2000;
+export { DEFAULT_TRACING_BACKEND, TRACING_BACKENDS, XRAY_DAEMON_END_OF_SUPPORT, XRAY_PORT } from "./backends";
+export type { TracingBackend } from "./backends";
+
 export const XRAY_SERVICE_NAME = "xray-service";
-export const XRAY_NAME = "xray-daemon";
-
-/**
- * The daemon's config file: listen on all addresses (pods reach it through the Service); the
- * region is given and local mode skips EC2 instance metadata, which pods cannot reach here.
- */
-export function xrayDaemonConfig(region: string): string {
-    return [
-        "TotalBufferSizeMB: 24",
-        "Socket:",
-        `  UDPAddress: "0.0.0.0:${XRAY_PORT}"`,
-        `  TCPAddress: "0.0.0.0:${XRAY_PORT}"`,
-        `Region: "${region}"`,
-        "LocalMode: true",
-        "Version: 2",
-        "",
-    ].join("\n");
-}
 
 /** What a workload needs of the stack's tracing: the environment its app's tracing SDK reads. */
 export interface TracingSettings {
@@ -39,15 +27,59 @@ export interface TracingSettings {
 }
 
 export interface TracingArgs extends AddOnCluster {
+    backend: TracingBackend;
     namespace: pulumi.Input<string>;
     /** Plain namespace name, for the IRSA trust policy. */
     namespaceName: string;
     region: string;
 }
 
+/** What a backend declares for the Service in front of it. */
+export interface TracingBackendResources {
+    /** The pods' labels the Service selects. */
+    readonly selector: Record<string, string>;
+    /** The Service's ports, by name and protocol (all on XRAY_PORT). */
+    readonly ports: readonly { readonly name: string; readonly protocol: "UDP" | "TCP" }[];
+    /** The Service is headless (the daemon's pods on every node) or a cluster IP (the collector's replicas). */
+    readonly headless: boolean;
+    /** The workload the Service waits for, so it never points at pods that are not ready. */
+    readonly workload: pulumi.Resource;
+}
+
+/** What a backend is given: its service account (with the IRSA role's annotation) and where to put its children. */
+export interface TracingBackendContext {
+    readonly name: string;
+    readonly namespace: pulumi.Input<string>;
+    readonly region: string;
+    readonly serviceAccountName: pulumi.Output<string>;
+    readonly opts: pulumi.CustomResourceOptions;
+}
+
+/** The collector may only send segments and relay sampling: the calls of the X-Ray exporter and of the receiver's TCP proxy. */
+export const ADOT_XRAY_POLICY: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "SendTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: "*" }],
+};
+
+/** Each backend: its service account's name, what its pods may do in AWS, and its workload. */
+interface BackendDefinition {
+    readonly serviceAccount: string;
+    permissions(region: string): AddOnPermissions;
+    declare(context: TracingBackendContext): TracingBackendResources;
+}
+
+const BACKENDS: Record<TracingBackend, BackendDefinition> = {
+    adot: { serviceAccount: "adot-collector", permissions: () => ({ policy: ADOT_XRAY_POLICY }), declare: declareAdotCollector },
+    "xray-daemon": {
+        serviceAccount: "xray-daemon",
+        permissions: (region) => ({ managedPolicyArns: [managedPolicyArn(region, "AWSXRayDaemonWriteAccess")] }),
+        declare: declareXRayDaemon,
+    },
+};
+
 /**
- * The AWS X-Ray daemon on every node (DaemonSet, UDP and TCP 2000), its config, the headless
- * `xray-service` the apps send segments to, and an IRSA role with write-only X-Ray access.
+ * The chosen backend in kube-system, its IRSA role (`<name>-irsa`, the same resource under either
+ * backend) and service account, and the Service `xray-service` the apps send segments to.
  */
 export class Tracing extends pulumi.ComponentResource implements TracingSettings {
     /** `host:port` for the apps' AWS_XRAY_DAEMON_ADDRESS. */
@@ -55,80 +87,42 @@ export class Tracing extends pulumi.ComponentResource implements TracingSettings
 
     constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:tracing:Tracing", name, {}, opts);
+        const definition = BACKENDS[args.backend];
+        if (args.backend === "xray-daemon") {
+            void pulumi.log.warn(XRAY_DAEMON_END_OF_SUPPORT, this);
+        }
         const k8sOpts = { parent: this, provider: args.k8sProvider };
-        const labels = { app: XRAY_NAME, ...PART_OF };
-        const selector = { app: XRAY_NAME };
-
-        const role = addOnRole(
-            name,
-            { namespace: args.namespaceName, serviceAccount: XRAY_NAME, managedPolicyArns: [managedPolicyArn(args.region, "AWSXRayDaemonWriteAccess")] },
-            args,
-            this,
-        );
+        const role = addOnRole(name, { namespace: args.namespaceName, serviceAccount: definition.serviceAccount, ...definition.permissions(args.region) }, args, this);
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${name}-sa`,
-            { metadata: { name: XRAY_NAME, namespace: args.namespace, labels, annotations: { [ROLE_ARN_ANNOTATION]: role.roleArn } } },
-            k8sOpts,
-        );
-        const config = new k8s.core.v1.ConfigMap(
-            `${name}-config`,
-            { metadata: { name: "xray-config", namespace: args.namespace, labels }, data: { "config.yaml": xrayDaemonConfig(args.region) } },
-            k8sOpts,
-        );
-        const ports = [
-            { name: "xray-ingest", containerPort: XRAY_PORT, hostPort: XRAY_PORT, protocol: "UDP" },
-            { name: "xray-tcp", containerPort: XRAY_PORT, hostPort: XRAY_PORT, protocol: "TCP" },
-        ];
-        new k8s.apps.v1.DaemonSet(
-            `${name}-daemon`,
             {
-                metadata: { name: XRAY_NAME, namespace: args.namespace, labels },
-                spec: {
-                    selector: { matchLabels: selector },
-                    updateStrategy: { type: "RollingUpdate" },
-                    template: {
-                        metadata: { labels },
-                        spec: {
-                            serviceAccountName: serviceAccount.metadata.name,
-                            containers: [
-                                {
-                                    name: XRAY_NAME,
-                                    image: IMAGES.xrayDaemon,
-                                    // Arguments to the image's own entrypoint (the daemon binary, which the
-                                    // scratch and Amazon Linux builds install at different paths).
-                                    args: ["-c", "/aws/xray/config.yaml"],
-                                    env: [{ name: "AWS_REGION", value: args.region }],
-                                    ports,
-                                    resources: { requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "512m", memory: "64Mi" } },
-                                    readinessProbe: { tcpSocket: { port: XRAY_PORT }, periodSeconds: 10 },
-                                    livenessProbe: { tcpSocket: { port: XRAY_PORT }, initialDelaySeconds: 10, periodSeconds: 20 },
-                                    securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: 1000 },
-                                    volumeMounts: [{ name: "config", mountPath: "/aws/xray", readOnly: true }],
-                                },
-                            ],
-                            volumes: [{ name: "config", configMap: { name: config.metadata.name } }],
-                        },
-                    },
+                metadata: {
+                    name: definition.serviceAccount,
+                    namespace: args.namespace,
+                    labels: { app: definition.serviceAccount, ...PART_OF },
+                    annotations: { [ROLE_ARN_ANNOTATION]: role.roleArn },
                 },
             },
             k8sOpts,
         );
+        const backend = definition.declare({ name, namespace: args.namespace, region: args.region, serviceAccountName: serviceAccount.metadata.name, opts: k8sOpts });
         const service = new k8s.core.v1.Service(
             `${name}-service`,
             {
-                metadata: { name: XRAY_SERVICE_NAME, namespace: args.namespace, labels },
+                metadata: { name: XRAY_SERVICE_NAME, namespace: args.namespace, labels: { ...backend.selector, ...PART_OF } },
                 spec: {
-                    clusterIP: "None",
-                    selector,
-                    ports: ports.map((port) => ({ name: port.name, port: XRAY_PORT, targetPort: XRAY_PORT, protocol: port.protocol })),
+                    ...(backend.headless ? { clusterIP: "None" } : {}),
+                    selector: backend.selector,
+                    ports: backend.ports.map((port) => ({ name: port.name, port: XRAY_PORT, targetPort: XRAY_PORT, protocol: port.protocol })),
                 },
             },
-            k8sOpts,
+            { ...k8sOpts, dependsOn: [backend.workload] },
         );
         this.daemonAddress = pulumi.interpolate`${service.metadata.name}.${service.metadata.namespace}:${XRAY_PORT}`;
         this.registerOutputs({ daemonAddress: this.daemonAddress });
     }
-    /** The X-Ray SDK's variables: the segment name and the daemon's address. */
+
+    /** The X-Ray SDK's variables: the segment name and the address of xray-service. */
     workloadEnv(tracingName: string): k8s.types.input.core.v1.EnvVar[] {
         return [
             { name: "AWS_XRAY_TRACING_NAME", value: tracingName },

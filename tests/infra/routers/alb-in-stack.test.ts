@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { WeightedForwardAction } from "../../../infra/routers/alb/router";
 import {
+    appObjectsOfType,
     at,
     byName,
     changedInputs,
@@ -148,7 +149,7 @@ describe("AlbRouter: the name usermgmt calls", () => {
                 .map((child) => child.type)
                 .sort(),
         ).toEqual([TYPES.deployment, TYPES.pdb, TYPES.service].sort());
-        for (const deployment of resourcesOfType(at25, TYPES.deployment)) {
+        for (const deployment of appObjectsOfType(at25, TYPES.deployment)) {
             const template = workloadSpec(deployment).template;
             expect(template.spec.serviceAccountName).toBeUndefined();
             expect(Object.keys(template.metadata.annotations ?? {})).toEqual(["eks-canary/image"]);
@@ -198,7 +199,7 @@ describe("AlbRouter: a service without a canary block", () => {
     });
 
     it("runs v1 only, with its 4 pods", () => {
-        const names = resourcesOfType(noCanary, TYPES.deployment)
+        const names = appObjectsOfType(noCanary, TYPES.deployment)
             .map((resource) => metadata(resource).name)
             .sort();
         expect(names).toEqual(["notification-v1", "usermgmt-v1"]);

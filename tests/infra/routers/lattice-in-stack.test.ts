@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { gatewayapi } from "../../../infra/crds";
 import latticePolicyFile from "../../../infra/addons/gateway-controller/aws-gateway-controller.json";
 import {
+    appObjectsOfType,
     at,
     byName,
     changedInputs,
@@ -263,7 +264,7 @@ describe("LatticeRouter: a service without a canary block", () => {
 
     it("runs v1 only, with all its pods, and health-checks only v1", () => {
         expect(
-            resourcesOfType(noCanary, TYPES.deployment)
+            appObjectsOfType(noCanary, TYPES.deployment)
                 .map((resource) => metadata(resource).name)
                 .sort(),
         ).toEqual(["notification-v1", "usermgmt-v1"]);

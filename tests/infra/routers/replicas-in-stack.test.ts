@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+    appObjectsOfType,
     byName,
     changedInputs,
     childrenOf,
@@ -115,7 +116,7 @@ describe("ReplicasRouter: moving the weight from 25 to 50", () => {
 
 describe("ReplicasRouter: a service without a canary block", () => {
     it("runs v1 only, with all its replicas", () => {
-        const names = resourcesOfType(noCanary, TYPES.deployment)
+        const names = appObjectsOfType(noCanary, TYPES.deployment)
             .map((resource) => metadata(resource).name)
             .sort();
         expect(names).toEqual(["notification-v1", "usermgmt-v1"]);
