@@ -6,6 +6,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { clusterHostname } from "../names";
+import type { HealthMetrics, Located, ResourceLookup } from "../canary/health";
 import type { FlaggerProvider, RouterEnvironment, TrafficRouter } from "./contract";
 
 /** The few inputs of a declared resource that matter, as short lines of the offline plan. */
@@ -26,33 +27,7 @@ export interface DeclaredSplit {
 /** Reads the weighted splits a routing resource declares, from its (untyped) properties. */
 export type SplitReader = (props: Record<string, unknown>) => DeclaredSplit[];
 
-type Dimension = { readonly Name: string; readonly Value: string };
-
-/** One CloudWatch metric a gate of the canary command reads. */
-export interface MetricQuerySpec {
-    readonly id: "requests" | "target5xx" | "connectionErrors" | "p99" | "lbRequests" | "elb5xx";
-    readonly namespace: string;
-    readonly metric: string;
-    readonly dimensions: readonly Dimension[];
-    readonly stat: "Sum" | "p99";
-}
-
-/** The CloudWatch metrics of one service's canary. */
-export interface MetricTarget {
-    readonly router: string;
-    readonly queries: readonly MetricQuerySpec[];
-    /** Milliseconds per unit of the latency metric. */
-    readonly latencyToMs: number;
-}
-
-/** A tagged AWS resource, as the Resource Groups Tagging API lists it. */
-export interface TaggedResource {
-    readonly arn: string;
-    readonly tags: Readonly<Record<string, string>>;
-}
-
-/** Resources of the given types carrying every one of `tags`. */
-export type ResourceLookup = (resourceTypes: readonly string[], tags: Readonly<Record<string, string>>) => Promise<TaggedResource[]>;
+export type { Located, MetricQuerySpec, MetricTarget, ResourceLookup, TaggedResource, VersionTarget } from "../canary/health";
 
 /** Where the canary runs, from the stack outputs. */
 export interface CanaryLocation {
@@ -72,15 +47,19 @@ export interface Unsupported {
     readonly unsupported: string;
 }
 
-/** How the canary command measures a router's canary. */
-export interface CanaryMetrics {
-    /** Failures counted besides the canary's own 5xx and connection errors, for the walk's description. */
+/** A version of a canaried service. */
+export type Version = "v1" | "v2";
+
+/**
+ * What a router's CloudWatch metrics say of each version (infra/canary/health.ts): read by the
+ * canary command's gates, the dashboards, the alarms and Flagger's MetricTemplates alike.
+ */
+export interface RouterHealth {
+    readonly metrics: HealthMetrics;
+    /** Failures counted besides the version's own 5xx and connection errors, for the walk's description. */
     readonly alsoCounts?: string;
-    /**
-     * The canary's metric target, found by the tags the router's controller puts on what it
-     * creates; a string when it cannot be found (nothing, or more than one, matches).
-     */
-    find(service: string, location: CanaryLocation, lookup: ResourceLookup): Promise<MetricTarget | string>;
+    /** Where a version's metrics are, found by the tags the router's controller puts on what it creates. */
+    find(service: CommandService, version: Version, location: CanaryLocation, lookup: ResourceLookup): Promise<Located>;
 }
 
 export interface RouterPlugin<Kind extends string = string> {
@@ -106,9 +85,10 @@ export interface RouterPlugin<Kind extends string = string> {
     readonly describers: Readonly<Record<string, Describer>>;
     /** The policy pack's readers of the router's routing resources, by type token. */
     readonly splitReaders: Readonly<Record<string, SplitReader>>;
+    /** How the router's CloudWatch metrics measure each version, or why nothing does. */
+    readonly health: RouterHealth | Unsupported;
     /** The canary command's view of the router. */
     readonly command: {
-        readonly metrics: CanaryMetrics | Unsupported;
         /** Where `--load` sends requests: the name callers use, through the router. */
         loadUrl(service: CommandService, location: CanaryLocation): string;
         /** Why the four-stage promotion of `service` is refused, when it is. */
@@ -120,17 +100,6 @@ export interface RouterPlugin<Kind extends string = string> {
 
 export function isUnsupported<T extends object>(value: T | Unsupported): value is Unsupported {
     return "unsupported" in value;
-}
-
-/** The one resource found, or why there is not exactly one. */
-export function single(found: readonly TaggedResource[], what: string): TaggedResource | string {
-    if (found.length === 0) {
-        return `found no ${what}: has the controller reconciled the route yet? (check with \`kubectl get targetgroupbindings,httproutes -A\`)`;
-    }
-    if (found.length > 1) {
-        return `expected one ${what}, found ${found.length}: ${found.map((resource) => resource.arn).join(", ")}`;
-    }
-    return found[0];
 }
 
 /** The in-cluster URL of a service's shared Service (`<service>-clusterip-service`), where routers keep it. */

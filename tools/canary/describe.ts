@@ -67,6 +67,6 @@ export function describeWalk(stack: string, state: CanaryState, service: Service
 
 /** What the router's gates count as failures besides the canary's own 5xx and connection errors. */
 function alsoCounts(router: RouterKind): string {
-    const metrics = routerPlugin(router).command.metrics;
-    return isUnsupported(metrics) || metrics.alsoCounts === undefined ? "" : `, ${metrics.alsoCounts}`;
+    const health = routerPlugin(router).health;
+    return isUnsupported(health) || health.alsoCounts === undefined ? "" : `, ${health.alsoCounts}`;
 }

@@ -1,7 +1,8 @@
 /**
  * The canary's health from the router's own CloudWatch metrics over a bake window, and the target
  * group (and load balancer) those metrics are keyed by, found from the tags their controllers put
- * on them: nobody types an ARN.
+ * on them: nobody types an ARN. The metrics are the router's health definition
+ * (infra/canary/health.ts), the one the dashboards, the alarms and Flagger's templates read:
  *
  * - `alb` (namespace `AWS/ApplicationELB`): per target group and load balancer `RequestCount`,
  *   `HTTPCode_Target_5XX_Count`, `TargetConnectionErrorCount` (Sum) and `TargetResponseTime` (p99,
@@ -14,9 +15,9 @@
  * - `appmesh`, `replicas`: nothing measures v2 alone in CloudWatch; `run` refuses them.
  */
 import type { GetMetricDataCommandInput, GetMetricDataCommandOutput, MetricDataResult } from "@aws-sdk/client-cloudwatch";
-import { albDimension, albTarget } from "../../infra/routers/alb";
-import { latticeTarget } from "../../infra/routers/lattice";
-import { CanaryLocation, isUnsupported, MetricQuerySpec, MetricTarget, ResourceLookup, TaggedResource } from "../../infra/routers/plugin";
+import { albDimension } from "../../infra/addons/load-balancer-controller/health";
+import { GATE_SIGNALS, locateProblem, metricTarget, VersionTarget } from "../../infra/canary/health";
+import { CanaryLocation, CommandService, isUnsupported, MetricQuerySpec, MetricTarget, ResourceLookup, TaggedResource } from "../../infra/routers/plugin";
 import { RouterKind, routerPlugin } from "../../infra/routers/registry";
 import { Health } from "./gates";
 import { CanaryError } from "./schedule";
@@ -34,12 +35,21 @@ export interface MetricSource {
 }
 
 export type { MetricQuerySpec, MetricTarget, TaggedResource, ResourceLookup, CanaryLocation };
-export { albDimension, albTarget, latticeTarget };
+export { albDimension };
+
+/** The queries the gates read of a version at `target` behind a router that measures it. */
+export function gateTarget(router: RouterKind, target: VersionTarget): MetricTarget {
+    const health = routerPlugin(router).health;
+    if (isUnsupported(health)) {
+        throw new CanaryError(health.unsupported);
+    }
+    return metricTarget(router, health.metrics, target, GATE_SIGNALS);
+}
 
 /** Why `run` cannot gate this router on metrics, or undefined when it can. */
 export function metricsUnavailable(router: RouterKind): string | undefined {
-    const metrics = routerPlugin(router).command.metrics;
-    return isUnsupported(metrics) ? metrics.unsupported : undefined;
+    const health = routerPlugin(router).health;
+    return isUnsupported(health) ? health.unsupported : undefined;
 }
 
 export function locationFromOutputs(outputs: Readonly<Record<string, unknown>>): CanaryLocation {
@@ -52,16 +62,16 @@ export function locationFromOutputs(outputs: Readonly<Record<string, unknown>>):
 }
 
 /** The canary's metric target, found by the tags the router's controller puts on what it creates. */
-export async function findCanaryTarget(router: RouterKind, service: string, location: CanaryLocation, lookup: ResourceLookup): Promise<MetricTarget> {
-    const metrics = routerPlugin(router).command.metrics;
-    if (isUnsupported(metrics)) {
-        throw new CanaryError(metrics.unsupported);
+export async function findCanaryTarget(router: RouterKind, service: CommandService, location: CanaryLocation, lookup: ResourceLookup): Promise<MetricTarget> {
+    const health = routerPlugin(router).health;
+    if (isUnsupported(health)) {
+        throw new CanaryError(health.unsupported);
     }
-    const target = await metrics.find(service, location, lookup);
-    if (typeof target === "string") {
-        throw new CanaryError(target);
+    const located = await health.find(service, "v2", location, lookup);
+    if (!("target" in located)) {
+        throw new CanaryError(locateProblem(located));
     }
-    return target;
+    return gateTarget(router, located.target);
 }
 
 export function describeTarget(target: MetricTarget): string {

@@ -88,7 +88,7 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
         // judged again first; until it passes, the weight below it is the last safe one.
         const walk = start > 0 ? [start, ...ahead] : ahead;
         const region = config["aws:region"];
-        const target = await findCanaryTarget(state.router, service.name, locationFromOutputs(outputs), await deps.lookup(region));
+        const target = await findCanaryTarget(state.router, service, locationFromOutputs(outputs), await deps.lookup(region));
         const source = await deps.metricSource({ [service.name]: target }, region);
         lines.forEach((line) => io.out(line));
         io.out(`metrics: ${describeTarget(target)}`);

@@ -37,12 +37,12 @@ export const appmesh: RouterPlugin<"appmesh"> = {
         ],
     },
     splitReaders: { [RESOURCE_TYPES.virtualRouter]: virtualRouterSplits },
+    health: {
+        unsupported:
+            "the appmesh router has no CloudWatch metrics the command can read: Envoy's metrics reach CloudWatch only when exported " +
+            "(CloudWatch agent or EMF), which this stack does not set up (and AWS discontinued App Mesh on 2026-09-30); switch to alb or lattice",
+    },
     command: {
-        metrics: {
-            unsupported:
-                "the appmesh router has no CloudWatch metrics the command can read: Envoy's metrics reach CloudWatch only when exported " +
-                "(CloudWatch agent or EMF), which this stack does not set up (and AWS discontinued App Mesh on 2026-09-30); switch to alb or lattice",
-        },
         loadUrl: (service, location) => clusterServiceUrl(sharedServiceName(service.name), service, location),
     },
     create: (env, opts) => new AppMeshRouter("appmesh", env, opts),

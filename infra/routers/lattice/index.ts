@@ -5,26 +5,11 @@
 import { versionObjectName } from "../../names";
 import { at, list, objectName, text } from "../../props";
 import { RESOURCE_TYPES } from "../../resource-types";
-import { MetricTarget, RouterPlugin, single } from "../plugin";
+import { RouterPlugin } from "../plugin";
+import { findRouteTarget, LATTICE_HEALTH } from "./health";
 import { LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName } from "./names";
 import { LatticeRouter } from "./router";
 import { httpRouteSplits } from "./splits";
-
-/** The VPC Lattice gates of a canary target group (`tg-...`). */
-export function latticeTarget(targetGroupId: string): MetricTarget {
-    const dimensions = [{ Name: "TargetGroup", Value: targetGroupId }];
-    const namespace = "AWS/VpcLattice";
-    return {
-        router: "lattice",
-        latencyToMs: 1,
-        queries: [
-            { id: "requests", namespace, metric: "TotalRequestCount", dimensions, stat: "Sum" },
-            { id: "target5xx", namespace, metric: "HTTPCode_5XX_Count", dimensions, stat: "Sum" },
-            { id: "connectionErrors", namespace, metric: "ConnectionErrorCount", dimensions, stat: "Sum" },
-            { id: "p99", namespace, metric: "RequestTime", dimensions, stat: "p99" },
-        ],
-    };
-}
 
 export const lattice: RouterPlugin<"lattice"> = {
     kind: "lattice",
@@ -51,26 +36,12 @@ export const lattice: RouterPlugin<"lattice"> = {
         [RESOURCE_TYPES.serviceNetworkVpcAssociation]: (inputs) => [`vpc ${text(inputs.vpcIdentifier)}  security groups ${list(inputs.securityGroupIds).map(text).join(",")}`],
     },
     splitReaders: { [RESOURCE_TYPES.httpRoute]: httpRouteSplits },
+    health: {
+        metrics: LATTICE_HEALTH,
+        // Each service's HTTPRoute is named after it and sends to the versions' Services.
+        find: (service, version, { clusterName, namespace }, lookup) => findRouteTarget(clusterName, namespace, service.name, versionObjectName(service.name, version), lookup),
+    },
     command: {
-        metrics: {
-            /**
-             * The AWS Gateway API Controller tags a route's target groups with
-             * `application-networking.k8s.aws/ServiceName`, `ServiceNamespace`, `RouteName` and `RouteNamespace`.
-             */
-            async find(service, { clusterName, namespace }, lookup) {
-                const canaryService = versionObjectName(service, "v2");
-                const prefix = "application-networking.k8s.aws";
-                const groups = await lookup(["vpc-lattice:targetgroup"], {
-                    [`${prefix}/ClusterName`]: clusterName,
-                    [`${prefix}/ServiceName`]: canaryService,
-                    [`${prefix}/ServiceNamespace`]: namespace,
-                    [`${prefix}/RouteName`]: service,
-                    [`${prefix}/RouteNamespace`]: namespace,
-                });
-                const group = single(groups, `VPC Lattice target group of ${namespace}/${canaryService} in HTTPRoute ${namespace}/${service}`);
-                return typeof group === "string" ? group : latticeTarget(group.arn.slice(group.arn.lastIndexOf("/") + 1));
-            },
-        },
         loadUrl: (service, { clusterName }) => `http://${latticeHostname(service.name, latticeZoneName(clusterName))}${service.healthPath}`,
     },
     create: (env, opts) => new LatticeRouter("lattice", env, opts),

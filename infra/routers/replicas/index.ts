@@ -17,12 +17,12 @@ export const replicas: RouterPlugin<"replicas"> = {
     describers: {},
     // No routing resource: the policy pack reads the split from the versions' Deployments.
     splitReaders: {},
+    health: {
+        unsupported:
+            "the replicas router has no per-version metrics: one Service selects the pods of both versions, so nothing measures v2 alone; " +
+            "switch to alb or lattice, or step by hand with `npm run canary -- step`",
+    },
     command: {
-        metrics: {
-            unsupported:
-                "the replicas router has no per-version metrics: one Service selects the pods of both versions, so nothing measures v2 alone; " +
-                "switch to alb or lattice, or step by hand with `npm run canary -- step`",
-        },
         loadUrl: (service, location) => clusterServiceUrl(sharedServiceName(service.name), service, location),
         promoteRefusal: (service) =>
             "the replicas router carries the weight in pod counts, so a promotion's return to the stable version would swap every pod at once; " +

@@ -4,9 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { ALB_DRAINING } from "../../../infra/draining";
-import { alb, albTarget } from "../../../infra/routers/alb";
+import { alb } from "../../../infra/routers/alb";
 import { CanaryServiceSpec, NO_PREREQUISITES, RouteEndpoint, TrafficRouter, VersionPrerequisites } from "../../../infra/routers/contract";
-import { isUnsupported, TaggedResource } from "../../../infra/routers/plugin";
+import { isUnsupported, RouterHealth, TaggedResource } from "../../../infra/routers/plugin";
 import { RESOURCE_TYPES } from "../../../infra/resource-types";
 import { afterDeploy, fakeLookup, NAMESPACE, parentOf, Recording, recordResources, Registered, resolved, routerEnvironment, workloadsOf } from "./mocks";
 
@@ -175,26 +175,41 @@ describe("alb plug-in traits", () => {
         );
     });
 
-    it("finds the canary's target group and the load balancer by the controller's tags", async () => {
-        if (isUnsupported(alb.command.metrics)) {
-            throw new Error("alb has metrics");
+    const notification = { name: "notification", port: 8096, healthPath: "/health" };
+
+    function albHealth(): RouterHealth {
+        if (isUnsupported(alb.health)) {
+            throw new Error("alb has health metrics");
         }
+        return alb.health;
+    }
+
+    it("finds each version's target group and the load balancer by the controller's tags", async () => {
         const lookup = fakeLookup([targetGroup("v1", "notification-v1"), targetGroup("v2", "notification-v2"), balancer]);
-        expect(await alb.command.metrics.find("notification", location, lookup)).toEqual(albTarget("targetgroup/k8s-apps-v2/v2", "app/demo-notification/lb1"));
+        expect(await albHealth().find(notification, "v2", location, lookup)).toEqual({
+            target: { targetGroup: "targetgroup/k8s-apps-v2/v2", loadBalancer: "app/demo-notification/lb1" },
+        });
         expect(lookup.calls.map((call) => call.types)).toEqual([["elasticloadbalancing:targetgroup"], ["elasticloadbalancing:loadbalancer"]]);
-        expect(lookup.calls[0].tags).toEqual(stack);
+        expect(lookup.calls[0].tags).toEqual({ ...stack, "ingress.k8s.aws/resource": "apps/notification-canary-notification-v2:8096" });
+        expect(lookup.calls[1].tags).toEqual({ ...stack, "ingress.k8s.aws/resource": "LoadBalancer" });
+        expect(await albHealth().find(notification, "v1", location, lookup)).toEqual({
+            target: { targetGroup: "targetgroup/k8s-apps-v1/v1", loadBalancer: "app/demo-notification/lb1" },
+        });
     });
 
     it("says why when no target group, or several, or no load balancer is found", async () => {
-        if (isUnsupported(alb.command.metrics)) {
-            throw new Error("alb has metrics");
-        }
-        const find = alb.command.metrics.find;
-        expect(await find("notification", location, fakeLookup([targetGroup("v1", "notification-v1"), balancer]))).toMatch(
-            /^found no target group of apps\/notification-v2 behind Ingress apps\/notification-canary/,
-        );
-        const two = await find("notification", location, fakeLookup([targetGroup("a", "notification-v2"), targetGroup("b", "notification-v2"), balancer]));
-        expect(two).toMatch(/^expected one target group of apps\/notification-v2 behind Ingress apps\/notification-canary, found 2: arn:.*k8s-apps-a\/a, arn:.*k8s-apps-b\/b$/);
-        expect(await find("notification", location, fakeLookup([targetGroup("v2", "notification-v2")]))).toMatch(/^found no load balancer of Ingress apps\/notification-canary/);
+        const find = albHealth().find;
+        expect(await find(notification, "v2", location, fakeLookup([targetGroup("v1", "notification-v1"), balancer]))).toEqual({
+            missing: expect.stringMatching(/^found no target group of apps\/notification-v2:8096 behind Ingress apps\/notification-canary/),
+        });
+        const two = await find(notification, "v2", location, fakeLookup([targetGroup("a", "notification-v2"), targetGroup("b", "notification-v2"), balancer]));
+        expect(two).toEqual({
+            ambiguous: expect.stringMatching(
+                /^expected one target group of apps\/notification-v2:8096 behind Ingress apps\/notification-canary, found 2: arn:.*k8s-apps-a\/a, arn:.*k8s-apps-b\/b$/,
+            ),
+        });
+        expect(await find(notification, "v2", location, fakeLookup([targetGroup("v2", "notification-v2")]))).toEqual({
+            missing: expect.stringMatching(/^found no load balancer of Ingress apps\/notification-canary/),
+        });
     });
 });

@@ -310,7 +310,7 @@ describe("appmesh plug-in traits", () => {
     });
 
     it("has no metrics for the canary command and sends load to the shared Service", () => {
-        expect(isUnsupported(appmesh.command.metrics) && appmesh.command.metrics.unsupported).toMatch(/switch to alb or lattice/);
+        expect(isUnsupported(appmesh.health) && appmesh.health.unsupported).toMatch(/switch to alb or lattice/);
         expect(appmesh.command.loadUrl({ name: "notification", port: 8096, healthPath: "/health" }, { clusterName: "demo", namespace: NAMESPACE })).toBe(
             "http://notification-clusterip-service.apps.svc.cluster.local:8096/health",
         );

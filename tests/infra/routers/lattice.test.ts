@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LATTICE_DRAINING } from "../../../infra/draining";
-import { lattice, latticeTarget } from "../../../infra/routers/lattice";
+import { lattice } from "../../../infra/routers/lattice";
 import { CLOUDWATCH_READ_POLICY, LATTICE_TEMPLATES } from "../../../infra/routers/lattice/flagger";
 import { LatticeRouter } from "../../../infra/routers/lattice/router";
 import {
@@ -306,17 +306,19 @@ describe("lattice plug-in traits", () => {
         expect(lattice.command.loadUrl({ name: "notification", port: 8096, healthPath: "/health" }, location)).toBe("http://notification.demo.internal/health");
     });
 
-    it("finds the canary's target group by the controller's tags, and says why when none or several match", async () => {
-        if (isUnsupported(lattice.command.metrics)) {
-            throw new Error("lattice has metrics");
+    it("finds each version's target group by the controller's tags, and says why when none or several match", async () => {
+        if (isUnsupported(lattice.health)) {
+            throw new Error("lattice has health metrics");
         }
-        const find = lattice.command.metrics.find;
-        expect(await find("notification", location, fakeLookup([group("tg-v1", "notification-v1"), group("tg-0abc")]))).toEqual(latticeTarget("tg-0abc"));
-        expect(await find("notification", location, fakeLookup([group("tg-v1", "notification-v1")]))).toMatch(
-            /^found no VPC Lattice target group of apps\/notification-v2 in HTTPRoute apps\/notification/,
-        );
-        expect(await find("notification", location, fakeLookup([group("tg-a"), group("tg-b")]))).toMatch(
-            /^expected one VPC Lattice target group of .*, found 2: arn:.*tg-a, arn:.*tg-b$/,
-        );
+        const find = lattice.health.find;
+        const notification = { name: "notification", port: 8096, healthPath: "/health" };
+        expect(await find(notification, "v2", location, fakeLookup([group("tg-v1", "notification-v1"), group("tg-0abc")]))).toEqual({ target: { targetGroup: "tg-0abc" } });
+        expect(await find(notification, "v1", location, fakeLookup([group("tg-v1", "notification-v1"), group("tg-0abc")]))).toEqual({ target: { targetGroup: "tg-v1" } });
+        expect(await find(notification, "v2", location, fakeLookup([group("tg-v1", "notification-v1")]))).toEqual({
+            missing: expect.stringMatching(/^found no VPC Lattice target group of apps\/notification-v2 in HTTPRoute apps\/notification/),
+        });
+        expect(await find(notification, "v2", location, fakeLookup([group("tg-a"), group("tg-b")]))).toEqual({
+            ambiguous: expect.stringMatching(/^expected one VPC Lattice target group of .*, found 2: arn:.*tg-a, arn:.*tg-b$/),
+        });
     });
 });

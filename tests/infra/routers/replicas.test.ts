@@ -97,7 +97,7 @@ describe("replicas plug-in traits", () => {
     });
 
     it("has no per-version metrics for the canary command, and sends load to the shared Service", () => {
-        expect(isUnsupported(replicas.command.metrics) && replicas.command.metrics.unsupported).toMatch(/no per-version metrics/);
+        expect(isUnsupported(replicas.health) && replicas.health.unsupported).toMatch(/no per-version metrics/);
         expect(replicas.command.loadUrl({ name: "notification", port: 8096, healthPath: "/health" }, { clusterName: "demo", namespace: NAMESPACE })).toBe(
             "http://notification-clusterip-service.apps.svc.cluster.local:8096/health",
         );

@@ -143,8 +143,9 @@ export function fakeMetrics(health: Health | ((call: number) => Health)): Metric
 }
 
 /** The tags the load balancer controller puts on the canary's target group and load balancer. */
-export const albLookup: ResourceLookup = async (types) =>
-    types[0] === "elasticloadbalancing:targetgroup"
+/** The ALB's target groups and load balancer, filtered by the tags a lookup asks that they carry. */
+export const albLookup: ResourceLookup = async (types, tags) =>
+    (types[0] === "elasticloadbalancing:targetgroup"
         ? [
               {
                   arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-v1/aaaaaaaaaaaaaaaa",
@@ -155,7 +156,8 @@ export const albLookup: ResourceLookup = async (types) =>
                   tags: { "ingress.k8s.aws/resource": "eks-canary/notification-canary-notification-v2:8096" },
               },
           ]
-        : [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-notif/fedcba9876543210", tags: { "ingress.k8s.aws/resource": "LoadBalancer" } }];
+        : [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-notif/fedcba9876543210", tags: { "ingress.k8s.aws/resource": "LoadBalancer" } }]
+    ).filter((resource) => Object.entries(tags).every(([key, value]) => !(key in resource.tags) || (resource.tags as Record<string, string>)[key] === value));
 
 export interface Run {
     code: number;
