@@ -2,6 +2,7 @@
  * Flagger's settings: the canary analysis of a service in automated mode (`services.<name>.analysis`,
  * with its defaults) and the stack-wide alerts (`eks-canary:flagger`, the secret `flaggerAlertUrl`).
  */
+import { HEALTH_THRESHOLDS } from "../../infra/canary/health";
 import { Checker, childKey, Json } from "../checks";
 import { CHANNEL, DURATION, HTTPS_URL, TARGET_GROUP_ID } from "./patterns";
 import { latticeTargetGroupProblem, RouterKind } from "./routing";
@@ -13,8 +14,9 @@ export const ANALYSIS_DEFAULTS = {
     threshold: 5,
     maxWeight: 50,
     stepWeight: 5,
-    successRateMin: 99,
-    latencyMaxMs: 500,
+    // The shared health thresholds: the canary command's gates and the alarms use the same.
+    successRateMin: 100 * (1 - HEALTH_THRESHOLDS.maxErrorRate),
+    latencyMaxMs: HEALTH_THRESHOLDS.maxP99Ms,
     loadTest: { requestsPerSecond: 10, concurrency: 2 },
 } as const;
 

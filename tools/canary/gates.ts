@@ -3,6 +3,7 @@
  * A step passes, fails (roll back) or is inconclusive (too few requests to judge: hold, neither
  * promote nor roll back). A query that fails is a failure: the gate fails closed.
  */
+import { HEALTH_THRESHOLDS, MIN_JUDGED_REQUESTS } from "../../infra/canary/health";
 
 /** What one bake measured of the canary (and, for ALB, of the load balancer in front of it). */
 export interface CanaryMeasurement {
@@ -27,7 +28,8 @@ export interface Gates {
     readonly minRequests: number;
 }
 
-export const DEFAULT_GATES: Gates = { max5xxRate: 0.01, maxP99Ms: 1000, minRequests: 100 };
+/** The shared health thresholds (infra/canary/health.ts): the same the alarms and Flagger's analysis default to. */
+export const DEFAULT_GATES: Gates = { max5xxRate: HEALTH_THRESHOLDS.maxErrorRate, maxP99Ms: HEALTH_THRESHOLDS.maxP99Ms, minRequests: MIN_JUDGED_REQUESTS };
 
 export type Verdict = { readonly kind: "pass" } | { readonly kind: "fail"; readonly reason: string } | { readonly kind: "inconclusive"; readonly reason: string };
 

@@ -11,6 +11,8 @@ import type { PolicyDocument } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
 import type { FlaggerRouting } from "../contract";
 import type { LatticeRouter } from "./router";
+import { requiredMetric } from "../../canary/health";
+import { LATTICE_HEALTH } from "./health";
 import { LATTICE_LISTENER, latticeHostname } from "./names";
 
 /** The CloudWatch MetricTemplates of the lattice router. */
@@ -22,50 +24,41 @@ export const CLOUDWATCH_READ_POLICY: PolicyDocument = {
     Statement: [{ Sid: "ReadCanaryMetrics", Effect: "Allow", Action: "cloudwatch:GetMetricData", Resource: "*" }],
 };
 
+/** A GetMetricData query of a Lattice health signal of the canary's target group (Flagger fills in the variable). */
+function signalQuery(signal: "requests" | "target5xx" | "p99", returnData: boolean): Record<string, unknown> {
+    const metric = requiredMetric(LATTICE_HEALTH, signal);
+    return {
+        Id: signal,
+        MetricStat: {
+            Metric: {
+                Namespace: LATTICE_HEALTH.namespace,
+                MetricName: metric.metric,
+                Dimensions: LATTICE_HEALTH.dimensions({ targetGroup: "{{ variables.targetGroup }}" }, metric.scope),
+            },
+            Period: 60,
+            Stat: metric.stat,
+        },
+        ReturnData: returnData,
+    };
+}
+
 /**
  * CloudWatch GetMetricData queries (Flagger's `cloudwatch` provider takes the MetricDataQueries
- * as JSON; the last value of the query that returns data is compared with the threshold) over the
- * `AWS/VpcLattice` target group metrics of the canary's target group. 5xx counts are missing when
- * there are none, hence FILL.
+ * as JSON; the last value of the query that returns data is compared with the threshold), built
+ * from the lattice router's health definition (./health.ts), the one the canary command's gates,
+ * the dashboards and the alarms read. 5xx counts are missing when there are none, hence FILL.
  */
 export function latticeSuccessRateQuery(): string {
-    const metric = (id: string, name: string): Record<string, unknown> => ({
-        Id: id,
-        MetricStat: {
-            Metric: { Namespace: "AWS/VpcLattice", MetricName: name, Dimensions: [{ Name: "TargetGroup", Value: "{{ variables.targetGroup }}" }] },
-            Period: 60,
-            Stat: "Sum",
-        },
-        ReturnData: false,
-    });
     return JSON.stringify(
-        [
-            { Id: "successRate", Expression: "100 - 100 * FILL(errors, 0) / requests", Label: "SuccessRate" },
-            metric("errors", "HTTPCode_5XX_Count"),
-            metric("requests", "TotalRequestCount"),
-        ],
+        [{ Id: "successRate", Expression: "100 - 100 * FILL(target5xx, 0) / requests", Label: "SuccessRate" }, signalQuery("target5xx", false), signalQuery("requests", false)],
         null,
         2,
     );
 }
 
-/** The p99 of `RequestTime` (milliseconds) of the canary's target group. */
+/** The p99 latency (milliseconds) of the canary's target group. */
 export function latticeLatencyQuery(): string {
-    return JSON.stringify(
-        [
-            {
-                Id: "latency",
-                MetricStat: {
-                    Metric: { Namespace: "AWS/VpcLattice", MetricName: "RequestTime", Dimensions: [{ Name: "TargetGroup", Value: "{{ variables.targetGroup }}" }] },
-                    Period: 60,
-                    Stat: "p99",
-                },
-                ReturnData: true,
-            },
-        ],
-        null,
-        2,
-    );
+    return JSON.stringify([signalQuery("p99", true)], null, 2);
 }
 
 export function latticeFlaggerRouting(router: LatticeRouter): FlaggerRouting {

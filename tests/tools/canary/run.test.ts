@@ -36,7 +36,7 @@ describe("canary run", () => {
     it.each([
         ["the ALB's own 5xx (crashing pods: 502)", { ...healthy, loadBalancer: { requests: 4000, elb5xx: 200 } }, "load balancer 5xx rate 5%"],
         ["connection errors (hanging pods)", { ...healthy, connectionErrors: 60 }, "connection errors 60"],
-        ["p99 over the limit", { ...healthy, p99Ms: 1500 }, "p99 1500 ms > 1000 ms"],
+        ["p99 over the limit", { ...healthy, p99Ms: 1500 }, "p99 1500 ms > 500 ms"],
         ["a failed metric query (fail closed)", { kind: "error", reason: "AccessDenied" } as Health, "metric query failed (fail closed): AccessDenied"],
     ])("fails the gate on %s and rolls back", async (_what, health, reason) => {
         // From 0 %: the first step is 10 %, the last safe weight 0.
