@@ -92,10 +92,12 @@ export function appIngressAnnotations(
 /** The app's public entry: an ALB Ingress to the user-management service. */
 export class AppIngress extends pulumi.ComponentResource {
     public readonly url: pulumi.Output<string>;
+    /** The Ingress, which the load balancer controller turns into the public ALB and its target group. */
+    public readonly ingress: k8s.networking.v1.Ingress;
 
     constructor(name: string, args: AppIngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:ingress:AppIngress", name, {}, opts);
-        new k8s.networking.v1.Ingress(
+        this.ingress = new k8s.networking.v1.Ingress(
             name,
             {
                 metadata: {

@@ -38,3 +38,4 @@ export const databaseEndpoint = outputs.databaseEndpoint;
 export const namespace = outputs.namespace;
 export const router = outputs.router;
 export const canary = outputs.canary;
+export const dashboards = outputs.dashboards;

@@ -9,7 +9,13 @@ import { ExternalDns } from "../infra/addons/external-dns";
 import { Flagger } from "../infra/addons/flagger";
 import { Tracing } from "../infra/addons/tracing";
 import { LBC_READINESS_GATE_LABEL, LoadBalancerController } from "../infra/addons/load-balancer-controller";
+import { ALB_HEALTH } from "../infra/addons/load-balancer-controller/health";
+import { AlarmTopic } from "../infra/alarm-topic";
+import { HEALTH_THRESHOLDS } from "../infra/canary/health";
+import { locateIngress, locateVersions } from "../infra/canary/locate";
+import { CanaryMonitor, PublicIngressAlarms } from "../infra/canary/monitor";
 import { ALB_DRAINING } from "../infra/draining";
+import { isUnsupported, Version } from "../infra/routers/plugin";
 import { createRouter, routerPlugin } from "../infra/routers/registry";
 import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { Cluster } from "../infra/cluster";
@@ -34,6 +40,8 @@ export interface StackOutputs {
     router: RouterKind;
     /** The current split of every canaried service, by service name. */
     canary: Record<string, CanarySplit>;
+    /** The CloudWatch dashboard of every manual service, by service name. */
+    dashboards: Record<string, string>;
 }
 
 export function declareStack(config: StackConfig): StackOutputs {
@@ -245,6 +253,49 @@ export function declareStack(config: StackConfig): StackOutputs {
         dependsOn: [loadBalancers],
     });
 
+    // The alarms' topic, when config names someone to notify; alarms are declared either way.
+    const alarmTopic =
+        config.alarms.email === undefined && config.alarms.httpsUrl === undefined
+            ? undefined
+            : new AlarmTopic("canary-alarms", { name: `${config.cluster.name}-canary-alarms`, ...config.alarms, tags });
+    // The public ALB's target group, found by the load balancer controller's tags once it exists.
+    const publicTarget = locateIngress(
+        { clusterName: config.cluster.name, namespace: config.namespace, ingress: "app-ingress", service: USERMGMT.serviceName, port: USERMGMT.port },
+        [ingress.ingress],
+    );
+    new PublicIngressAlarms("app-ingress-alarms", {
+        prefix: config.cluster.name,
+        health: ALB_HEALTH,
+        target: publicTarget,
+        thresholds: HEALTH_THRESHOLDS,
+        ...(alarmTopic === undefined ? {} : { alarmTopicArn: alarmTopic.topicArn }),
+        tags,
+    });
+    const health = routerPlugin(config.router).health;
+    const dashboards: Record<string, string> = {};
+    // Manual services: an automated service's routes are Flagger's, and so is its analysis.
+    for (const service of config.services.filter((candidate) => candidate.mode === "manual")) {
+        const canaried = services.get(service.name) as CanaryService;
+        const versions: Version[] = service.canary === undefined ? ["v1"] : ["v1", "v2"];
+        const monitor = new CanaryMonitor(`${service.name}-monitor`, {
+            prefix: config.cluster.name,
+            service: service.name,
+            router: config.router,
+            region: config.region,
+            weight: service.canary?.weight ?? 0,
+            hasCanary: service.canary !== undefined,
+            thresholds: HEALTH_THRESHOLDS,
+            health,
+            versions: isUnsupported(health)
+                ? pulumi.output({})
+                : locateVersions({ health, service, versions, location: { clusterName: config.cluster.name, namespace: config.namespace }, after: canaried.routing }),
+            publicIngress: { health: ALB_HEALTH, target: publicTarget },
+            ...(alarmTopic === undefined ? {} : { alarmTopicArn: alarmTopic.topicArn }),
+            tags,
+        });
+        dashboards[service.name] = monitor.dashboardUrl;
+    }
+
     return {
         url: ingress.url,
         clusterName: cluster.clusterName,
@@ -253,5 +304,6 @@ export function declareStack(config: StackConfig): StackOutputs {
         namespace: namespaceName,
         router: config.router,
         canary: Object.fromEntries([...services].map(([name, service]) => [name, service.split])),
+        dashboards,
     };
 }

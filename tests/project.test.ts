@@ -17,7 +17,7 @@ interface ConfigDeclaration {
 const text = fs.readFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), "utf8");
 const project = parse(text) as { name: string; runtime: { name: string }; main: string; config: Record<string, ConfigDeclaration> };
 /** The structured keys, which Pulumi's project config cannot declare as objects. */
-const STRUCTURED = ["network", "cluster", "database", "ingress", "mail", "usermgmt", "services", "canary", "flagger", "deployer"];
+const STRUCTURED = ["network", "cluster", "database", "ingress", "mail", "usermgmt", "services", "canary", "flagger", "alarms", "deployer"];
 
 describe("Pulumi.yaml", () => {
     it("names the project and the program entry", () => {

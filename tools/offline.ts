@@ -82,6 +82,25 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
     }
 }
 
+/**
+ * What a controller will have created by the time the program looks it up by tags (a target group,
+ * a load balancer): one resource carrying the asked tags, whose ID is known after deploy.
+ */
+function taggedResourceAfterDeploy(inputs: Record<string, unknown>): { resourceArn: string; tags: Record<string, string> } {
+    const [type = "resource"] = (inputs.resourceTypeFilters as string[] | undefined) ?? [];
+    const filters = (inputs.tagFilters as { key: string; values: string[] }[] | undefined) ?? [];
+    const tags = Object.fromEntries(filters.map((filter) => [filter.key, filter.values[0] ?? ""]));
+    const [service, resourceType] = type.split(":");
+    // What the controller names it by: the Service and route, or its Ingress resource tag.
+    const ingressResource = tags["ingress.k8s.aws/resource"];
+    const subject =
+        ingressResource === "LoadBalancer"
+            ? `of Ingress ${tags["ingress.k8s.aws/stack"]}`
+            : (ingressResource ?? [tags["application-networking.k8s.aws/ServiceName"], tags["application-networking.k8s.aws/RouteName"]].filter(Boolean).join(" in route "));
+    const kind = resourceType === "loadbalancer" ? "loadbalancer/app/" : `${resourceType}/`;
+    return { resourceArn: `arn:aws:${service}:(region):(account):${kind}${afterDeploy(`${resourceType} ${subject}`, "id")}`, tags };
+}
+
 /** What the data sources the program reads would answer; any other is refused. */
 export function mockInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (token) {
@@ -91,6 +110,8 @@ export function mockInvoke(token: string, inputs: Record<string, unknown>): Reco
             const name = String(inputs.name);
             return { id: afterDeploy(`prefix list ${name}`, "id"), name, addressFamily: name.includes(".ipv6.") ? "IPv6" : "IPv4" };
         }
+        case "aws:resourcegroupstaggingapi/getResources:getResources":
+            return { resourceTagMappingLists: [taggedResourceAfterDeploy(inputs)] };
         case "aws:elb/getServiceAccount:getServiceAccount":
             return { arn: afterDeploy("aws", "elbServiceAccountArn"), id: afterDeploy("aws", "elbServiceAccountId") };
         default:

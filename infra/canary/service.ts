@@ -58,6 +58,8 @@ export class CanaryService extends pulumi.ComponentResource {
     /** Host name that clients in the cluster call. */
     public readonly host: pulumi.Output<string>;
     public readonly port: number;
+    /** The routing resources of a manual service (its metrics exist once they do); none in automated mode, where Flagger writes the routes. */
+    public readonly routing: readonly pulumi.CustomResource[];
     public readonly split: CanarySplit;
 
     constructor(name: string, args: CanaryServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -66,6 +68,7 @@ export class CanaryService extends pulumi.ComponentResource {
             const automated = this.declareAutomated(name, args, args.automated.flagger, args.automated.analysis);
             this.host = automated.host;
             this.port = automated.port;
+            this.routing = [];
             this.split = automated.split;
             this.registerOutputs({ host: this.host, split: this.split });
             return;
@@ -128,6 +131,7 @@ export class CanaryService extends pulumi.ComponentResource {
 
         this.host = endpoint.host;
         this.port = endpoint.port;
+        this.routing = endpoint.routing ?? [];
         this.split = {
             router: args.router.kind,
             weight: spec.weight,

@@ -67,6 +67,8 @@ export interface RouteEndpoint {
     /** Host name that resolves inside the cluster. */
     readonly host: pulumi.Output<string>;
     readonly port: number;
+    /** The routing resources the router's controller turns into what its health metrics are keyed by (a router with health). */
+    readonly routing?: readonly pulumi.CustomResource[];
 }
 
 /** A workload that calls routed services (the user-management app calls notification). */

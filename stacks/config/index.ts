@@ -12,6 +12,7 @@ import type { RouterKind } from "../../infra/routers/registry";
 import { Checker, childKey, Json, parseConfigText, suggestion } from "../checks";
 import { DeployerConfig, parseDeployer } from "../deployer";
 import { AWS_REGIONS, isReservedNamespace } from "../networks";
+import { parseAlarms } from "./alarms";
 import { parseCluster } from "./cluster";
 import { parseDatabase } from "./database";
 import { parseFlagger } from "./flagger";
@@ -116,6 +117,14 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         : check.string(fromAddressKey, mailObject?.fromAddress, fromAddressRule);
     const usermgmt = parseUserManagement(check, key("usermgmt"), values.usermgmt, services);
     const flagger = parseFlagger(check, key("flagger"), values.flagger, key("flaggerAlertUrl"), values.flaggerAlertUrl);
+    if (flagger.alerts !== undefined && services.length > 0 && !services.some((service) => service.mode === "automated")) {
+        check.report(
+            childKey(key("flagger"), "alerts"),
+            `Flagger runs only for services in mode automated, and no service is, so these alerts would never be sent; allowed: remove flagger.alerts and flaggerAlertUrl, ` +
+                `and for the CloudWatch alarms on every version set ${key("alarms")}.email or the secret ${key("alarmUrl")}`,
+        );
+    }
+    const alarms = parseAlarms(check, key("alarms"), values.alarms, key("alarmUrl"), values.alarmUrl);
 
     check.throwIfAny();
     // Every required value was checked above: reaching here means each is defined.
@@ -137,6 +146,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         services,
         canary: schedule,
         flagger,
+        alarms,
         deployer: deployer as DeployerConfig,
     };
 }

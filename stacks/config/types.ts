@@ -95,6 +95,13 @@ export const ALERT_PROVIDERS = ["slack", "msteams", "discord", "rocket", "gchat"
 export type AlertProviderType = (typeof ALERT_PROVIDERS)[number];
 
 /** Stack-wide Flagger settings (`eks-canary:flagger`). */
+/** Who the alarms notify, through one SNS topic; neither: the alarms have no actions. */
+export interface AlarmsConfig {
+    readonly email?: string;
+    /** An HTTPS endpoint, from the secret `alarmUrl`. */
+    readonly httpsUrl?: string;
+}
+
 export interface FlaggerConfig {
     /** Where Flagger posts rollout events; the URL comes from the secret `flaggerAlertUrl`. */
     readonly alerts?: { readonly provider: AlertProviderType; readonly channel?: string; readonly url: string };
@@ -159,6 +166,7 @@ export interface StackConfig {
     readonly services: readonly ServiceConfig[];
     readonly canary: CanaryScheduleConfig;
     readonly flagger: FlaggerConfig;
+    readonly alarms: AlarmsConfig;
     /** Who runs `pulumi up` and `preview`, and how they reach the API (stacks/deployer.ts). */
     readonly deployer: DeployerConfig;
 }
@@ -181,6 +189,8 @@ export const CONFIG_KEYS = [
     "canary",
     "flagger",
     "flaggerAlertUrl",
+    "alarms",
+    "alarmUrl",
     "deployer",
 ] as const;
 

@@ -94,6 +94,7 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
             [
                 "apps",
                 "app-ingress",
+                "app-ingress-alarms",
                 "alb-access-logs",
                 "aws-load-balancer-controller",
                 "cluster",
@@ -102,6 +103,7 @@ describe.each(STACKS)("the whole %s stack", (stack) => {
                 "mail",
                 "network",
                 "notification",
+                "notification-monitor",
                 "usermgmt",
                 "xray",
                 ...EXPECTED[stack].routerComponents,

@@ -101,8 +101,15 @@ describe("the table", () => {
         timed("scaling:1", 1000, { group: "scaling", runtime: "js", services: 1, resources: 87 }),
         timed("scaling:10", 1200, { group: "scaling", runtime: "js", services: 10, resources: 204 }),
         timed("scaling:50", 2000, { group: "scaling", runtime: "js", services: 50, resources: 724 }),
-        { id: "blast:alb", group: "blast", label: "step alb", runtime: "js", blastRadius: 1, changed: ["~ Ingress notification-canary"] },
-        { id: "blast:replicas", group: "blast", label: "step replicas", runtime: "js", blastRadius: 2, changed: [] },
+        {
+            id: "blast:alb",
+            group: "blast",
+            label: "step alb",
+            runtime: "js",
+            blastRadius: 2,
+            changed: ["~ Dashboard notification-monitor-dashboard", "~ Ingress notification-canary"],
+        },
+        { id: "blast:replicas", group: "blast", label: "step replicas", runtime: "js", blastRadius: 3, changed: [] },
         { id: "runtime:prod:tsx", group: "runtime", label: "prod tsx", runtime: "tsx", stack: "prod", error: "exit 1: boom\nmore" },
     ];
 
@@ -112,7 +119,7 @@ describe("the table", () => {
         expect(row("eval:prod").slice(2, 7)).toEqual(["72", "1.00 s", "0.99 s – 1.01 s", "1.25×", "200 MiB"]);
         expect(row("eval:prod")[7]).toContain("10.0× faster than ts-node type-checked");
         expect(row("scaling:50")[7]).toContain("2.00× the time of 1 service");
-        expect(row("step alb")[2]).toBe("1 changed");
+        expect(row("step alb")[2]).toBe("2 changed");
         expect(row("prod tsx")[7]).toBe("FAILED: exit 1: boom");
     });
 

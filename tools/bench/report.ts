@@ -147,12 +147,13 @@ export function evaluateTargets(measurements: readonly Measurement[], configured
         targets.push({ name: "resource count linear in services", met: undefined, detail: "not measured (a row failed)" });
     }
     const blast = measurements.filter((measurement) => measurement.group === "blast");
-    // A pod-count router changes both Deployments at a step; the others their one routing resource.
-    const expected = (router: string): number => (isRouterKind(router) && routerPlugin(router).splits === "pods" ? 2 : 1);
+    // A pod-count router changes both Deployments at a step, the others their one routing resource;
+    // and the service's dashboard, whose text shows the weight.
+    const expected = (router: string): number => (isRouterKind(router) && routerPlugin(router).splits === "pods" ? 2 : 1) + 1;
     const routers = blast.map((measurement) => measurement.id.slice("blast:".length));
     const failed = blast.some((measurement) => measurement.blastRadius === undefined);
     targets.push({
-        name: "step blast radius: 1 for appmesh, alb and lattice; 2 for replicas",
+        name: "step blast radius: 2 for appmesh, alb and lattice; 3 for replicas (with the dashboard)",
         met: blast.length === 0 || failed ? undefined : blast.every((measurement, index) => measurement.blastRadius === expected(routers[index])),
         detail: blast.map((measurement, index) => `${routers[index]} ${measurement.blastRadius ?? "failed"}`).join(", ") || "not measured",
     });

@@ -139,6 +139,24 @@ const CORE: Readonly<Record<string, Describer>> = {
             `root ${text(at(disk, "ebs.volumeSize"))} GiB ${text(at(disk, "ebs.volumeType"))} encrypted=${text(at(disk, "ebs.encrypted"))}  IMDS tokens ${get("metadataOptions.httpTokens")} hop limit ${get("metadataOptions.httpPutResponseHopLimit")}`,
         ];
     },
+    [T.dashboard]: (inputs, get) => {
+        const widgets = list(parseJson<{ widgets?: unknown }>(inputs.dashboardBody)?.widgets);
+        const titles = widgets.map((widget) => at(widget, "properties.title")).filter((title) => title !== undefined);
+        return [`${get("dashboardName")}  ${widgets.length} widgets: ${titles.map(text).join("; ")}`];
+    },
+    [T.metricAlarm]: (inputs, get) => {
+        const queries = list(inputs.metricQueries);
+        const returned = queries.find((query) => at(query, "returnData") === true);
+        const shown = at(returned, "expression") ?? `${text(at(returned, "metric.metricName"))} ${text(at(returned, "metric.stat"))}`;
+        const metrics = queries.filter((query) => at(query, "metric") !== undefined).map((query) => text(at(query, "metric.metricName")));
+        const dimensions = Object.entries((at(queries[0], "metric.dimensions") as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => `${name}=${text(value)}`);
+        return [
+            `${get("name")}  ${text(shown)} > ${get("threshold")} in ${get("datapointsToAlarm")} of ${get("evaluationPeriods")} minutes  actions ${list(inputs.alarmActions).length > 0 ? list(inputs.alarmActions).map(text).join(",") : "none"}`,
+            `metrics ${[...new Set(metrics)].join(", ")}  by ${dimensions.join(" ")}`,
+        ];
+    },
+    [T.snsTopic]: (_inputs, get) => [get("name")],
+    [T.snsSubscription]: (_inputs, get) => [`${get("protocol")} ${get("endpoint")}`],
     [T.rdsInstance]: (inputs, get) => [
         `${get("engine")} ${get("engineVersion")}  ${get("instanceClass")}  multiAz=${get("multiAz")}  deletionProtection=${get("deletionProtection")}  finalSnapshot=${inputs.skipFinalSnapshot === true ? "skip" : "take"}`,
         `storage ${get("allocatedStorage")}..${get("maxAllocatedStorage")} GiB ${get("storageType")} encrypted=${get("storageEncrypted")}  backups ${get("backupRetentionPeriod")} days  public=${get("publiclyAccessible")}  user ${get("username")} password ${get("password")}`,

@@ -212,7 +212,7 @@ export class AlbRouter implements TrafficRouter {
             },
             k8sOpts,
         );
-        return { host: shared.metadata.name, port: spec.port };
+        return { host: shared.metadata.name, port: spec.port, routing: [ingress] };
     }
 
     /**

@@ -220,7 +220,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
         const policies = [versions.stable, ...(versions.canary === undefined ? [] : [versions.canary])].map((service) =>
             this.healthCheck(`${service}-target-group-policy`, service, spec.namespace, spec.healthPath, { ...k8sOpts, dependsOn: [this.controller] }),
         );
-        new gatewayapi.HTTPRoute(
+        const route = new gatewayapi.HTTPRoute(
             spec.name,
             {
                 metadata: { name: spec.name, namespace: spec.namespace, labels: { app: spec.name, ...PART_OF } },
@@ -234,7 +234,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
             // The weights move only once both versions' pods are Ready.
             { ...k8sOpts, dependsOn: [...this.routeDependencies, ...policies, ...routedWorkloads(workloads)] },
         );
-        return { host: pulumi.output(hostname), port: LATTICE_LISTENER.port };
+        return { host: pulumi.output(hostname), port: LATTICE_LISTENER.port, routing: [route] };
     }
 
     /** Nothing: the service network's auth type is NONE, so callers need no identity or signing. */

@@ -11,11 +11,13 @@ import { OfflinePlan } from "../../../tools/offline";
 import { byName, DeclaredResource, metadata, planOffline, readStackFile, TYPES, withSteps } from "../../helpers";
 
 /** The resources a step from 25 % to 50 % may change, by router: type and name. */
+/** What a step changes: the routing, and the service's dashboard, whose text shows the weight. */
+const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard notification-monitor-dashboard";
 const STEP_CHANGES: Record<RouterKind, string[]> = {
-    appmesh: ["kubernetes:appmesh.k8s.aws/v1beta2:VirtualRouter notification-router"],
-    alb: ["kubernetes:networking.k8s.io/v1:Ingress notification-canary"],
-    lattice: ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute notification"],
-    replicas: ["kubernetes:apps/v1:Deployment notification-v1-deployment", "kubernetes:apps/v1:Deployment notification-v2-deployment"],
+    appmesh: [DASHBOARD, "kubernetes:appmesh.k8s.aws/v1beta2:VirtualRouter notification-router"],
+    alb: [DASHBOARD, "kubernetes:networking.k8s.io/v1:Ingress notification-canary"],
+    lattice: [DASHBOARD, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute notification"],
+    replicas: [DASHBOARD, "kubernetes:apps/v1:Deployment notification-v1-deployment", "kubernetes:apps/v1:Deployment notification-v2-deployment"],
 };
 
 /** The routing resource of the service, by router, and whether it waits for both versions' Deployments. */
@@ -67,12 +69,12 @@ describe.each(ROUTER_KINDS.map((router) => [router]))("router %s", (router) => {
         expect(split.traffic).toEqual({ stable: 75, canary: 25 });
     });
 
-    it("changes only the routing resources between weight 25 and 50", () => {
+    it("changes only the routing resources and the dashboard between weight 25 and 50", () => {
         const change = diffPlans(planAt(router, 25), planAt(router, 50));
         expect(change.added).toEqual([]);
         expect(change.removed).toEqual([]);
         expect(change.changed.map(({ after }) => `${after.type} ${after.name}`).sort()).toEqual(STEP_CHANGES[router]);
-        expect(blastRadius(change)).toBe(router === "replicas" ? 2 : 1);
+        expect(blastRadius(change)).toBe(router === "replicas" ? 3 : 2);
     });
 
     it("labels the app namespace for the readiness gates of the controllers whose targets its pods are", () => {

@@ -1,0 +1,93 @@
+/**
+ * Finds, at deploy time, where a version's CloudWatch metrics are: the target group (and load
+ * balancer) its router's controller created, by the controller's tags, through the same finder
+ * the canary command uses (RouterHealth.find). The dimension values then go into the dashboards
+ * and alarms exactly, though no one types an ARN and the program does not own those resources.
+ *
+ * It waits for the routing resources first. On the first preview they do not exist, so the values
+ * are unknown; during `pulumi up` a controller may still be reconciling (the Gateway API
+ * controller creates Lattice target groups after the HTTPRoute is accepted), so a missing target
+ * is looked up again every 10 s for up to 5 minutes before the deploy fails with the reason. In a
+ * preview of a later change a missing target shows as a placeholder that the next `up` resolves.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { CommandService, RouterHealth, Version } from "../routers/plugin";
+import { findIngressTarget, IngressBackend } from "../addons/load-balancer-controller/health";
+import { Located, locateProblem, ResourceLookup, VersionTarget } from "./health";
+
+export interface LocateWait {
+    readonly attempts: number;
+    readonly delayMs: number;
+}
+
+export const LOCATE_WAIT: LocateWait = { attempts: 30, delayMs: 10_000 };
+
+/** The Resource Groups Tagging API, through the AWS provider's data source. */
+export const taggedResources: ResourceLookup = async (resourceTypes, tags) => {
+    const found = await aws.resourcegroupstaggingapi.getResources({
+        resourceTypeFilters: [...resourceTypes],
+        tagFilters: Object.entries(tags).map(([key, value]) => ({ key, values: [value] })),
+    });
+    return found.resourceTagMappingLists.map((mapping) => ({ arn: mapping.resourceArn, tags: mapping.tags }));
+};
+
+export interface LocateArgs {
+    readonly health: RouterHealth;
+    readonly service: CommandService;
+    readonly versions: readonly Version[];
+    readonly location: { readonly clusterName: string; readonly namespace: string };
+    /** The routing resources the router's controller turns into what is found: looked up once they exist. */
+    readonly after: readonly pulumi.CustomResource[];
+    readonly lookup?: ResourceLookup;
+    readonly wait?: LocateWait;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Each version's dimension values, once the routing resources exist. */
+export function locateVersions(args: LocateArgs): pulumi.Output<Partial<Record<Version, VersionTarget>>> {
+    const lookup = args.lookup ?? taggedResources;
+    return afterAll(args.after, async () => {
+        const found: Partial<Record<Version, VersionTarget>> = {};
+        for (const version of args.versions) {
+            found[version] = await located(`${args.service.name} ${version}`, () => args.health.find(args.service, version, args.location, lookup), args.wait);
+        }
+        return found;
+    });
+}
+
+/** The ALB dimensions of a Service behind an Ingress, once the Ingress exists (the public ingress). */
+export function locateIngress(
+    backend: IngressBackend,
+    after: readonly pulumi.CustomResource[],
+    lookup: ResourceLookup = taggedResources,
+    wait?: LocateWait,
+): pulumi.Output<VersionTarget> {
+    return afterAll(after, () => located(`Ingress ${backend.namespace}/${backend.ingress}`, () => findIngressTarget(backend, lookup), wait));
+}
+
+function afterAll<T>(resources: readonly pulumi.CustomResource[], run: () => Promise<T>): pulumi.Output<T> {
+    return pulumi.all(resources.map((resource) => resource.id)).apply(run);
+}
+
+/** Finds a target, waiting for a controller that has not created it yet (see the file's comment). */
+async function located(what: string, find: () => Promise<Located>, wait: LocateWait = LOCATE_WAIT): Promise<VersionTarget> {
+    for (let attempt = 1; ; attempt++) {
+        const result = await find();
+        if ("target" in result) {
+            return result.target;
+        }
+        if ("ambiguous" in result) {
+            throw new Error(`the metrics of ${what}: ${result.ambiguous}`);
+        }
+        if (pulumi.runtime.isDryRun()) {
+            const pending = `(found by tag on pulumi up: ${what})`;
+            return { targetGroup: pending, loadBalancer: pending };
+        }
+        if (attempt >= wait.attempts) {
+            throw new Error(`the metrics of ${what}: ${locateProblem(result)} (waited ${Math.round((wait.attempts * wait.delayMs) / 60_000)} minutes)`);
+        }
+        await sleep(wait.delayMs);
+    }
+}
