@@ -51,7 +51,7 @@ export function locateVersions(args: LocateArgs): pulumi.Output<Partial<Record<V
     return afterAll(args.after, async () => {
         const found: Partial<Record<Version, VersionTarget>> = {};
         for (const version of args.versions) {
-            found[version] = await located(`${args.service.name} ${version}`, () => args.health.find(args.service, version, args.location, lookup), args.wait);
+            found[version] = await awaitTarget(`${args.service.name} ${version}`, () => args.health.find(args.service, version, args.location, lookup), args.wait);
         }
         return found;
     });
@@ -64,15 +64,18 @@ export function locateIngress(
     lookup: ResourceLookup = taggedResources,
     wait?: LocateWait,
 ): pulumi.Output<VersionTarget> {
-    return afterAll(after, () => located(`Ingress ${backend.namespace}/${backend.ingress}`, () => findIngressTarget(backend, lookup), wait));
+    return afterAll(after, () => awaitTarget(`Ingress ${backend.namespace}/${backend.ingress}`, () => findIngressTarget(backend, lookup), wait));
 }
 
 function afterAll<T>(resources: readonly pulumi.CustomResource[], run: () => Promise<T>): pulumi.Output<T> {
     return pulumi.all(resources.map((resource) => resource.id)).apply(run);
 }
 
-/** Finds a target, waiting for a controller that has not created it yet (see the file's comment). */
-async function located(what: string, find: () => Promise<Located>, wait: LocateWait = LOCATE_WAIT): Promise<VersionTarget> {
+/**
+ * Finds a target, waiting for a controller that has not created it yet (see the file's comment);
+ * `preview`: a preview, which does not wait.
+ */
+export async function awaitTarget(what: string, find: () => Promise<Located>, wait: LocateWait = LOCATE_WAIT, preview = pulumi.runtime.isDryRun()): Promise<VersionTarget> {
     for (let attempt = 1; ; attempt++) {
         const result = await find();
         if ("target" in result) {
@@ -81,7 +84,7 @@ async function located(what: string, find: () => Promise<Located>, wait: LocateW
         if ("ambiguous" in result) {
             throw new Error(`the metrics of ${what}: ${result.ambiguous}`);
         }
-        if (pulumi.runtime.isDryRun()) {
+        if (preview) {
             const pending = `(found by tag on pulumi up: ${what})`;
             return { targetGroup: pending, loadBalancer: pending };
         }

@@ -1,0 +1,76 @@
+/** infra/canary/locate.ts: finding a version's metrics at deploy time, waiting for its controller. */
+import { describe, expect, it, vi } from "vitest";
+import { TaggedResource } from "../../../infra/canary/health";
+import { awaitTarget, locateIngress, locateVersions } from "../../../infra/canary/locate";
+import { lattice } from "../../../infra/routers/lattice";
+import { isUnsupported, RouterHealth } from "../../../infra/routers/plugin";
+import { resolved } from "../routers/mocks";
+
+const latticeHealth = lattice.health as RouterHealth;
+const notification = { name: "notification", port: 8096, healthPath: "/health" };
+const location = { clusterName: "demo", namespace: "apps" };
+const group = (id: string, service: string): TaggedResource => ({ arn: `arn:aws:vpc-lattice:eu-west-1:111122223333:targetgroup/${id}`, tags: { service } });
+const NO_WAIT = { attempts: 3, delayMs: 1 };
+
+describe("locateVersions", () => {
+    it("finds every version through the router's finder", async () => {
+        expect(isUnsupported(lattice.health)).toBe(false);
+        const lookup = vi.fn(async (_types: readonly string[], tags: Readonly<Record<string, string>>) =>
+            [group("tg-v1", "notification-v1"), group("tg-v2", "notification-v2")].filter(
+                (resource) => resource.tags.service === tags["application-networking.k8s.aws/ServiceName"],
+            ),
+        );
+        const found = await resolved(locateVersions({ health: latticeHealth, service: notification, versions: ["v1", "v2"], location, after: [], lookup, wait: NO_WAIT }));
+        expect(found).toEqual({ v1: { targetGroup: "tg-v1" }, v2: { targetGroup: "tg-v2" } });
+    });
+
+    it("looks again while the controller has not created the target group yet", async () => {
+        let calls = 0;
+        const lookup = vi.fn(async () => (++calls < 3 ? [] : [group("tg-late", "notification-v1")]));
+        const found = await resolved(locateVersions({ health: latticeHealth, service: notification, versions: ["v1"], location, after: [], lookup, wait: NO_WAIT }));
+        expect(found).toEqual({ v1: { targetGroup: "tg-late" } });
+        expect(lookup).toHaveBeenCalledTimes(3);
+    });
+
+    it("fails the deploy with the reason when it never appears, after waiting", async () => {
+        const find = vi.fn(() => latticeHealth.find(notification, "v1", location, async () => []));
+        await expect(awaitTarget("notification v1", find, NO_WAIT, false)).rejects.toThrow(
+            /^the metrics of notification v1: found no VPC Lattice target group .* \(waited 0 minutes\)$/,
+        );
+        expect(find).toHaveBeenCalledTimes(3);
+    });
+
+    it("fails at once when two match: no wait resolves it", async () => {
+        const find = vi.fn(() => latticeHealth.find(notification, "v1", location, async () => [group("tg-a", "x"), group("tg-b", "x")]));
+        await expect(awaitTarget("notification v1", find, NO_WAIT, false)).rejects.toThrow(/expected one VPC Lattice target group .* found 2/);
+        expect(find).toHaveBeenCalledTimes(1);
+    });
+
+    it("does not wait in a preview: a placeholder the next up resolves", async () => {
+        const find = vi.fn(() => latticeHealth.find(notification, "v2", location, async () => []));
+        expect(await awaitTarget("notification v2", find, NO_WAIT, true)).toEqual({
+            targetGroup: "(found by tag on pulumi up: notification v2)",
+            loadBalancer: "(found by tag on pulumi up: notification v2)",
+        });
+        expect(find).toHaveBeenCalledTimes(1);
+    });
+});
+
+describe("locateIngress", () => {
+    it("finds the public ALB's target group and load balancer by the Ingress's tags", async () => {
+        const lookup = vi.fn(async (types: readonly string[], _tags: Readonly<Record<string, string>>) =>
+            types[0] === "elasticloadbalancing:targetgroup"
+                ? [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:targetgroup/k8s-app/abc", tags: {} }]
+                : [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-app/def", tags: {} }],
+        );
+        const found = await resolved(
+            locateIngress({ clusterName: "demo", namespace: "apps", ingress: "app-ingress", service: "usermgmt-service", port: 8095 }, [], lookup, NO_WAIT),
+        );
+        expect(found).toEqual({ targetGroup: "targetgroup/k8s-app/abc", loadBalancer: "app/k8s-app/def" });
+        expect(lookup.mock.calls[0][1]).toEqual({
+            "elbv2.k8s.aws/cluster": "demo",
+            "ingress.k8s.aws/stack": "apps/app-ingress",
+            "ingress.k8s.aws/resource": "apps/app-ingress-usermgmt-service:8095",
+        });
+    });
+});
