@@ -44,7 +44,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         if (namespace !== PROJECT) {
             // Another package's key (aws:region), or a typo of the project's namespace that Pulumi would keep silently.
             const close = suggestion(namespace, [PROJECT]);
-            if (close !== "" && namespace !== "") {
+            if (close !== "") {
                 check.report(fullKey, `unknown namespace ${JSON.stringify(namespace)}${close}; the program reads keys of ${PROJECT}: (and aws:region), so this one is ignored`);
             } else if (namespace === "aws" && name !== "region" && suggestion(name, ["region"]) !== "") {
                 check.report(fullKey, `unknown key${suggestion(name, ["region"])}; the provider would ignore it and the stack would have no region`);

@@ -97,7 +97,8 @@ function parseService(check: Checker, key: string, name: string, value: Json, ro
         expected: "an image reference with a tag or digest, such as repo/name:1.2.3",
     });
     const modeKey = childKey(key, "mode");
-    const mode = (check.string(modeKey, raw.mode, { oneOf: SERVICE_MODES }) as ServiceMode | undefined) ?? (raw.mode === undefined ? "manual" : undefined);
+    // Unset or invalid (reported): manual, for the checks below and in the result.
+    const mode = check.string(modeKey, raw.mode, { oneOf: SERVICE_MODES }) as ServiceMode | undefined;
     const modeProblem = mode === "automated" && router !== undefined ? automatedModeProblem(router) : undefined;
     if (modeProblem !== undefined) {
         check.report(modeKey, modeProblem);
