@@ -1,6 +1,6 @@
 /** policy/rules/canary-weights.ts: the weights of App Mesh, ALB and Gateway API splits, and the replicas router's pod split. */
 import { describe, expect, it } from "vitest";
-import { StackResource, TYPES } from "../../policy/rules";
+import { canaryWeightViolations, StackResource, TYPES } from "../../policy/rules";
 import { ALB } from "./fixtures/alb";
 import { canary, deploymentResource, stable } from "./fixtures/workloads";
 import { stackPolicy, stackResource, validateStack } from "./helpers";
@@ -74,5 +74,90 @@ describe("stack policies", () => {
         expect(await validateStack(policy, pods(3, 1), { canarySteps: [0, 25, 50, 75, 100] })).toEqual([]);
         // A service with a weighted router is judged by the router, not by its pods.
         expect(await validateStack(policy, [...pods(3, 3), albRouter([75, 25])], steps)).toEqual([]);
+    });
+
+    describe("canaryWeightViolations, exactly", () => {
+        const steps = { canarySteps: [0, 25, 50, 75, 100] };
+        const pods = (v1: number, v2: number, app = "notification"): StackResource[] => [
+            deploymentResource(`${app}-v1`, { ...stable, app }, v1),
+            deploymentResource(`${app}-v2`, { ...canary, app }, v2),
+        ];
+
+        it("names each bad weight, and checks the sum and the schedule only when every weight is valid", () => {
+            const router = virtualRouter([120, "x"]);
+            expect(canaryWeightViolations([router], steps).map((violation) => violation.message)).toEqual([
+                'VirtualRouter "notification-router" route "weighted": the weight of notification-v1 is 120; allowed: an integer 0..100',
+                'VirtualRouter "notification-router" route "weighted": the weight of notification-v2 is "x"; allowed: an integer 0..100',
+            ]);
+            expect(canaryWeightViolations([virtualRouter([0, 100])], steps)).toEqual([]);
+            expect(canaryWeightViolations([virtualRouter([-1, 101])]).map((violation) => violation.message)).toHaveLength(2);
+        });
+
+        it("finds the canary by its -v2 name, else as the second of two targets", () => {
+            const named = stackResource(TYPES.virtualRouter, "r", {
+                metadata: { name: "r", labels: { app: "a" } },
+                spec: {
+                    routes: [
+                        {
+                            name: "w",
+                            httpRoute: {
+                                action: {
+                                    weightedTargets: [
+                                        { virtualNodeRef: { name: "a-v2" }, weight: 30 },
+                                        { virtualNodeRef: { name: "a-v1" }, weight: 70 },
+                                    ],
+                                },
+                            },
+                        },
+                    ],
+                },
+            });
+            expect(canaryWeightViolations([named], steps).map((violation) => violation.message)).toEqual([
+                'VirtualRouter "r" route "w": the canary a-v2 takes 30%, not a step of the schedule [0,25,50,75,100]',
+            ]);
+            const unnamed = stackResource(TYPES.virtualRouter, "r", {
+                metadata: { name: "r", labels: { app: "a" } },
+                spec: {
+                    routes: [
+                        {
+                            name: "w",
+                            httpRoute: {
+                                action: {
+                                    weightedTargets: [
+                                        { virtualNodeRef: { name: "blue" }, weight: 70 },
+                                        { virtualNodeRef: { name: "green" }, weight: 30 },
+                                    ],
+                                },
+                            },
+                        },
+                    ],
+                },
+            });
+            expect(canaryWeightViolations([unnamed], steps).map((violation) => violation.message)).toEqual([
+                'VirtualRouter "r" route "w": the canary green takes 30%, not a step of the schedule [0,25,50,75,100]',
+            ]);
+            expect(canaryWeightViolations([virtualRouter([100])], { canarySteps: [0, 50] })).toEqual([]);
+        });
+
+        it("the replicas router: the canary's share of the pods, per service, at the canary's Deployment", () => {
+            const [v1, v2] = pods(3, 2);
+            expect(canaryWeightViolations([v1, v2], steps)).toEqual([
+                { message: "notification: the canary runs 2 of 5 pods (40.0%), not a step of the schedule [0,25,50,75,100]", urn: v2.urn },
+            ]);
+            expect(canaryWeightViolations([...pods(3, 1), ...pods(1, 1, "orders")], steps)).toEqual([]);
+            expect(canaryWeightViolations([...pods(3, 2)], { canarySteps: [] })).toEqual([]);
+            expect(canaryWeightViolations([...pods(0, 0)], steps)).toEqual([]);
+            // Without a v2 (or a v1) there is no split to judge.
+            expect(canaryWeightViolations([pods(3, 2)[0]], steps)).toEqual([]);
+            expect(canaryWeightViolations([pods(3, 2)[1]], steps)).toEqual([]);
+            // Deployments without an app label are nobody's split.
+            expect(canaryWeightViolations([deploymentResource("x-v2", { version: "v2" }, 2), deploymentResource("x-v1", { version: "v1" }, 3)], steps)).toEqual([]);
+        });
+
+        it("a service with a weighted router is judged by the router, whichever router it is", () => {
+            for (const router of [albRouter([75, 25]), httpRoute([75, 25]), virtualRouter([75, 25])]) {
+                expect(canaryWeightViolations([...pods(3, 2), router], steps), router.type).toEqual([]);
+            }
+        });
     });
 });
