@@ -188,7 +188,7 @@ export class Workload extends pulumi.ComponentResource {
                 replicas: args.replicas,
                 selector: this.labels,
                 labels: podLabels,
-                ...(args.podAnnotations === undefined ? {} : { podAnnotations: args.podAnnotations }),
+                podAnnotations: { ...args.podAnnotations, ...args.tracing.podAnnotations },
                 ...(args.serviceAccountName === undefined ? {} : { serviceAccountName: args.serviceAccountName }),
                 ...(args.initContainers === undefined ? {} : { initContainers: args.initContainers }),
                 terminationGracePeriodSeconds: args.draining.terminationGracePeriodSeconds,

@@ -31,6 +31,9 @@ import { RouterKind, StackConfig } from "./config";
 
 export { USERMGMT };
 
+/** The app's public Ingress, by Pulumi and Kubernetes name. */
+const APP_INGRESS = "app-ingress";
+
 export interface StackOutputs {
     url: pulumi.Output<string>;
     clusterName: pulumi.Output<string>;
@@ -239,7 +242,7 @@ export function declareStack(config: StackConfig): StackOutputs {
         k8sProvider,
     });
     const accessLogs = new AccessLogBucket("alb-access-logs", { prefix: config.stack, retain: config.ingress.retainAccessLogs, tags });
-    const ingress = new AppIngress("app-ingress", {
+    const ingress = new AppIngress(APP_INGRESS, {
         namespace: namespaceName,
         ingressClassName: loadBalancers.ingressClassName,
         hostname: config.domain,
@@ -259,39 +262,35 @@ export function declareStack(config: StackConfig): StackOutputs {
             ? undefined
             : new AlarmTopic("canary-alarms", { name: `${config.cluster.name}-canary-alarms`, ...config.alarms, tags });
     // The public ALB's target group, found by the load balancer controller's tags once it exists.
-    const publicTarget = locateIngress(
-        { clusterName: config.cluster.name, namespace: config.namespace, ingress: "app-ingress", service: USERMGMT.serviceName, port: USERMGMT.port },
-        [ingress.ingress],
-    );
-    new PublicIngressAlarms("app-ingress-alarms", {
-        prefix: config.cluster.name,
+    const publicIngress = {
         health: ALB_HEALTH,
-        target: publicTarget,
-        thresholds: HEALTH_THRESHOLDS,
-        ...(alarmTopic === undefined ? {} : { alarmTopicArn: alarmTopic.topicArn }),
-        tags,
-    });
+        target: locateIngress({ clusterName: config.cluster.name, namespace: config.namespace, ingress: APP_INGRESS, service: USERMGMT.serviceName, port: USERMGMT.port }, [
+            ingress.ingress,
+        ]),
+    };
+    const alarmArgs = { thresholds: HEALTH_THRESHOLDS, ...(alarmTopic === undefined ? {} : { alarmTopicArn: alarmTopic.topicArn }), tags };
+    new PublicIngressAlarms("app-ingress-alarms", { prefix: config.cluster.name, publicIngress, ...alarmArgs });
     const health = routerPlugin(config.router).health;
+    const location = { clusterName: config.cluster.name, namespace: config.namespace };
     const dashboards: Record<string, string> = {};
     // Manual services: an automated service's routes are Flagger's, and so is its analysis.
     for (const service of config.services.filter((candidate) => candidate.mode === "manual")) {
         const canaried = services.get(service.name) as CanaryService;
         const versions: Version[] = service.canary === undefined ? ["v1"] : ["v1", "v2"];
+        if (!isUnsupported(health) && canaried.routing.length === 0) {
+            throw new Error(`router ${config.router} measures its versions but declared no routing resource for ${service.name} to wait for`);
+        }
         const monitor = new CanaryMonitor(`${service.name}-monitor`, {
             prefix: config.cluster.name,
             service: service.name,
             router: config.router,
             region: config.region,
             weight: service.canary?.weight ?? 0,
-            hasCanary: service.canary !== undefined,
-            thresholds: HEALTH_THRESHOLDS,
+            versions,
             health,
-            versions: isUnsupported(health)
-                ? pulumi.output({})
-                : locateVersions({ health, service, versions, location: { clusterName: config.cluster.name, namespace: config.namespace }, after: canaried.routing }),
-            publicIngress: { health: ALB_HEALTH, target: publicTarget },
-            ...(alarmTopic === undefined ? {} : { alarmTopicArn: alarmTopic.topicArn }),
-            tags,
+            located: isUnsupported(health) ? pulumi.output({}) : locateVersions({ health, service, versions, location, after: canaried.routing }),
+            publicIngress,
+            ...alarmArgs,
         });
         dashboards[service.name] = monitor.dashboardUrl;
     }

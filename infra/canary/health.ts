@@ -56,6 +56,16 @@ export const HEALTH_THRESHOLDS: HealthThresholds = { maxErrorRate: 0.01, maxP99M
 /** The fewest requests a bake must see to judge a canary; fewer is inconclusive. */
 export const MIN_JUDGED_REQUESTS = 100;
 
+/**
+ * The share of requests that failed (5xx and connection errors), 0..1, as CloudWatch metric math
+ * over the queries with these IDs. ELB counts are reported only when non-zero: a missing count is
+ * 0. The dashboards, the alarms and Flagger's success rate use it; the gates compute the same sum
+ * from the same metrics (tools/canary/gates.ts).
+ */
+export function failedShareExpression(ids: { readonly requests: string; readonly target5xx: string; readonly connectionErrors: string }): string {
+    return `(FILL(${ids.target5xx}, 0) + FILL(${ids.connectionErrors}, 0)) / ${ids.requests}`;
+}
+
 /** The metric of `signal`, or undefined when the router does not measure it. */
 export function healthMetric(health: HealthMetrics, signal: HealthSignal): HealthMetric | undefined {
     return health.metrics.find((metric) => metric.signal === signal);

@@ -6,9 +6,12 @@
  *
  * It waits for the routing resources first. On the first preview they do not exist, so the values
  * are unknown; during `pulumi up` a controller may still be reconciling (the Gateway API
- * controller creates Lattice target groups after the HTTPRoute is accepted), so a missing target
- * is looked up again every 10 s for up to 5 minutes before the deploy fails with the reason. In a
- * preview of a later change a missing target shows as a placeholder that the next `up` resolves.
+ * controller creates Lattice target groups after the HTTPRoute is accepted), and the Tagging API
+ * may still list a target group the controller deleted (a canary removed and added again), so a
+ * target that is missing or ambiguous is looked up again every 10 s for up to 5 minutes (a
+ * service's versions together). Monitoring never blocks a rollout or a rollback: what is still not
+ * found is a warning and a placeholder. In a preview a missing target shows as a placeholder that
+ * the next `up` resolves.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -45,15 +48,17 @@ export interface LocateArgs {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Each version's dimension values, once the routing resources exist. */
+/** Each version's dimension values, once the routing resources exist; the versions are looked up together. */
 export function locateVersions(args: LocateArgs): pulumi.Output<Partial<Record<Version, VersionTarget>>> {
     const lookup = args.lookup ?? taggedResources;
     return afterAll(args.after, async () => {
-        const found: Partial<Record<Version, VersionTarget>> = {};
-        for (const version of args.versions) {
-            found[version] = await awaitTarget(`${args.service.name} ${version}`, () => args.health.find(args.service, version, args.location, lookup), args.wait);
-        }
-        return found;
+        const found = await Promise.all(
+            args.versions.map(
+                async (version) =>
+                    [version, await awaitTarget(`${args.service.name} ${version}`, () => args.health.find(args.service, version, args.location, lookup), args.wait)] as const,
+            ),
+        );
+        return Object.fromEntries(found) as Partial<Record<Version, VersionTarget>>;
     });
 }
 
@@ -72,25 +77,37 @@ function afterAll<T>(resources: readonly pulumi.CustomResource[], run: () => Pro
 }
 
 /**
- * Finds a target, waiting for a controller that has not created it yet (see the file's comment);
- * `preview`: a preview, which does not wait.
+ * Finds a target, waiting for a controller that has not created it yet, or whose deleted target
+ * group the Tagging API still lists (see the file's comment). It never fails the deploy: what it
+ * cannot find after the wait is a warning and a placeholder, whose alarms stay without data (no
+ * breach) until an `up` finds it. `preview`: a preview, which does not wait.
  */
-export async function awaitTarget(what: string, find: () => Promise<Located>, wait: LocateWait = LOCATE_WAIT, preview = pulumi.runtime.isDryRun()): Promise<VersionTarget> {
+export async function awaitTarget(
+    what: string,
+    find: () => Promise<Located>,
+    wait: LocateWait = LOCATE_WAIT,
+    preview = pulumi.runtime.isDryRun(),
+    warn: (message: string) => void = (message) => void pulumi.log.warn(message),
+): Promise<VersionTarget> {
     for (let attempt = 1; ; attempt++) {
         const result = await find();
         if ("target" in result) {
             return result.target;
         }
-        if ("ambiguous" in result) {
-            throw new Error(`the metrics of ${what}: ${result.ambiguous}`);
-        }
         if (preview) {
-            const pending = `(found by tag on pulumi up: ${what})`;
-            return { targetGroup: pending, loadBalancer: pending };
+            return placeholder(`found by tag on pulumi up: ${what}`);
         }
         if (attempt >= wait.attempts) {
-            throw new Error(`the metrics of ${what}: ${locateProblem(result)} (waited ${Math.round((wait.attempts * wait.delayMs) / 60_000)} minutes)`);
+            warn(
+                `the metrics of ${what}: ${locateProblem(result)} (looked ${wait.attempts} times over ${Math.round((wait.attempts * wait.delayMs) / 60_000)} minutes); ` +
+                    "its dashboard and alarms show a placeholder until a later `pulumi up` finds it",
+            );
+            return placeholder(`not found: ${what}`);
         }
         await sleep(wait.delayMs);
     }
+}
+
+function placeholder(text: string): VersionTarget {
+    return { targetGroup: `(${text})`, loadBalancer: `(${text})` };
 }

@@ -1,7 +1,7 @@
 /**
  * A canaried service's CloudWatch dashboard (stable and canary side by side, and the public
- * ingress) and its alarms per version, from the router's health definition and the shared
- * thresholds (./monitoring.ts builds both as plain data).
+ * ingress) and its alarms per version, and the public ingress's alarms once per stack, from the
+ * router's health definition and the shared thresholds (./monitoring.ts builds both as data).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -9,23 +9,38 @@ import { isUnsupported, RouterHealth, Unsupported, Version } from "../routers/pl
 import { HealthMetrics, HealthThresholds, VersionTarget } from "./health";
 import { ALARM_WINDOW, dashboardBody, healthAlarms, MonitoredSubject } from "./monitoring";
 
-export interface CanaryMonitorArgs {
+/** The app's public ALB, in front of the user-management app: on every dashboard, with alarms of its own. */
+export interface PublicIngress {
+    readonly health: HealthMetrics;
+    readonly target: pulumi.Output<VersionTarget>;
+}
+
+const PUBLIC_INGRESS = { title: "public ingress", id: "ingress", label: "usermgmt" } as const;
+
+function publicSubject(ingress: PublicIngress): pulumi.Output<MonitoredSubject> {
+    return ingress.target.apply((target) => ({ title: PUBLIC_INGRESS.title, health: ingress.health, targets: [{ id: PUBLIC_INGRESS.id, label: PUBLIC_INGRESS.label, target }] }));
+}
+
+interface AlarmArgs {
+    readonly thresholds: HealthThresholds;
+    /** The alarms' SNS topic; none: alarms without actions. */
+    readonly alarmTopicArn?: pulumi.Output<string>;
+    readonly tags?: Record<string, string>;
+}
+
+export interface CanaryMonitorArgs extends AlarmArgs {
     /** The CloudWatch names' prefix (the cluster's name), unique per stack in an account. */
     readonly prefix: string;
     readonly service: string;
     readonly router: string;
     readonly region: string;
     readonly weight: number;
-    readonly hasCanary: boolean;
-    readonly thresholds: HealthThresholds;
+    /** The versions that run: v1, and v2 with a canary. */
+    readonly versions: readonly Version[];
     readonly health: RouterHealth | Unsupported;
-    /** Where each version's metrics are (ignored when the router has no health). */
-    readonly versions: pulumi.Output<Partial<Record<Version, VersionTarget>>>;
-    /** The public ALB's target group and load balancer, and their health metrics. */
-    readonly publicIngress: { readonly health: RouterHealth["metrics"]; readonly target: pulumi.Output<VersionTarget> };
-    /** The alarms' SNS topic; none: alarms without actions. */
-    readonly alarmTopicArn?: pulumi.Output<string>;
-    readonly tags?: Record<string, string>;
+    /** Where each version's metrics are (unused when the router has no health). */
+    readonly located: pulumi.Output<Partial<Record<Version, VersionTarget>>>;
+    readonly publicIngress: PublicIngress;
 }
 
 const VERSION_LABELS: Record<Version, string> = { v1: "stable v1", v2: "canary v2" };
@@ -40,68 +55,53 @@ export class CanaryMonitor extends pulumi.ComponentResource {
         // The console's dashboard link (the aws partition's console).
         this.dashboardUrl = `https://${args.region}.console.aws.amazon.com/cloudwatch/home?region=${args.region}#dashboards/dashboard/${this.dashboardName}`;
         const health = args.health;
-        const versions = pulumi.output(args.versions).apply((found): MonitoredSubject | undefined =>
-            isUnsupported(health)
-                ? undefined
-                : {
-                      title: args.service,
-                      health: health.metrics,
-                      targets: (Object.entries(found) as [Version, VersionTarget][]).map(([version, target]) => ({ id: version, label: VERSION_LABELS[version], target })),
-                  },
-        );
-        const publicIngress = args.publicIngress.target.apply((target): MonitoredSubject => ({
-            title: "public ingress",
-            health: args.publicIngress.health,
-            targets: [{ id: "public", label: "usermgmt", target }],
-        }));
+        const targets = args.versions.map((version) => ({ id: version, label: VERSION_LABELS[version] }));
+        const measured = isUnsupported(health)
+            ? undefined
+            : args.located.apply((found): MonitoredSubject => ({
+                  title: args.service,
+                  health: health.metrics,
+                  targets: targets.map((target) => ({ ...target, target: found[target.id] ?? { targetGroup: "" } })),
+              }));
         new aws.cloudwatch.Dashboard(
             `${name}-dashboard`,
             {
                 dashboardName: this.dashboardName,
-                dashboardBody: pulumi.all([versions, publicIngress]).apply(([measured, ingress]) =>
+                dashboardBody: pulumi.all([measured ?? pulumi.output(undefined), publicSubject(args.publicIngress)]).apply(([versions, publicIngress]) =>
                     dashboardBody({
                         service: args.service,
                         router: args.router,
                         region: args.region,
                         weight: args.weight,
-                        hasCanary: args.hasCanary,
+                        hasCanary: args.versions.includes("v2"),
                         thresholds: args.thresholds,
-                        versions: measured ?? { unsupported: isUnsupported(health) ? health.unsupported : "" },
-                        publicIngress: ingress,
+                        versions: versions ?? { unsupported: isUnsupported(health) ? health.unsupported : "" },
+                        publicIngress,
                     }),
                 ),
             },
             { parent: this },
         );
-        if (!isUnsupported(health)) {
-            const ids: Version[] = args.hasCanary ? ["v1", "v2"] : ["v1"];
-            const names = { title: args.service, targets: ids.map((id) => ({ id, label: VERSION_LABELS[id] })) };
-            declareHealthAlarms(
-                name,
-                `${this.dashboardName}-`,
-                health.metrics,
-                names,
-                versions.apply((measured) => measured as MonitoredSubject),
-                args,
-                this,
-            );
+        if (measured !== undefined && !isUnsupported(health)) {
+            declareHealthAlarms(name, `${this.dashboardName}-`, { title: args.service, health: health.metrics, targets }, measured, args, this);
         }
         this.registerOutputs({ dashboardName: this.dashboardName, dashboardUrl: this.dashboardUrl });
     }
 }
 
-/** The alarms of a subject's targets, whose names are known now and whose dimension values come later. */
+/**
+ * The alarms of a subject's targets: their names, descriptions and thresholds are known now
+ * (`names`), their dimension values once `subject` resolves.
+ */
 function declareHealthAlarms(
     name: string,
     namePrefix: string,
-    health: HealthMetrics,
-    names: { readonly title: string; readonly targets: readonly { readonly id: string; readonly label: string }[] },
+    names: { readonly title: string; readonly health: HealthMetrics; readonly targets: readonly { readonly id: string; readonly label: string }[] },
     subject: pulumi.Output<MonitoredSubject>,
-    args: { readonly thresholds: HealthThresholds; readonly alarmTopicArn?: pulumi.Output<string>; readonly tags?: Record<string, string> },
+    args: AlarmArgs,
     parent: pulumi.Resource,
 ): void {
-    // The specs with empty dimension values: their names, descriptions and thresholds only.
-    const specs = healthAlarms({ ...names, health, targets: names.targets.map((target) => ({ ...target, target: { targetGroup: "" } })) }, args.thresholds);
+    const specs = healthAlarms({ ...names, targets: names.targets.map((target) => ({ ...target, target: { targetGroup: "" } })) }, args.thresholds);
     for (const spec of specs) {
         const queries = subject.apply((measured) =>
             (healthAlarms(measured, args.thresholds).find((alarm) => alarm.name === spec.name)?.metricQueries ?? []).map((query) => ({ ...query })),
@@ -111,7 +111,7 @@ function declareHealthAlarms(
             {
                 name: `${namePrefix}${spec.name}`,
                 alarmDescription: spec.description,
-                comparisonOperator: "GreaterThanThreshold",
+                comparisonOperator: spec.comparison,
                 threshold: spec.threshold,
                 evaluationPeriods: ALARM_WINDOW.evaluationPeriods,
                 datapointsToAlarm: ALARM_WINDOW.datapointsToAlarm,
@@ -125,22 +125,17 @@ function declareHealthAlarms(
     }
 }
 
-export interface PublicIngressAlarmsArgs {
+export interface PublicIngressAlarmsArgs extends AlarmArgs {
     readonly prefix: string;
-    readonly health: HealthMetrics;
-    readonly target: pulumi.Output<VersionTarget>;
-    readonly thresholds: HealthThresholds;
-    readonly alarmTopicArn?: pulumi.Output<string>;
-    readonly tags?: Record<string, string>;
+    readonly publicIngress: PublicIngress;
 }
 
 /** The public ALB's alarms, once per stack: the app's own entry, whatever the router measures. */
 export class PublicIngressAlarms extends pulumi.ComponentResource {
     constructor(name: string, args: PublicIngressAlarmsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:canary:PublicIngressAlarms", name, {}, opts);
-        const names = { title: "public ingress", targets: [{ id: "ingress", label: "usermgmt" }] };
-        const subject = args.target.apply((target): MonitoredSubject => ({ ...names, health: args.health, targets: [{ ...names.targets[0], target }] }));
-        declareHealthAlarms(name, `${args.prefix}-public-`, args.health, names, subject, args, this);
+        const names = { title: PUBLIC_INGRESS.title, health: args.publicIngress.health, targets: [{ id: PUBLIC_INGRESS.id, label: PUBLIC_INGRESS.label }] };
+        declareHealthAlarms(name, `${args.prefix}-public-`, names, publicSubject(args.publicIngress), args, this);
         this.registerOutputs({});
     }
 }

@@ -3,7 +3,7 @@
  * from the routers' health definitions and the shared thresholds (./health.ts), the ones the
  * canary command's gates and Flagger's templates read.
  */
-import { Dimension, HealthMetric, HealthMetrics, healthMetric, HealthSignal, HealthThresholds, requiredMetric, VersionTarget } from "./health";
+import { Dimension, failedShareExpression, HealthMetric, HealthMetrics, healthMetric, HealthSignal, HealthThresholds, requiredMetric, VersionTarget } from "./health";
 
 /** One measured version (or the public ingress's one target) and where its metrics are. */
 export interface MonitoredTarget {
@@ -59,7 +59,13 @@ function subjectGraphs(subject: MonitoredSubject, region: string, thresholds: He
         metricRow(health, requiredMetric(health, "requests"), target.target, { id: `r${index}`, visible: false }),
         metricRow(health, requiredMetric(health, "target5xx"), target.target, { id: `e${index}`, visible: false }),
         metricRow(health, requiredMetric(health, "connectionErrors"), target.target, { id: `c${index}`, visible: false }),
-        [{ expression: `100 * (FILL(e${index}, 0) + FILL(c${index}, 0)) / r${index}`, label: `${target.label} failed %`, id: `f${index}` }],
+        [
+            {
+                expression: `100 * ${failedShareExpression({ requests: `r${index}`, target5xx: `e${index}`, connectionErrors: `c${index}` })}`,
+                label: `${target.label} failed %`,
+                id: `f${index}`,
+            },
+        ],
     ]);
     const graphs = [
         graph(`${title}: requests`, region, rows(["requests"])),
@@ -109,10 +115,11 @@ export function dashboardBody(content: DashboardContent): string {
     const weight = content.hasCanary
         ? `the canary (v2) takes **${content.weight} %** of requests (stack config; each \`pulumi up\` of a step updates this text)`
         : "no canary: v1 alone";
+    const measured = !("unsupported" in content.versions);
     const header = text(
         [
-            `## ${content.service}: stable v1 and canary v2 side by side`,
-            `Router \`${content.router}\`: ${weight}. A version alarms above ${100 * thresholds.maxErrorRate} % failed requests or a p99 of ${thresholds.maxP99Ms} ms, ` +
+            measured ? `## ${content.service}: stable v1 and canary v2 side by side` : `## ${content.service}: the public ingress (no per-version metrics)`,
+            `Router \`${content.router}\`: ${weight}. ${measured ? "A version" : "The public ingress"} alarms above ${100 * thresholds.maxErrorRate} % failed requests or a p99 of ${thresholds.maxP99Ms} ms, ` +
                 "the thresholds the canary command's gates and Flagger's analysis use.",
         ].join("\n\n"),
         3,
@@ -132,18 +139,27 @@ export interface AlarmQuery {
 }
 
 export interface AlarmSpec {
-    /** Unique within the service: `<target>-failures`, `<target>-p99`. */
+    /** Unique within the subject: `<target>-failures`, `<target>-p99`, `<target>-healthy-targets`, `load-balancer-failures`. */
     readonly name: string;
     readonly description: string;
     readonly metricQueries: readonly AlarmQuery[];
+    readonly comparison: "GreaterThanThreshold" | "LessThanThreshold";
     readonly threshold: number;
 }
 
-/** Alarm when 3 of the last 5 minutes breach; a minute without requests is no breach. */
+/** Alarm when 3 of the last 5 minutes breach; a minute without data is no breach. */
 export const ALARM_WINDOW = { periodSeconds: 60, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching" } as const;
 
-function alarmMetric(health: HealthMetrics, signal: "requests" | "target5xx" | "connectionErrors" | "p99", target: VersionTarget, returnData: boolean): AlarmQuery {
-    const metric = requiredMetric(health, signal);
+/** Fewest requests in a minute for its failed share to count: one 5xx of a handful of requests is no alarm. */
+export const ALARM_MIN_REQUESTS_PER_MINUTE = 10;
+
+const WINDOW_TEXT = `in ${ALARM_WINDOW.datapointsToAlarm} of ${ALARM_WINDOW.evaluationPeriods} minutes`;
+
+function alarmMetric(health: HealthMetrics, signal: HealthSignal, target: VersionTarget, returnData: boolean): AlarmQuery {
+    const metric = healthMetric(health, signal);
+    if (metric === undefined) {
+        throw new Error(`the router's health metrics have no ${signal}`);
+    }
     return {
         id: signal,
         returnData,
@@ -157,27 +173,73 @@ function alarmMetric(health: HealthMetrics, signal: "requests" | "target5xx" | "
     };
 }
 
-/** Per target: the share of failed requests (5xx and connection errors) and the p99 latency. */
+/** The failed share of the minutes with enough requests, else 0. */
+function countedShare(requests: string, share: string): string {
+    return `IF(${requests} >= ${ALARM_MIN_REQUESTS_PER_MINUTE}, ${share}, 0)`;
+}
+
+/**
+ * Per target: the share of failed requests (5xx and connection errors), the p99 latency and, where
+ * the router counts them, healthy targets (none left: the load balancer answers 503 itself); and
+ * once per load balancer, the share of requests it failed itself.
+ */
 export function healthAlarms(subject: MonitoredSubject, thresholds: HealthThresholds): AlarmSpec[] {
     const { health } = subject;
-    return subject.targets.flatMap((target) => [
+    const maxPercent = 100 * thresholds.maxErrorRate;
+    const perTarget = subject.targets.flatMap((target): AlarmSpec[] => [
         {
             name: `${target.id}-failures`,
-            description: `${subject.title} ${target.label}: more than ${100 * thresholds.maxErrorRate} % of requests failed (5xx or connection errors) in 3 of 5 minutes`,
+            description: `${subject.title} ${target.label}: more than ${maxPercent} % of requests failed (5xx or connection errors) ${WINDOW_TEXT}`,
             metricQueries: [
                 alarmMetric(health, "requests", target.target, false),
                 alarmMetric(health, "target5xx", target.target, false),
                 alarmMetric(health, "connectionErrors", target.target, false),
-                // ELB counts are reported only when non-zero: a missing count is 0.
-                { id: "failedShare", returnData: true, expression: "(FILL(target5xx, 0) + FILL(connectionErrors, 0)) / requests", label: "failed share" },
+                {
+                    id: "failedShare",
+                    returnData: true,
+                    expression: countedShare("requests", failedShareExpression({ requests: "requests", target5xx: "target5xx", connectionErrors: "connectionErrors" })),
+                    label: "failed share",
+                },
             ],
+            comparison: "GreaterThanThreshold",
             threshold: thresholds.maxErrorRate,
         },
         {
             name: `${target.id}-p99`,
-            description: `${subject.title} ${target.label}: p99 latency above ${thresholds.maxP99Ms} ms in 3 of 5 minutes`,
+            description: `${subject.title} ${target.label}: p99 latency above ${thresholds.maxP99Ms} ms ${WINDOW_TEXT}`,
             metricQueries: [alarmMetric(health, "p99", target.target, true)],
+            comparison: "GreaterThanThreshold",
             threshold: thresholds.maxP99Ms / health.latencyToMs,
         },
+        ...(healthMetric(health, "healthyTargets") === undefined
+            ? []
+            : [
+                  {
+                      name: `${target.id}-healthy-targets`,
+                      description: `${subject.title} ${target.label}: no healthy target ${WINDOW_TEXT}`,
+                      metricQueries: [alarmMetric(health, "healthyTargets", target.target, true)],
+                      comparison: "LessThanThreshold" as const,
+                      threshold: 1,
+                  },
+              ]),
     ]);
+    const first = subject.targets[0];
+    const measuresLoadBalancer = healthMetric(health, "elb5xx") !== undefined && healthMetric(health, "lbRequests") !== undefined;
+    const loadBalancer: AlarmSpec[] =
+        first === undefined || !measuresLoadBalancer
+            ? []
+            : [
+                  {
+                      name: "load-balancer-failures",
+                      description: `${subject.title}: the load balancer itself failed more than ${maxPercent} % of requests (its own 5xx: no healthy or reachable target) ${WINDOW_TEXT}`,
+                      metricQueries: [
+                          alarmMetric(health, "lbRequests", first.target, false),
+                          alarmMetric(health, "elb5xx", first.target, false),
+                          { id: "failedShare", returnData: true, expression: countedShare("lbRequests", "FILL(elb5xx, 0) / lbRequests"), label: "load balancer failed share" },
+                      ],
+                      comparison: "GreaterThanThreshold",
+                      threshold: thresholds.maxErrorRate,
+                  },
+              ];
+    return [...perTarget, ...loadBalancer];
 }

@@ -170,7 +170,7 @@ export class CanaryService extends pulumi.ComponentResource {
                 replicas: args.replicas,
                 selector,
                 labels: podLabels,
-                podAnnotations: args.router.podAnnotations,
+                podAnnotations: { ...args.router.podAnnotations, ...args.tracing.podAnnotations },
                 ...(args.router.podServiceAccountName === undefined ? {} : { serviceAccountName: args.router.podServiceAccountName }),
                 container: {
                     name: args.name,

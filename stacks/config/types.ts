@@ -94,7 +94,6 @@ export type AnalysisConfig = CanaryAnalysis;
 export const ALERT_PROVIDERS = ["slack", "msteams", "discord", "rocket", "gchat"] as const;
 export type AlertProviderType = (typeof ALERT_PROVIDERS)[number];
 
-/** Stack-wide Flagger settings (`eks-canary:flagger`). */
 /** Who the alarms notify, through one SNS topic; neither: the alarms have no actions. */
 export interface AlarmsConfig {
     readonly email?: string;
@@ -102,6 +101,7 @@ export interface AlarmsConfig {
     readonly httpsUrl?: string;
 }
 
+/** Stack-wide Flagger settings (`eks-canary:flagger`). */
 export interface FlaggerConfig {
     /** Where Flagger posts rollout events; the URL comes from the secret `flaggerAlertUrl`. */
     readonly alerts?: { readonly provider: AlertProviderType; readonly channel?: string; readonly url: string };

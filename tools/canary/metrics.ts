@@ -15,7 +15,6 @@
  * - `appmesh`, `replicas`: nothing measures v2 alone in CloudWatch; `run` refuses them.
  */
 import type { GetMetricDataCommandInput, GetMetricDataCommandOutput, MetricDataResult } from "@aws-sdk/client-cloudwatch";
-import { albDimension } from "../../infra/addons/load-balancer-controller/health";
 import { GATE_SIGNALS, locateProblem, metricTarget, VersionTarget } from "../../infra/canary/health";
 import { CanaryLocation, CommandService, isUnsupported, MetricQuerySpec, MetricTarget, ResourceLookup, TaggedResource } from "../../infra/routers/plugin";
 import { RouterKind, routerPlugin } from "../../infra/routers/registry";
@@ -35,8 +34,6 @@ export interface MetricSource {
 }
 
 export type { MetricQuerySpec, MetricTarget, TaggedResource, ResourceLookup, CanaryLocation };
-export { albDimension };
-
 /** The queries the gates read of a version at `target` behind a router that measures it. */
 export function gateTarget(router: RouterKind, target: VersionTarget): MetricTarget {
     const health = routerPlugin(router).health;

@@ -180,7 +180,13 @@ const CORE: Readonly<Record<string, Describer>> = {
     ],
     [T.deployment]: (inputs, get) => [
         `${objectName(inputs)}  replicas=${get("spec.replicas")} image=${containers(inputs)}`,
-        `preStop sleep ${text(at(list(at(inputs, "spec.template.spec.containers"))[0], "lifecycle.preStop.sleep.seconds"))}s  grace ${get("spec.template.spec.terminationGracePeriodSeconds")}s  rollout ${get("spec.strategy.rollingUpdate.maxSurge")} surge, ${get("spec.strategy.rollingUpdate.maxUnavailable")} unavailable`,
+        [
+            ...(at(list(at(inputs, "spec.template.spec.containers"))[0], "lifecycle.preStop.sleep.seconds") === undefined
+                ? []
+                : [`preStop sleep ${text(at(list(at(inputs, "spec.template.spec.containers"))[0], "lifecycle.preStop.sleep.seconds"))}s`]),
+            ...(at(inputs, "spec.template.spec.terminationGracePeriodSeconds") === undefined ? [] : [`grace ${get("spec.template.spec.terminationGracePeriodSeconds")}s`]),
+            `rollout ${get("spec.strategy.rollingUpdate.maxSurge")} surge, ${get("spec.strategy.rollingUpdate.maxUnavailable")} unavailable`,
+        ].join("  "),
     ],
     [T.daemonSet]: (inputs, get) => [`${objectName(inputs)}  on every node  image=${containers(inputs)}  serviceAccount ${get("spec.template.spec.serviceAccountName")}`],
     [T.service]: (inputs, get) => {

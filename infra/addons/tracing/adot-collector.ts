@@ -9,12 +9,19 @@
  * memory_limiter and batch processors and the health_check extension.
  */
 import * as k8s from "@pulumi/kubernetes";
+import type { PolicyDocument } from "../../iam";
 import { PART_OF } from "../../k8s";
 import { IMAGES } from "../../versions";
 import { XRAY_PORT } from "./backends";
 import type { TracingBackendContext, TracingBackendResources } from "./index";
 
 export const ADOT_NAME = "adot-collector";
+
+/** The collector may only send segments and relay sampling: the calls of the X-Ray exporter and of the receiver's TCP proxy. */
+export const ADOT_XRAY_POLICY: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Sid: "SendTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: "*" }],
+};
 
 /** The health_check extension's port: the probes' target. */
 export const ADOT_HEALTH_PORT = 13133;

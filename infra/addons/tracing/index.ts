@@ -2,28 +2,38 @@
  * The tracing add-on: what the apps' X-Ray SDKs send their segments to, at `xray-service:2000`
  * (UDP for segments, TCP for sampling rules). The `tracing` config key picks the backend behind
  * that address: the ADOT collector (./adot-collector.ts, the default) or the X-Ray daemon
- * (./xray-daemon.ts, whose support ends on 2027-02-25). The Service, the IRSA role and the
- * workloads' environment are the same under both, so switching is one config change that
- * updates the Service in place, and no workload names the backend (TracingSettings).
+ * (./xray-daemon.ts, whose support ends on 2027-02-25). The Service's name and ports, the IRSA
+ * role and the workloads' environment are the same under both, and no workload names the backend
+ * (TracingSettings). Switching is one config change; `xray-service` is then replaced (headless for
+ * the daemon, a cluster IP for the collector, and a Service's cluster IP cannot change in place),
+ * and the apps' pods roll (their annotation names the backend) so their SDKs resolve it again.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { managedPolicyArn, PolicyDocument } from "../../iam";
+import { managedPolicyArn } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
 import { AddOnCluster, addOnRole, AddOnPermissions } from "../addon";
-import { declareAdotCollector } from "./adot-collector";
+import { ADOT_NAME, ADOT_XRAY_POLICY, declareAdotCollector } from "./adot-collector";
 import { TracingBackend, XRAY_DAEMON_END_OF_SUPPORT, XRAY_PORT } from "./backends";
-import { declareXRayDaemon } from "./xray-daemon";
+import { declareXRayDaemon, XRAY_NAME } from "./xray-daemon";
 
 export { DEFAULT_TRACING_BACKEND, TRACING_BACKENDS, XRAY_DAEMON_END_OF_SUPPORT, XRAY_PORT } from "./backends";
 export type { TracingBackend } from "./backends";
 
 export const XRAY_SERVICE_NAME = "xray-service";
 
+/** The apps' pod annotation that names the tracing backend. */
+export const TRACING_ANNOTATION = "eks-canary/tracing";
+
 /** What a workload needs of the stack's tracing: the environment its app's tracing SDK reads. */
 export interface TracingSettings {
     /** The variables of an app whose traces are named `tracingName`, in the order given. */
     workloadEnv(tracingName: string): k8s.types.input.core.v1.EnvVar[];
+    /**
+     * Annotations of the apps' pods that name the backend: switching it rolls the apps, whose X-Ray
+     * SDKs resolve `xray-service` once, at start.
+     */
+    readonly podAnnotations: Record<string, string>;
 }
 
 export interface TracingArgs extends AddOnCluster {
@@ -55,12 +65,6 @@ export interface TracingBackendContext {
     readonly opts: pulumi.CustomResourceOptions;
 }
 
-/** The collector may only send segments and relay sampling: the calls of the X-Ray exporter and of the receiver's TCP proxy. */
-export const ADOT_XRAY_POLICY: PolicyDocument = {
-    Version: "2012-10-17",
-    Statement: [{ Sid: "SendTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:GetSamplingRules", "xray:GetSamplingTargets"], Resource: "*" }],
-};
-
 /** Each backend: its service account's name, what its pods may do in AWS, and its workload. */
 interface BackendDefinition {
     readonly serviceAccount: string;
@@ -69,9 +73,9 @@ interface BackendDefinition {
 }
 
 const BACKENDS: Record<TracingBackend, BackendDefinition> = {
-    adot: { serviceAccount: "adot-collector", permissions: () => ({ policy: ADOT_XRAY_POLICY }), declare: declareAdotCollector },
+    adot: { serviceAccount: ADOT_NAME, permissions: () => ({ policy: ADOT_XRAY_POLICY }), declare: declareAdotCollector },
     "xray-daemon": {
-        serviceAccount: "xray-daemon",
+        serviceAccount: XRAY_NAME,
         permissions: (region) => ({ managedPolicyArns: [managedPolicyArn(region, "AWSXRayDaemonWriteAccess")] }),
         declare: declareXRayDaemon,
     },
@@ -84,10 +88,12 @@ const BACKENDS: Record<TracingBackend, BackendDefinition> = {
 export class Tracing extends pulumi.ComponentResource implements TracingSettings {
     /** `host:port` for the apps' AWS_XRAY_DAEMON_ADDRESS. */
     public readonly daemonAddress: pulumi.Output<string>;
+    public readonly podAnnotations: Record<string, string>;
 
     constructor(name: string, args: TracingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:tracing:Tracing", name, {}, opts);
         const definition = BACKENDS[args.backend];
+        this.podAnnotations = { [TRACING_ANNOTATION]: args.backend };
         if (args.backend === "xray-daemon") {
             void pulumi.log.warn(XRAY_DAEMON_END_OF_SUPPORT, this);
         }

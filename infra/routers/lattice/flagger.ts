@@ -11,7 +11,7 @@ import type { PolicyDocument } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
 import type { FlaggerRouting } from "../contract";
 import type { LatticeRouter } from "./router";
-import { requiredMetric } from "../../canary/health";
+import { failedShareExpression, requiredMetric } from "../../canary/health";
 import { LATTICE_HEALTH } from "./health";
 import { LATTICE_LISTENER, latticeHostname } from "./names";
 
@@ -25,7 +25,7 @@ export const CLOUDWATCH_READ_POLICY: PolicyDocument = {
 };
 
 /** A GetMetricData query of a Lattice health signal of the canary's target group (Flagger fills in the variable). */
-function signalQuery(signal: "requests" | "target5xx" | "p99", returnData: boolean): Record<string, unknown> {
+function signalQuery(signal: "requests" | "target5xx" | "connectionErrors" | "p99", returnData: boolean): Record<string, unknown> {
     const metric = requiredMetric(LATTICE_HEALTH, signal);
     return {
         Id: signal,
@@ -46,11 +46,20 @@ function signalQuery(signal: "requests" | "target5xx" | "p99", returnData: boole
  * CloudWatch GetMetricData queries (Flagger's `cloudwatch` provider takes the MetricDataQueries
  * as JSON; the last value of the query that returns data is compared with the threshold), built
  * from the lattice router's health definition (./health.ts), the one the canary command's gates,
- * the dashboards and the alarms read. 5xx counts are missing when there are none, hence FILL.
+ * the dashboards and the alarms read, with the same failed share (5xx and connection errors).
  */
 export function latticeSuccessRateQuery(): string {
     return JSON.stringify(
-        [{ Id: "successRate", Expression: "100 - 100 * FILL(target5xx, 0) / requests", Label: "SuccessRate" }, signalQuery("target5xx", false), signalQuery("requests", false)],
+        [
+            {
+                Id: "successRate",
+                Expression: `100 - 100 * ${failedShareExpression({ requests: "requests", target5xx: "target5xx", connectionErrors: "connectionErrors" })}`,
+                Label: "SuccessRate",
+            },
+            signalQuery("target5xx", false),
+            signalQuery("connectionErrors", false),
+            signalQuery("requests", false),
+        ],
         null,
         2,
     );

@@ -209,8 +209,8 @@ describe("Flagger, once per stack", () => {
         const success = k8sObject(lattice, T.metricTemplate, LATTICE_TEMPLATES.successRate);
         expect(at(success.inputs, "spec", "provider")).toEqual({ type: "cloudwatch", region: "eu-west-1" });
         const successQuery = JSON.parse(at(success.inputs, "spec", "query") as string) as Record<string, unknown>[];
-        expect(successQuery[0]).toMatchObject({ Id: "successRate", Expression: "100 - 100 * FILL(target5xx, 0) / requests" });
-        expect(successQuery.slice(1).map((query) => at(query, "MetricStat", "Metric", "MetricName"))).toEqual(["HTTPCode_5XX_Count", "TotalRequestCount"]);
+        expect(successQuery[0]).toMatchObject({ Id: "successRate", Expression: "100 - 100 * (FILL(target5xx, 0) + FILL(connectionErrors, 0)) / requests" });
+        expect(successQuery.slice(1).map((query) => at(query, "MetricStat", "Metric", "MetricName"))).toEqual(["HTTPCode_5XX_Count", "ConnectionErrorCount", "TotalRequestCount"]);
         const latency = JSON.parse(at(k8sObject(lattice, T.metricTemplate, LATTICE_TEMPLATES.latency).inputs, "spec", "query") as string) as Record<string, unknown>[];
         expect(latency[0]).toMatchObject({
             MetricStat: {

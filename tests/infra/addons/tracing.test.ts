@@ -24,6 +24,21 @@ beforeAll(async () => {
     warned["xray-daemon"] = warn.mock.calls.map(([message]) => String(message));
 });
 
+describe("Tracing: switching the backend", () => {
+    it("names the backend on every app pod, so that switching rolls the apps and their SDKs resolve xray-service again", () => {
+        for (const [plan, backend] of [
+            [collector, "adot"],
+            [dev, "xray-daemon"],
+        ] as const) {
+            const apps = resourcesOfType(plan, TYPES.deployment).filter((deployment) => metadata(deployment).namespace === "eks-canary");
+            expect(apps.length).toBe(3);
+            for (const app of apps) {
+                expect(workloadSpec(app).template.metadata.annotations?.["eks-canary/tracing"], app.name).toBe(backend);
+            }
+        }
+    });
+});
+
 describe("Tracing: the ADOT collector, the default", () => {
     function deployment(): ReturnType<typeof byName> {
         return k8sObject(collector, TYPES.deployment, "adot-collector");

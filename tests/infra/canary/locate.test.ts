@@ -32,18 +32,29 @@ describe("locateVersions", () => {
         expect(lookup).toHaveBeenCalledTimes(3);
     });
 
-    it("fails the deploy with the reason when it never appears, after waiting", async () => {
+    it("after waiting, warns with the reason and keeps a placeholder: monitoring never fails a deploy", async () => {
         const find = vi.fn(() => latticeHealth.find(notification, "v1", location, async () => []));
-        await expect(awaitTarget("notification v1", find, NO_WAIT, false)).rejects.toThrow(
-            /^the metrics of notification v1: found no VPC Lattice target group .* \(waited 0 minutes\)$/,
-        );
+        const warn = vi.fn();
+        expect(await awaitTarget("notification v1", find, NO_WAIT, false, warn)).toEqual({
+            targetGroup: "(not found: notification v1)",
+            loadBalancer: "(not found: notification v1)",
+        });
         expect(find).toHaveBeenCalledTimes(3);
+        expect(warn).toHaveBeenCalledTimes(1);
+        expect(warn.mock.calls[0][0]).toMatch(
+            /^the metrics of notification v1: found no VPC Lattice target group .* \(looked 3 times over 0 minutes\); its dashboard and alarms show a placeholder/,
+        );
     });
 
-    it("fails at once when two match: no wait resolves it", async () => {
-        const find = vi.fn(() => latticeHealth.find(notification, "v1", location, async () => [group("tg-a", "x"), group("tg-b", "x")]));
-        await expect(awaitTarget("notification v1", find, NO_WAIT, false)).rejects.toThrow(/expected one VPC Lattice target group .* found 2/);
-        expect(find).toHaveBeenCalledTimes(1);
+    it("looks again when two match (the Tagging API may still list a deleted target group)", async () => {
+        let calls = 0;
+        const find = vi.fn(() =>
+            latticeHealth.find(notification, "v1", location, async () =>
+                ++calls === 1 ? [group("tg-old", "notification-v1"), group("tg-new", "notification-v1")] : [group("tg-new", "notification-v1")],
+            ),
+        );
+        expect(await awaitTarget("notification v1", find, NO_WAIT, false, vi.fn())).toEqual({ targetGroup: "tg-new" });
+        expect(find).toHaveBeenCalledTimes(2);
     });
 
     it("does not wait in a preview: a placeholder the next up resolves", async () => {

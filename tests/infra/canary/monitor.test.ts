@@ -128,16 +128,44 @@ describe("a dashboard per manual service", () => {
 });
 
 describe("alarms per version", () => {
-    it.each(["lattice", "alb"])("%s: the failed share and the p99 of v1 and of v2, and of the public ingress", (router) => {
-        const names = alarms(plans[router]).map((alarm) => String(alarm.name).replace(/^eks-canary-(dev|prod)-/, ""));
+    it("lattice: the failed share and the p99 of v1 and of v2; the public ALB's also its healthy targets and its own 5xx", () => {
+        const names = alarms(plans.lattice).map((alarm) => String(alarm.name).replace(/^eks-canary-dev-/, ""));
         expect(names.sort()).toEqual([
             "notification-v1-failures",
             "notification-v1-p99",
             "notification-v2-failures",
             "notification-v2-p99",
             "public-ingress-failures",
+            "public-ingress-healthy-targets",
             "public-ingress-p99",
+            "public-load-balancer-failures",
         ]);
+    });
+
+    it("alb: per version also its healthy targets, and the service's load balancer's own 5xx", () => {
+        const names = alarms(plans.alb)
+            .map((alarm) => String(alarm.name).replace(/^eks-canary-prod-/, ""))
+            .filter((name) => name.startsWith("notification"));
+        expect(names.sort()).toEqual([
+            "notification-load-balancer-failures",
+            "notification-v1-failures",
+            "notification-v1-healthy-targets",
+            "notification-v1-p99",
+            "notification-v2-failures",
+            "notification-v2-healthy-targets",
+            "notification-v2-p99",
+        ]);
+        const healthy = alarms(plans.alb).find((alarm) => String(alarm.name).endsWith("notification-v2-healthy-targets")) as Record<string, unknown>;
+        expect(healthy).toMatchObject({ comparisonOperator: "LessThanThreshold", threshold: 1 });
+        expect(at((healthy.metricQueries as unknown[])[0], "metric")).toMatchObject({ metricName: "HealthyHostCount", stat: "Minimum" });
+        const own = alarms(plans.alb).find((alarm) => String(alarm.name).endsWith("notification-load-balancer-failures")) as Record<string, unknown>;
+        const queries = own.metricQueries as { metric?: { metricName: string; dimensions: Record<string, string> }; expression?: string }[];
+        expect(queries.map((query) => query.metric?.metricName ?? query.expression)).toEqual([
+            "RequestCount",
+            "HTTPCode_ELB_5XX_Count",
+            "IF(lbRequests >= 10, FILL(elb5xx, 0) / lbRequests, 0)",
+        ]);
+        expect(Object.keys(queries[0].metric?.dimensions ?? {})).toEqual(["LoadBalancer"]);
     });
 
     it("a version's failed share: (5xx + connection errors) / requests above the shared maximum, 3 of 5 minutes, no traffic no alarm", () => {
@@ -154,7 +182,7 @@ describe("alarms per version", () => {
             "RequestCount",
             "HTTPCode_Target_5XX_Count",
             "TargetConnectionErrorCount",
-            "(FILL(target5xx, 0) + FILL(connectionErrors, 0)) / requests",
+            "IF(requests >= 10, (FILL(target5xx, 0) + FILL(connectionErrors, 0)) / requests, 0)",
         ]);
         expect(queries.filter((query) => query.returnData === true)).toHaveLength(1);
         const dimensions = at(queries[0], "metric", "dimensions") as Record<string, string>;
@@ -175,14 +203,24 @@ describe("alarms per version", () => {
                 .map((alarm) => String(alarm.name))
                 .filter((name) => name.includes("notification"))
                 .sort(),
-        ).toEqual(["eks-canary-dev-notification-v1-failures", "eks-canary-dev-notification-v1-p99"]);
+        ).toEqual([
+            "eks-canary-dev-notification-load-balancer-failures",
+            "eks-canary-dev-notification-v1-failures",
+            "eks-canary-dev-notification-v1-healthy-targets",
+            "eks-canary-dev-notification-v1-p99",
+        ]);
         for (const router of ["replicas", "appmesh"]) {
             expect(
                 alarms(plans[router])
                     .map((alarm) => String(alarm.name))
                     .sort(),
                 router,
-            ).toEqual(["eks-canary-dev-public-ingress-failures", "eks-canary-dev-public-ingress-p99"]);
+            ).toEqual([
+                "eks-canary-dev-public-ingress-failures",
+                "eks-canary-dev-public-ingress-healthy-targets",
+                "eks-canary-dev-public-ingress-p99",
+                "eks-canary-dev-public-load-balancer-failures",
+            ]);
         }
     });
 

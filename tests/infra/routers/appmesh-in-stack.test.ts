@@ -154,6 +154,7 @@ describe("AppMeshRouter: calls outside the cluster bypass Envoy", () => {
             const template = workloadSpec(byName(at25, name, TYPES.deployment)).template;
             expect(template.metadata.annotations, name).toEqual({
                 "appmesh.k8s.aws/egressIgnoredPorts": "587,3306",
+                "eks-canary/tracing": "adot",
                 "eks-canary/image": template.spec.containers[0].image,
             });
         }
