@@ -32,7 +32,7 @@ export const taggedResources: ResourceLookup = async (resourceTypes, tags) => {
         resourceTypeFilters: [...resourceTypes],
         tagFilters: Object.entries(tags).map(([key, value]) => ({ key, values: [value] })),
     });
-    return found.resourceTagMappingLists.map((mapping) => ({ arn: mapping.resourceArn, tags: mapping.tags }));
+    return (found.resourceTagMappingLists ?? []).map((mapping) => ({ arn: mapping.resourceArn, tags: mapping.tags ?? {} }));
 };
 
 export interface LocateArgs {
@@ -78,7 +78,7 @@ function afterAll<T>(resources: readonly pulumi.CustomResource[], run: () => Pro
 
 /**
  * Finds a target, waiting for a controller that has not created it yet, or whose deleted target
- * group the Tagging API still lists (see the file's comment). It never fails the deploy: what it
+ * group the Tagging API still lists, or for a lookup that failed (see the file's comment). It never fails the deploy: what it
  * cannot find after the wait is a warning and a placeholder, whose alarms stay without data (no
  * breach) until an `up` finds it. `preview`: a preview, which does not wait.
  */
@@ -90,7 +90,8 @@ export async function awaitTarget(
     warn: (message: string) => void = (message) => void pulumi.log.warn(message),
 ): Promise<VersionTarget> {
     for (let attempt = 1; ; attempt++) {
-        const result = await find();
+        // A lookup that fails (no tag:GetResources, throttling) is looked at again like a missing target.
+        const result = await find().catch((error: unknown): Located => ({ missing: `the tag lookup failed: ${error instanceof Error ? error.message : String(error)}` }));
         if ("target" in result) {
             return result.target;
         }

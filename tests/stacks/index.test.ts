@@ -5,11 +5,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PROJECT } from "../../stacks/config";
+import { mockInvoke } from "../../tools/offline";
 import { readStackFile } from "../helpers";
 
 const mocks: pulumi.runtime.Mocks = {
     newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
-    call: (args) => (args.token === "aws:index/getCallerIdentity:getCallerIdentity" ? { accountId: "111122223333" } : {}),
+    // The caller's account; the other data sources as the offline plan answers them.
+    call: (args) => (args.token === "aws:index/getCallerIdentity:getCallerIdentity" ? { accountId: "111122223333" } : mockInvoke(args.token, args.inputs)),
 };
 
 /** Runs the entry module for the dev stack with `overrides`; resolves to what it threw, if anything. */

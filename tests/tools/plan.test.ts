@@ -294,6 +294,9 @@ describe("npm run plan -- --stack prod", () => {
         const { code, out, err } = await plan("--stack", "prod");
         expect(err).toBe("");
         expect(code).toBe(0);
+        // Alarms read as they fire: too many failures, too few healthy targets.
+        expect(out).toMatch(/eks-canary-prod-notification-v2-healthy-targets {2}HealthyHostCount Minimum < 1 in 3 of 5 minutes/);
+        expect(out).toMatch(/eks-canary-prod-notification-v2-p99 {2}TargetResponseTime p99 > 0\.5 in 3 of 5 minutes/);
         expect(detailsOf(out, "awsx ec2.Vpc", "network-vpc")).toMatch(/3 AZs\s+NAT OnePerAz/);
         expect(line(out, "aws rds.Instance", "database-mysql")).toContain("[protected]");
         expect(detailsOf(out, "aws rds.Instance", "database-mysql")).toMatch(/multiAz=true\s+deletionProtection=true\s+finalSnapshot=take/);

@@ -151,7 +151,7 @@ const CORE: Readonly<Record<string, Describer>> = {
         const metrics = queries.filter((query) => at(query, "metric") !== undefined).map((query) => text(at(query, "metric.metricName")));
         const dimensions = Object.entries((at(queries[0], "metric.dimensions") as Record<string, unknown> | undefined) ?? {}).map(([name, value]) => `${name}=${text(value)}`);
         return [
-            `${get("name")}  ${text(shown)} > ${get("threshold")} in ${get("datapointsToAlarm")} of ${get("evaluationPeriods")} minutes  actions ${list(inputs.alarmActions).length > 0 ? list(inputs.alarmActions).map(text).join(",") : "none"}`,
+            `${get("name")}  ${text(shown)} ${inputs.comparisonOperator === "LessThanThreshold" ? "<" : ">"} ${get("threshold")} in ${get("datapointsToAlarm")} of ${get("evaluationPeriods")} minutes  actions ${list(inputs.alarmActions).length > 0 ? list(inputs.alarmActions).map(text).join(",") : "none"}`,
             `metrics ${[...new Set(metrics)].join(", ")}  by ${dimensions.join(" ")}`,
         ];
     },

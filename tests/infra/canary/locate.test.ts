@@ -57,6 +57,17 @@ describe("locateVersions", () => {
         expect(find).toHaveBeenCalledTimes(2);
     });
 
+    it("treats a failing lookup (no tag:GetResources, throttling) like a missing target: never a failed deploy", async () => {
+        const find = vi.fn(() => latticeHealth.find(notification, "v1", location, () => Promise.reject(new Error("AccessDenied: tag:GetResources"))));
+        const warn = vi.fn();
+        expect(await awaitTarget("notification v1", find, NO_WAIT, false, warn)).toEqual({
+            targetGroup: "(not found: notification v1)",
+            loadBalancer: "(not found: notification v1)",
+        });
+        expect(find).toHaveBeenCalledTimes(3);
+        expect(warn.mock.calls[0][0]).toContain("the tag lookup failed: AccessDenied: tag:GetResources");
+    });
+
     it("does not wait in a preview: a placeholder the next up resolves", async () => {
         const find = vi.fn(() => latticeHealth.find(notification, "v2", location, async () => []));
         expect(await awaitTarget("notification v2", find, NO_WAIT, true)).toEqual({

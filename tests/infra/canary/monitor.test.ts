@@ -157,6 +157,7 @@ describe("alarms per version", () => {
         ]);
         const healthy = alarms(plans.alb).find((alarm) => String(alarm.name).endsWith("notification-v2-healthy-targets")) as Record<string, unknown>;
         expect(healthy).toMatchObject({ comparisonOperator: "LessThanThreshold", threshold: 1 });
+        expect(plans.alb.resources.some((resource) => resource.name === "notification-monitor-v2-healthy-targets")).toBe(true);
         expect(at((healthy.metricQueries as unknown[])[0], "metric")).toMatchObject({ metricName: "HealthyHostCount", stat: "Minimum" });
         const own = alarms(plans.alb).find((alarm) => String(alarm.name).endsWith("notification-load-balancer-failures")) as Record<string, unknown>;
         const queries = own.metricQueries as { metric?: { metricName: string; dimensions: Record<string, string> }; expression?: string }[];
