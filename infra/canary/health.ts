@@ -125,7 +125,8 @@ export type ResourceLookup = (resourceTypes: readonly string[], tags: Readonly<R
 /**
  * Where a version's metrics are, found by its controller's tags: its dimension values, or why not.
  * `missing`: nothing carries the tags yet (the controller has not reconciled the route); a deploy
- * waits for it. `ambiguous`: more than one does, which no wait resolves.
+ * waits for it. `ambiguous`: more than one does (the Tagging API may still list a target group its
+ * controller deleted, so a deploy looks again before it gives up).
  */
 export type Located = { readonly target: VersionTarget } | { readonly missing: string } | { readonly ambiguous: string };
 

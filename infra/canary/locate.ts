@@ -90,17 +90,25 @@ export async function awaitTarget(
     warn: (message: string) => void = (message) => void pulumi.log.warn(message),
 ): Promise<VersionTarget> {
     for (let attempt = 1; ; attempt++) {
-        // A lookup that fails (no tag:GetResources, throttling) is looked at again like a missing target.
-        const result = await find().catch((error: unknown): Located => ({ missing: `the tag lookup failed: ${error instanceof Error ? error.message : String(error)}` }));
-        if ("target" in result) {
+        // A lookup that fails (throttling) is looked at again like a missing target; a denied one at once gives up.
+        let denied = false;
+        const result = await Promise.resolve()
+            .then(find)
+            .catch((error: unknown): Located => {
+                const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+                denied = /AccessDenied|not authorized/i.test(message);
+                return { missing: `the tag lookup failed: ${message}` };
+            });
+        if (result !== undefined && "target" in result) {
             return result.target;
         }
+        const problem = result === undefined ? { missing: "the finder answered nothing" } : result;
         if (preview) {
             return placeholder(`found by tag on pulumi up: ${what}`);
         }
-        if (attempt >= wait.attempts) {
+        if (attempt >= wait.attempts || denied) {
             warn(
-                `the metrics of ${what}: ${locateProblem(result)} (looked ${wait.attempts} times over ${Math.round((wait.attempts * wait.delayMs) / 60_000)} minutes); ` +
+                `the metrics of ${what}: ${locateProblem(problem)} (looked ${attempt} times over ${Math.round((attempt * wait.delayMs) / 60_000)} minutes); ` +
                     "its dashboard and alarms show a placeholder until a later `pulumi up` finds it",
             );
             return placeholder(`not found: ${what}`);

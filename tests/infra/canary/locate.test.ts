@@ -1,7 +1,8 @@
 /** infra/canary/locate.ts: finding a version's metrics at deploy time, waiting for its controller. */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it, vi } from "vitest";
 import { TaggedResource } from "../../../infra/canary/health";
-import { awaitTarget, locateIngress, locateVersions } from "../../../infra/canary/locate";
+import { awaitTarget, locateIngress, locateVersions, taggedResources } from "../../../infra/canary/locate";
 import { lattice } from "../../../infra/routers/lattice";
 import { isUnsupported, RouterHealth } from "../../../infra/routers/plugin";
 import { resolved } from "../routers/mocks";
@@ -57,15 +58,32 @@ describe("locateVersions", () => {
         expect(find).toHaveBeenCalledTimes(2);
     });
 
-    it("treats a failing lookup (no tag:GetResources, throttling) like a missing target: never a failed deploy", async () => {
-        const find = vi.fn(() => latticeHealth.find(notification, "v1", location, () => Promise.reject(new Error("AccessDenied: tag:GetResources"))));
+    it("looks again after a failing lookup (throttling), and gives up at once when it is denied: never a failed deploy", async () => {
+        const throttled = vi.fn(() => latticeHealth.find(notification, "v1", location, () => Promise.reject(new Error("ThrottlingException: Rate exceeded"))));
         const warn = vi.fn();
-        expect(await awaitTarget("notification v1", find, NO_WAIT, false, warn)).toEqual({
+        expect(await awaitTarget("notification v1", throttled, NO_WAIT, false, warn)).toEqual({
             targetGroup: "(not found: notification v1)",
             loadBalancer: "(not found: notification v1)",
         });
-        expect(find).toHaveBeenCalledTimes(3);
-        expect(warn.mock.calls[0][0]).toContain("the tag lookup failed: AccessDenied: tag:GetResources");
+        expect(throttled).toHaveBeenCalledTimes(3);
+        expect(warn.mock.calls[0][0]).toContain("the tag lookup failed: Error: ThrottlingException: Rate exceeded");
+        const denied = vi.fn(() =>
+            latticeHealth.find(notification, "v1", location, () => Promise.reject(new Error("AccessDeniedException: not authorized to perform tag:GetResources"))),
+        );
+        expect(await awaitTarget("notification v1", denied, NO_WAIT, false, vi.fn())).toEqual({
+            targetGroup: "(not found: notification v1)",
+            loadBalancer: "(not found: notification v1)",
+        });
+        expect(denied).toHaveBeenCalledTimes(1);
+    });
+
+    it("survives a finder that throws at once or answers nothing", async () => {
+        const throws = vi.fn((): Promise<never> => {
+            throw new Error("boom");
+        });
+        expect(await awaitTarget("x", throws, NO_WAIT, false, vi.fn())).toEqual({ targetGroup: "(not found: x)", loadBalancer: "(not found: x)" });
+        const nothing = vi.fn(async () => undefined as never);
+        expect(await awaitTarget("x", nothing, NO_WAIT, false, vi.fn())).toEqual({ targetGroup: "(not found: x)", loadBalancer: "(not found: x)" });
     });
 
     it("does not wait in a preview: a placeholder the next up resolves", async () => {
@@ -94,5 +112,30 @@ describe("locateIngress", () => {
             "ingress.k8s.aws/stack": "apps/app-ingress",
             "ingress.k8s.aws/resource": "apps/app-ingress-usermgmt-service:8095",
         });
+    });
+});
+
+describe("taggedResources", () => {
+    it("reads the tagging data source's answer, and an empty answer as nothing found", async () => {
+        const answers: Record<string, unknown>[] = [
+            { resourceTagMappingLists: [{ resourceArn: "arn:aws:vpc-lattice:eu-west-1:111122223333:targetgroup/tg-1", tags: { a: "b" } }] },
+            {},
+        ];
+        const calls: Record<string, unknown>[] = [];
+        await pulumi.runtime.setMocks(
+            {
+                newResource: (args) => ({ id: args.name, state: args.inputs }),
+                call: (args) => {
+                    calls.push(args.inputs);
+                    return answers[calls.length - 1];
+                },
+            },
+            "eks-canary",
+            "test",
+            false,
+        );
+        expect(await taggedResources(["vpc-lattice:targetgroup"], { a: "b" })).toEqual([{ arn: "arn:aws:vpc-lattice:eu-west-1:111122223333:targetgroup/tg-1", tags: { a: "b" } }]);
+        expect(calls[0]).toMatchObject({ resourceTypeFilters: ["vpc-lattice:targetgroup"], tagFilters: [{ key: "a", values: ["b"] }] });
+        expect(await taggedResources(["vpc-lattice:targetgroup"], {})).toEqual([]);
     });
 });
