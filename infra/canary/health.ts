@@ -71,8 +71,8 @@ export function healthMetric(health: HealthMetrics, signal: HealthSignal): Healt
     return health.metrics.find((metric) => metric.signal === signal);
 }
 
-/** The metric of a signal every router with health measures: requests, 5xx, connection errors, p99. */
-export function requiredMetric(health: HealthMetrics, signal: "requests" | "target5xx" | "connectionErrors" | "p99"): HealthMetric {
+/** The metric of `signal`; throws when the router does not measure it (requests, 5xx, connection errors and p99 every router with health does). */
+export function requiredMetric(health: HealthMetrics, signal: HealthSignal): HealthMetric {
     const metric = healthMetric(health, signal);
     if (metric === undefined) {
         throw new Error(`the router's health metrics have no ${signal}`);
@@ -95,6 +95,23 @@ export interface MetricTarget {
     readonly queries: readonly MetricQuerySpec[];
     /** Milliseconds per unit of the latency metric. */
     readonly latencyToMs: number;
+}
+
+/** A query in CloudWatch's GetMetricData form (a MetricDataQuery): what the canary command sends and Flagger's cloudwatch provider takes. */
+export function metricDataQuery(
+    query: MetricQuerySpec,
+    periodSeconds: number,
+    returnData: boolean,
+): { Id: string; MetricStat: { Metric: { Namespace: string; MetricName: string; Dimensions: Dimension[] }; Period: number; Stat: string }; ReturnData: boolean } {
+    return {
+        Id: query.id,
+        MetricStat: {
+            Metric: { Namespace: query.namespace, MetricName: query.metric, Dimensions: query.dimensions.map((dimension) => ({ ...dimension })) },
+            Period: periodSeconds,
+            Stat: query.stat,
+        },
+        ReturnData: returnData,
+    };
 }
 
 /** The queries of `signals` (all the router measures, unless given) for a version at `target`. */

@@ -102,10 +102,9 @@ function declareHealthAlarms(
     parent: pulumi.Resource,
 ): void {
     const specs = healthAlarms({ ...names, targets: names.targets.map((target) => ({ ...target, target: { targetGroup: "" } })) }, args.thresholds);
+    const measuredSpecs = subject.apply((measured) => healthAlarms(measured, args.thresholds));
     for (const spec of specs) {
-        const queries = subject.apply((measured) =>
-            (healthAlarms(measured, args.thresholds).find((alarm) => alarm.name === spec.name)?.metricQueries ?? []).map((query) => ({ ...query })),
-        );
+        const queries = measuredSpecs.apply((measured) => (measured.find((alarm) => alarm.name === spec.name)?.metricQueries ?? []).map((query) => ({ ...query })));
         new aws.cloudwatch.MetricAlarm(
             `${name}-${spec.name}`,
             {

@@ -156,10 +156,7 @@ export const ALARM_MIN_REQUESTS_PER_MINUTE = 10;
 const WINDOW_TEXT = `in ${ALARM_WINDOW.datapointsToAlarm} of ${ALARM_WINDOW.evaluationPeriods} minutes`;
 
 function alarmMetric(health: HealthMetrics, signal: HealthSignal, target: VersionTarget, returnData: boolean): AlarmQuery {
-    const metric = healthMetric(health, signal);
-    if (metric === undefined) {
-        throw new Error(`the router's health metrics have no ${signal}`);
-    }
+    const metric = requiredMetric(health, signal);
     return {
         id: signal,
         returnData,

@@ -94,48 +94,25 @@ describe("stack policies", () => {
         });
 
         it("finds the canary by its -v2 name, else as the second of two targets", () => {
-            const named = stackResource(TYPES.virtualRouter, "r", {
-                metadata: { name: "r", labels: { app: "a" } },
-                spec: {
-                    routes: [
-                        {
-                            name: "w",
-                            httpRoute: {
-                                action: {
-                                    weightedTargets: [
-                                        { virtualNodeRef: { name: "a-v2" }, weight: 30 },
-                                        { virtualNodeRef: { name: "a-v1" }, weight: 70 },
-                                    ],
-                                },
-                            },
-                        },
-                    ],
-                },
-            });
-            expect(canaryWeightViolations([named], steps).map((violation) => violation.message)).toEqual([
-                'VirtualRouter "r" route "w": the canary a-v2 takes 30%, not a step of the schedule [0,25,50,75,100]',
-            ]);
-            const unnamed = stackResource(TYPES.virtualRouter, "r", {
-                metadata: { name: "r", labels: { app: "a" } },
-                spec: {
-                    routes: [
-                        {
-                            name: "w",
-                            httpRoute: {
-                                action: {
-                                    weightedTargets: [
-                                        { virtualNodeRef: { name: "blue" }, weight: 70 },
-                                        { virtualNodeRef: { name: "green" }, weight: 30 },
-                                    ],
-                                },
-                            },
-                        },
-                    ],
-                },
-            });
-            expect(canaryWeightViolations([unnamed], steps).map((violation) => violation.message)).toEqual([
-                'VirtualRouter "r" route "w": the canary green takes 30%, not a step of the schedule [0,25,50,75,100]',
-            ]);
+            /** A VirtualRouter `r` of app `a` with one weighted route `w` to the named nodes. */
+            const router = (targets: [string, number][]): StackResource =>
+                stackResource(TYPES.virtualRouter, "r", {
+                    metadata: { name: "r", labels: { app: "a" } },
+                    spec: { routes: [{ name: "w", httpRoute: { action: { weightedTargets: targets.map(([name, weight]) => ({ virtualNodeRef: { name }, weight })) } } }] },
+                });
+            const messages = (targets: [string, number][]): string[] => canaryWeightViolations([router(targets)], steps).map((violation) => violation.message);
+            expect(
+                messages([
+                    ["a-v2", 30],
+                    ["a-v1", 70],
+                ]),
+            ).toEqual(['VirtualRouter "r" route "w": the canary a-v2 takes 30%, not a step of the schedule [0,25,50,75,100]']);
+            expect(
+                messages([
+                    ["blue", 70],
+                    ["green", 30],
+                ]),
+            ).toEqual(['VirtualRouter "r" route "w": the canary green takes 30%, not a step of the schedule [0,25,50,75,100]']);
             expect(canaryWeightViolations([virtualRouter([100])], { canarySteps: [0, 50] })).toEqual([]);
         });
 

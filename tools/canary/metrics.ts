@@ -15,7 +15,7 @@
  * - `appmesh`, `replicas`: nothing measures v2 alone in CloudWatch; `run` refuses them.
  */
 import type { GetMetricDataCommandInput, GetMetricDataCommandOutput, MetricDataResult } from "@aws-sdk/client-cloudwatch";
-import { GATE_SIGNALS, locateProblem, metricTarget, VersionTarget } from "../../infra/canary/health";
+import { GATE_SIGNALS, locateProblem, metricDataQuery, metricTarget, VersionTarget } from "../../infra/canary/health";
 import { CanaryLocation, CommandService, isUnsupported, MetricQuerySpec, MetricTarget, ResourceLookup, TaggedResource } from "../../infra/routers/plugin";
 import { RouterKind, routerPlugin } from "../../infra/routers/registry";
 import { Health } from "./gates";
@@ -85,15 +85,7 @@ export function metricQuery(target: MetricTarget, window: MetricWindow): GetMetr
     return {
         StartTime: new Date(window.end.getTime() - seconds * 1000),
         EndTime: window.end,
-        MetricDataQueries: target.queries.map((query) => ({
-            Id: query.id,
-            MetricStat: {
-                Metric: { Namespace: query.namespace, MetricName: query.metric, Dimensions: query.dimensions.map((dimension) => ({ ...dimension })) },
-                Period: seconds,
-                Stat: query.stat,
-            },
-            ReturnData: true,
-        })),
+        MetricDataQueries: target.queries.map((query) => metricDataQuery(query, seconds, true)),
     };
 }
 

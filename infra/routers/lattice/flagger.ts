@@ -11,7 +11,7 @@ import type { PolicyDocument } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
 import type { FlaggerRouting } from "../contract";
 import type { LatticeRouter } from "./router";
-import { failedShareExpression, requiredMetric } from "../../canary/health";
+import { failedShareExpression, metricDataQuery, metricTarget } from "../../canary/health";
 import { LATTICE_HEALTH } from "./health";
 import { LATTICE_LISTENER, latticeHostname } from "./names";
 
@@ -26,20 +26,8 @@ export const CLOUDWATCH_READ_POLICY: PolicyDocument = {
 
 /** A GetMetricData query of a Lattice health signal of the canary's target group (Flagger fills in the variable). */
 function signalQuery(signal: "requests" | "target5xx" | "connectionErrors" | "p99", returnData: boolean): Record<string, unknown> {
-    const metric = requiredMetric(LATTICE_HEALTH, signal);
-    return {
-        Id: signal,
-        MetricStat: {
-            Metric: {
-                Namespace: LATTICE_HEALTH.namespace,
-                MetricName: metric.metric,
-                Dimensions: LATTICE_HEALTH.dimensions({ targetGroup: "{{ variables.targetGroup }}" }, metric.scope),
-            },
-            Period: 60,
-            Stat: metric.stat,
-        },
-        ReturnData: returnData,
-    };
+    const [query] = metricTarget("lattice", LATTICE_HEALTH, { targetGroup: "{{ variables.targetGroup }}" }, [signal]).queries;
+    return metricDataQuery(query, 60, returnData);
 }
 
 /**

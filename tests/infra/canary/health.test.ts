@@ -48,7 +48,7 @@ describe.each(["alb", "lattice"] as const)("%s: one set of metrics", (router) =>
         for (const alarm of alarms) {
             for (const query of alarm.inputs.metricQueries as { id: string; metric?: { namespace: string; metricName: string; stat: string } }[]) {
                 if (query.metric !== undefined) {
-                    const metric = requiredMetric(health, query.id as "requests" | "target5xx" | "connectionErrors" | "p99");
+                    const metric = requiredMetric(health, query.id as HealthSignal);
                     expect([query.metric.namespace, query.metric.metricName, query.metric.stat]).toEqual([health.namespace, metric.metric, metric.stat]);
                 }
             }
@@ -77,7 +77,7 @@ describe("Flagger's Lattice MetricTemplates", () => {
                 MetricStat?: { Metric: { Namespace: string; MetricName: string }; Stat: string };
             }[];
             for (const query of queries.filter((candidate) => candidate.MetricStat !== undefined)) {
-                const metric = requiredMetric(health, query.Id as HealthSignal & ("requests" | "target5xx" | "p99"));
+                const metric = requiredMetric(health, query.Id as HealthSignal);
                 expect([query.MetricStat?.Metric.Namespace, query.MetricStat?.Metric.MetricName, query.MetricStat?.Stat]).toEqual([health.namespace, metric.metric, metric.stat]);
             }
         }
