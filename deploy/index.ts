@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../stacks/checks";
-import { parseStackConfig } from "../stacks/config";
+import { parseEksStackConfig } from "../stacks/config";
 import { readStackFile } from "../tools/stackfile";
 import { declareDeployments, DeploySettingsError, PROGRAM_STACKS, ProgramDeployer, ProgramStack, readSettings, RawSettings } from "./settings";
 
@@ -13,7 +13,7 @@ import { declareDeployments, DeploySettingsError, PROGRAM_STACKS, ProgramDeploye
 function programDeployers(): Record<ProgramStack, ProgramDeployer> {
     const entries = PROGRAM_STACKS.map((stack) => {
         try {
-            return [stack, parseStackConfig(readStackFile(stack).config, stack).deployer] as const;
+            return [stack, parseEksStackConfig(readStackFile(stack).config, stack).deployer] as const;
         } catch (error) {
             throw error instanceof ConfigError ? new pulumi.RunError(`Pulumi.${stack}.yaml: ${error.message}`) : error;
         }

@@ -53,6 +53,16 @@ export const CHARTS = {
     },
     /** The Prometheus that scrapes App Mesh's Envoy sidecars for Flagger (1.0.1+ render RBAC v1). */
     appMeshPrometheus: { repo: "https://aws.github.io/eks-charts", chart: "appmesh-prometheus", version: "1.0.3", appVersion: "2.13.1" },
+    /**
+     * Linkerd (the `linkerd` router): edge releases are the only open-source channel since Buoyant
+     * stopped publishing open-source stable releases in February 2024 (stable-2.14.10 is the last);
+     * edge-26.8.3, the newest edge release reviewed. Its chart version is the edge tag's date
+     * (`edge-26.8.3` → 2026.8.3); linkerd-crds carries no appVersion of its own.
+     */
+    linkerdCrds: { repo: "https://helm.linkerd.io/edge", chart: "linkerd-crds", version: "2026.8.3", appVersion: "edge-26.8.3" },
+    linkerdControlPlane: { repo: "https://helm.linkerd.io/edge", chart: "linkerd-control-plane", version: "2026.8.3", appVersion: "edge-26.8.3" },
+    /** Linkerd's viz extension, with the Prometheus that scrapes the proxies (6 h retention, no volume). */
+    linkerdViz: { repo: "https://helm.linkerd.io/edge", chart: "linkerd-viz", version: "2026.8.3", appVersion: "edge-26.8.3" },
     /** Pinned to the release the typed CRD classes (./crds/flagger.ts) are generated from. */
     flagger: { repo: "https://flagger.app", chart: "flagger", version: "1.44.0", appVersion: "1.44.0" },
     /** Flagger's load tester, on its own version line: the one published with Flagger 1.44.0. */
@@ -70,6 +80,11 @@ export const IMAGES = {
      * release the official image does not tag `unstable` (1.38 is).
      */
     busybox: "busybox:1.37.0",
+    /**
+     * MySQL on an existing cluster (`cluster.kind: existing`): the 8.4 LTS line, as on RDS; the
+     * newest 8.4 patch confirmed on Docker Hub when pinned.
+     */
+    mysql: "mysql:8.4.11",
     /** Flagger's load tester (it ships `hey`), for the canary command's `--load`: the release of the pinned chart. */
     loadTester: "ghcr.io/fluxcd/flagger-loadtester:0.38.0",
 } as const;

@@ -32,6 +32,8 @@ export interface WorkloadArgs {
     initContainers?: pulumi.Input<k8s.types.input.core.v1.Container>[];
     /** Name of this version's own Service; `<app>-<version>` by default. */
     serviceName?: string;
+    /** Publish the Service on every node at this port (type NodePort); a cluster IP only by default. */
+    nodePort?: number;
     /** Keep at most one pod of this version down during voluntary disruptions (node drains). */
     disruptionBudget?: boolean;
     /** Service account of the pods; the namespace default when undefined. */
@@ -210,9 +212,9 @@ export class Workload extends pulumi.ComponentResource {
             {
                 metadata: { name: args.serviceName ?? objectName, namespace: args.namespace, labels: podLabels },
                 spec: {
-                    type: "ClusterIP",
+                    type: args.nodePort === undefined ? "ClusterIP" : "NodePort",
                     selector: this.labels,
-                    ports: [{ name: "http", port: args.port, targetPort: "http", protocol: "TCP" }],
+                    ports: [{ name: "http", port: args.port, targetPort: "http", protocol: "TCP", ...(args.nodePort === undefined ? {} : { nodePort: args.nodePort }) }],
                 },
             },
             k8sOpts,

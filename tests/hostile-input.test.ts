@@ -102,7 +102,7 @@ describe("stack files", () => {
     it("an unknown stack is a usage error listing the stacks", async () => {
         const run = await plan(["--stack", "nope"]);
         expect(run.code).toBe(2);
-        expect(run.err).toContain("stacks here: dev, prod");
+        expect(run.err).toContain("stacks here: dev, local, prod");
     });
 });
 

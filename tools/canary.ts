@@ -80,6 +80,7 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
         gates: { max5xxRate: args.max5xxRate, maxP99Ms: args.maxP99Ms, minRequests: args.minRequests },
         promote: args.promote,
         load: args.load,
+        prometheusUrl: args.prometheusUrl,
         progressEveryMs: deps.progressEveryMs ?? 30_000,
     };
     try {
@@ -98,7 +99,17 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
             case "run":
                 return args.dryRun
                     ? await dryRunWalk(deps.stackFile(stack), stack, walkOptions, io)
-                    : await runWalk({ ...(await changeDeps()), abort: deps.abort, lookup: deps.lookup, metricSource: deps.metricSource, load: deps.load }, walkOptions);
+                    : await runWalk(
+                          {
+                              ...(await changeDeps()),
+                              abort: deps.abort,
+                              lookup: deps.lookup,
+                              metricSource: deps.metricSource,
+                              prometheusSource: deps.prometheusSource,
+                              load: deps.load,
+                          },
+                          walkOptions,
+                      );
             case "guard":
                 return await runGuard(stack, args.since, deps);
         }

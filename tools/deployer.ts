@@ -67,7 +67,11 @@ export function main(argv: readonly string[], io: DeployerIo, stacks: readonly s
     let failed = 0;
     for (const stack of stacks) {
         try {
-            deployers[stack] = parseStackConfig(readStackFile(stack).config, stack).deployer;
+            const config = parseStackConfig(readStackFile(stack).config, stack);
+            // A stack on an existing cluster (a laptop's kind) is deployed from where its kubeconfig is, not by a workflow.
+            if (config.target === "eks") {
+                deployers[stack] = config.deployer;
+            }
         } catch (error) {
             if (error instanceof ConfigError || error instanceof StackFileError || error instanceof StackArgumentError) {
                 io.err(`Pulumi.${stack}.yaml: ${error.message}`);

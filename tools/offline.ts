@@ -70,6 +70,13 @@ export function mockOutputs(type: string, name: string, inputs: Record<string, u
             return { result: unknown("result") };
         case RESOURCE_TYPES.randomId:
             return { hex: unknown("hex") };
+        case RESOURCE_TYPES.tlsPrivateKey:
+            return { privateKeyPem: unknown("privateKeyPem") };
+        case RESOURCE_TYPES.tlsCertRequest:
+            return { certRequestPem: unknown("certRequestPem") };
+        case RESOURCE_TYPES.tlsSelfSignedCert:
+        case RESOURCE_TYPES.tlsLocallySignedCert:
+            return { certPem: unknown("certPem") };
         case RESOURCE_TYPES.bucket:
             return { bucket: unknown("bucket") };
         case RESOURCE_TYPES.hostedZone:

@@ -68,7 +68,7 @@ export interface HelmReleaseArgs {
  * Declares the Release `name` of a pinned chart, as a child of `parent`. Atomic: a failed install
  * or upgrade is rolled back rather than left half-applied.
  */
-export function helmRelease(name: string, args: HelmReleaseArgs, cluster: AddOnCluster, parent: pulumi.Resource): k8s.helm.v3.Release {
+export function helmRelease(name: string, args: HelmReleaseArgs, cluster: Pick<AddOnCluster, "k8sProvider">, parent: pulumi.Resource): k8s.helm.v3.Release {
     const serviceAccount = args.serviceAccount === undefined ? {} : { serviceAccount: { create: true, ...args.serviceAccount } };
     const values = args.values === undefined && args.serviceAccount === undefined ? {} : { values: { ...args.values, ...serviceAccount } };
     return new k8s.helm.v3.Release(

@@ -9,12 +9,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { OidcProvider } from "../iam";
 import type { ReplicaSplit } from "../canary/weights";
 import type { CanarySpecService } from "../crds/flagger";
-import type { AddOnCluster } from "../addons/addon";
 
-/** What a router may build on: the cluster, its network and the app namespace. */
-export interface RouterEnvironment {
-    /** Prefix of the router's AWS-side names (mesh, service network): the cluster name. */
-    readonly name: string;
+/** What a router builds on in AWS: the EKS cluster and its network (a stack on an existing cluster has none). */
+export interface AwsEnvironment {
     readonly region: string;
     readonly clusterName: pulumi.Input<string>;
     readonly vpcId: pulumi.Input<string>;
@@ -22,6 +19,14 @@ export interface RouterEnvironment {
     /** Security group of the nodes, and so of the pods. */
     readonly nodeSecurityGroupId: pulumi.Input<string>;
     readonly oidcProvider: OidcProvider;
+    /** The AWS Load Balancer Controller, which reconciles ALB Ingresses. */
+    readonly loadBalancerController: pulumi.Resource;
+}
+
+/** What a router may build on: the cluster, the app namespace and, on EKS, AWS. */
+export interface RouterEnvironment {
+    /** Prefix of the router's names (mesh, service network): the cluster name. */
+    readonly name: string;
     /** The app namespace (the Namespace resource's name, carrying the plugin's `namespaceLabels`). */
     readonly namespace: pulumi.Input<string>;
     /** The same namespace as plain text, for IAM trust policies and DNS names. */
@@ -32,14 +37,25 @@ export interface RouterEnvironment {
      * through untouched.
      */
     readonly externalPorts: readonly number[];
-    /** The AWS Load Balancer Controller, which reconciles ALB Ingresses. */
-    readonly loadBalancerController: pulumi.Resource;
     /**
      * The services Flagger routes (automated mode): a router declares no routes for them, and
      * their callers reach Flagger's routes instead. Known up front, so no call order matters.
      */
     readonly automatedServices: readonly string[];
+    /** AWS, when the stack runs on EKS; undefined on an existing cluster (`cluster.kind: existing`). */
+    readonly aws: AwsEnvironment | undefined;
     readonly tags?: Record<string, string>;
+}
+
+/** The environment of a router that runs only on EKS, with AWS's part at hand. */
+export type EksRouterEnvironment = Omit<RouterEnvironment, "aws"> & AwsEnvironment;
+
+/** The EKS environment of router `kind`; throws on an existing cluster (config refuses the router there first). */
+export function eksEnvironment(env: RouterEnvironment, kind: string): EksRouterEnvironment {
+    if (env.aws === undefined) {
+        throw new Error(`router ${kind} runs only on EKS (cluster.kind eks): it needs AWS, and this stack's cluster is an existing one`);
+    }
+    return { ...env, ...env.aws };
 }
 
 /** One canaried service, as the router sees it. */
@@ -145,15 +161,20 @@ export interface FlaggerInstallation {
     readonly serviceAccountAnnotations: Record<string, pulumi.Input<string>>;
     /** Values of the load tester's chart. */
     readonly loadTesterValues: Record<string, unknown>;
+    /** Values of Flagger's chart besides its provider and metrics server (e.g. a mesh's access policy). */
+    readonly flaggerValues?: Record<string, unknown>;
 }
 
 /** What the Flagger add-on tells a router's Flagger routing: the cluster it installs into, and more. */
-export interface FlaggerContext extends AddOnCluster {
+export interface FlaggerContext {
     /** The add-on component: the parent of what `install` declares. */
     readonly parent: pulumi.Resource;
     /** The prefix of the names of what `install` declares. */
     readonly name: string;
-    readonly region: string;
+    readonly k8sProvider: k8s.Provider;
+    /** AWS, on EKS (an IRSA role's OIDC provider, the region of CloudWatch); undefined on an existing cluster. */
+    readonly aws: { readonly region: string; readonly oidcProvider: OidcProvider } | undefined;
+    readonly tags?: Record<string, string>;
     readonly namespace: pulumi.Input<string>;
     readonly namespaceName: string;
     /** The automated services. */

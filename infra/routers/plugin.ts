@@ -6,7 +6,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { clusterHostname } from "../names";
+import type { ClusterKind } from "../targets";
 import type { HealthMetrics, Located, ResourceLookup } from "../canary/health";
+import type { PrometheusHealthMetrics } from "../canary/prometheus-health";
 import type { FlaggerProvider, RouterEnvironment, TrafficRouter } from "./contract";
 
 /** The few inputs of a declared resource that matter, as short lines of the offline plan. */
@@ -70,6 +72,8 @@ export interface RouterPlugin<Kind extends string = string> {
      * `pods`, the weight is the canary's share of the pods (so the pod total must express it).
      */
     readonly splits: "requests" | "pods";
+    /** Where it runs (`cluster.kind`): only on EKS when it needs AWS (its controllers, IAM, a load balancer). */
+    readonly clusterKinds: readonly ClusterKind[];
     /**
      * Why AWS can no longer create it (the service was discontinued), when it cannot: `pulumi up`
      * is refused, while previews and the offline plan still run so a stack can move off it.
@@ -79,6 +83,8 @@ export interface RouterPlugin<Kind extends string = string> {
     readonly flagger: { readonly provider: FlaggerProvider; readonly metricsByTargetGroup: boolean } | Unsupported;
     /** Labels the app namespace needs (sidecar injection, readiness gates), given the cluster name (App Mesh names its mesh after it). */
     namespaceLabels(clusterName: string): Record<string, string>;
+    /** Annotations the app namespace needs (Linkerd's injection is an annotation). */
+    readonly namespaceAnnotations?: Readonly<Record<string, string>>;
     /** Names of the objects the router adds per service in the app namespace. */
     objectNames(service: string): string[];
     /** The offline plan's description of the router's own resource types, by type token. */
@@ -87,6 +93,11 @@ export interface RouterPlugin<Kind extends string = string> {
     readonly splitReaders: Readonly<Record<string, SplitReader>>;
     /** How the router's CloudWatch metrics measure each version, or why nothing does. */
     readonly health: RouterHealth | Unsupported;
+    /**
+     * How Prometheus measures each version, for a router whose data plane reports there (a mesh's
+     * proxies) instead of to CloudWatch: the canary command's gates read it (`--prometheus`).
+     */
+    readonly prometheusHealth?: PrometheusHealthMetrics;
     /** The canary command's view of the router. */
     readonly command: {
         /** Where `--load` sends requests: the name callers use, through the router. */

@@ -10,10 +10,11 @@ import { alb } from "./alb";
 import { appmesh } from "./appmesh";
 import type { RouterEnvironment, TrafficRouter } from "./contract";
 import { lattice } from "./lattice";
+import { linkerd } from "./linkerd";
 import { RouterPlugin } from "./plugin";
 import { replicas } from "./replicas";
 
-export const ROUTER_PLUGINS = [appmesh, alb, lattice, replicas] as const;
+export const ROUTER_PLUGINS = [appmesh, alb, lattice, linkerd, replicas] as const;
 
 /** The `router` config values. */
 export type RouterKind = (typeof ROUTER_PLUGINS)[number]["kind"];

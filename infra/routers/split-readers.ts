@@ -7,7 +7,7 @@
 import { RESOURCE_TYPES } from "../resource-types";
 import { forwardActionSplits } from "./alb/splits";
 import { virtualRouterSplits } from "./appmesh/splits";
-import { httpRouteSplits } from "./lattice/splits";
+import { httpRouteSplits } from "./httproute";
 import type { SplitReader } from "./plugin";
 
 export const SPLIT_READERS: Readonly<Record<string, SplitReader>> = {

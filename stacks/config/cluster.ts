@@ -9,7 +9,7 @@ import { INSTANCE_TYPE, PRINCIPAL_ARN } from "./patterns";
 import { ClusterConfig, KUBERNETES_VERSIONS, PROJECT } from "./types";
 
 export function parseCluster(check: Checker, key: string, value: Json | undefined, stack: string): ClusterConfig {
-    const raw = check.object(key, value, ["kubernetesVersion", "instanceTypes", "nodes", "nodeDiskGiB", "publicAccessCidrs", "adminPrincipalArns"]) ?? {};
+    const raw = check.object(key, value, ["kind", "kubernetesVersion", "instanceTypes", "nodes", "nodeDiskGiB", "publicAccessCidrs", "adminPrincipalArns"]) ?? {};
     const versionKey = childKey(key, "kubernetesVersion");
     const kubernetesVersion = check.requiredString(versionKey, raw.kubernetesVersion, { oneOf: KUBERNETES_VERSIONS });
     const typesKey = childKey(key, "instanceTypes");

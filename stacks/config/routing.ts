@@ -5,6 +5,7 @@
  */
 import { replicaSplitProblem, smallestExactTotal } from "../../infra/canary/weights";
 import { isUnsupported } from "../../infra/routers/plugin";
+import { CLUSTER_KIND_SUMMARY, ClusterKind } from "../../infra/targets";
 import { ROUTER_KINDS, ROUTER_PLUGINS, RouterKind, routerPlugin } from "../../infra/routers/registry";
 
 /** Traffic routers this program can declare, by the `router` key's value. */
@@ -13,6 +14,15 @@ export type { RouterKind };
 
 /** The router of a stack that sets no `router` key (Pulumi.yaml declares the same default). */
 export const DEFAULT_ROUTER: RouterKind = "replicas";
+
+/** Why `router` cannot run on a cluster of `kind`; undefined when it can. */
+export function clusterKindProblem(router: RouterKind, kind: ClusterKind): string | undefined {
+    if (routerPlugin(router).clusterKinds.includes(kind)) {
+        return undefined;
+    }
+    const fitting = ROUTER_PLUGINS.filter((plugin) => plugin.clusterKinds.includes(kind)).map((plugin) => plugin.kind);
+    return `router ${router} runs only on ${routerPlugin(router).clusterKinds.join(", ")} (it needs AWS), and cluster.kind is ${kind}: ${CLUSTER_KIND_SUMMARY[kind]}; allowed: ${fitting.join(", ")}`;
+}
 
 /** Why a service in automated mode cannot run behind `router`; undefined when Flagger can drive it. */
 export function automatedModeProblem(router: RouterKind): string | undefined {

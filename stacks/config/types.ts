@@ -3,7 +3,7 @@
  * the values a key allows. No parsing here; the section parsers beside this file fill these types.
  */
 import type { CanaryAnalysis } from "../../infra/addons/flagger";
-import type { TracingBackend } from "../../infra/addons/tracing/backends";
+import type { TracingChoice } from "../../infra/addons/tracing/backends";
 import type { RouterKind } from "../../infra/routers/registry";
 import { EKS_ADDONS, KubernetesVersion } from "../../infra/versions";
 import type { DeployerConfig } from "../deployer";
@@ -144,32 +144,66 @@ export interface CanaryScheduleConfig {
     readonly steps: readonly number[];
 }
 
-export interface StackConfig {
+/** What every stack sets, wherever it runs. */
+interface StackConfigBase {
     readonly stack: string;
+    readonly router: RouterKind;
+    /** What the apps' X-Ray SDKs send segments to (infra/addons/tracing), or nothing. */
+    readonly tracing: TracingChoice;
+    /** Kubernetes namespace of the app's workloads. */
+    readonly namespace: string;
+    readonly usermgmt: UserManagementConfig;
+    readonly services: readonly ServiceConfig[];
+    readonly canary: CanaryScheduleConfig;
+    readonly flagger: FlaggerConfig;
+}
+
+/** A cluster you already have (`cluster.kind: existing`): the stack creates nothing in AWS. */
+export interface ExistingClusterConfig {
+    readonly kind: "existing";
+    /** The prefix of the stack's names: `eks-canary-<stack>`, as on EKS. */
+    readonly name: string;
+    /** The kubeconfig (the secret `kubeconfig` key); undefined: the default one ($KUBECONFIG or ~/.kube/config). */
+    readonly kubeconfig?: string;
+    /** The kubeconfig context; undefined: its current context. */
+    readonly context?: string;
+    /** The node port the user-management app is published on (a kind port mapping exposes it on the laptop). */
+    readonly nodePort: number;
+}
+
+/** The in-cluster MySQL of an existing cluster (a StatefulSet with a volume). */
+export interface InClusterDatabaseConfig {
+    readonly storageGiB: number;
+}
+
+/** A stack on an existing cluster: no VPC, EKS, RDS, IAM, Route53, ALB or CloudWatch. */
+export interface ExistingStackConfig extends StackConfigBase {
+    readonly target: "existing";
+    readonly cluster: ExistingClusterConfig;
+    readonly database: InClusterDatabaseConfig;
+}
+
+/** A stack on EKS, which it creates with everything around it. */
+export interface EksStackConfig extends StackConfigBase {
+    readonly target: "eks";
     readonly region: string;
     /** Public hostname of the app; External DNS writes it into `hostedZoneId`. */
     readonly domain: string;
     readonly hostedZoneId: string;
     readonly certificateArn: string;
-    readonly router: RouterKind;
-    /** What the apps' X-Ray SDKs send segments to (infra/addons/tracing). */
-    readonly tracing: TracingBackend;
-    /** Kubernetes namespace of the app's workloads. */
-    readonly namespace: string;
     readonly network: NetworkConfig;
     readonly cluster: ClusterConfig;
     readonly database: DatabaseConfig;
     readonly ingress: IngressConfig;
     /** The SES sender of the services with `smtp: true`: required when one has it. */
     readonly mail: { readonly fromAddress: string } | undefined;
-    readonly usermgmt: UserManagementConfig;
-    readonly services: readonly ServiceConfig[];
-    readonly canary: CanaryScheduleConfig;
-    readonly flagger: FlaggerConfig;
     readonly alarms: AlarmsConfig;
     /** Who runs `pulumi up` and `preview`, and how they reach the API (stacks/deployer.ts). */
     readonly deployer: DeployerConfig;
 }
+
+/** A parsed stack config: where it runs (`target`, from `cluster.kind`) decides what else it has. */
+export type StackConfig = EksStackConfig | ExistingStackConfig;
 
 /** Every project key the program reads, with its shape; Pulumi.yaml declares the same keys. */
 export const CONFIG_KEYS = [
@@ -192,7 +226,11 @@ export const CONFIG_KEYS = [
     "alarms",
     "alarmUrl",
     "deployer",
+    "kubeconfig",
 ] as const;
+
+/** The keys only a stack on EKS may set: on an existing cluster there is no AWS to create them in. */
+export const EKS_ONLY_KEYS = ["domain", "hostedZoneId", "certificateArn", "network", "ingress", "mail", "alarms", "alarmUrl", "deployer"] as const;
 
 /**
  * How the offline plan (tools/stackfile.ts) passes a value encrypted in the stack file: the

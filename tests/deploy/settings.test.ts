@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { parseStackConfig } from "../../stacks/config";
+import { parseEksStackConfig } from "../../stacks/config";
 import { readStackFile } from "../../tools/stackfile";
 import { declareDeployments, DeploySettings, DeploySettingsError, ProgramDeployer, ProgramStack, readSettings } from "../../deploy/settings";
 
@@ -75,10 +75,9 @@ describe("readSettings", () => {
     });
 
     it("the shipped stacks deploy through the workflows: Deployments declares nothing for them", () => {
-        const shipped = Object.fromEntries((["dev", "prod"] as const).map((stack) => [stack, parseStackConfig(readStackFile(stack).config, stack).deployer])) as unknown as Record<
-            ProgramStack,
-            ProgramDeployer
-        >;
+        const shipped = Object.fromEntries(
+            (["dev", "prod"] as const).map((stack) => [stack, parseEksStackConfig(readStackFile(stack).config, stack).deployer]),
+        ) as unknown as Record<ProgramStack, ProgramDeployer>;
         expect(readSettings(RAW, shipped).stacks).toEqual([]);
     });
 

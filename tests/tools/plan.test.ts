@@ -256,14 +256,14 @@ describe("usage", () => {
         const { code, out, err } = await plan("--stack", "nope");
         expect(code).toBe(2);
         expect(out).toBe("");
-        expect(err).toContain("dev, prod");
+        expect(err).toContain("dev, local, prod");
     });
 
     it("lists the stacks when --stack is missing", async () => {
         const { code, out, err } = await plan();
         expect(code).toBe(2);
         expect(out).toBe("");
-        expect(err).toContain("dev, prod");
+        expect(err).toContain("dev, local, prod");
     });
 
     it("rejects unknown flags and stray arguments", async () => {

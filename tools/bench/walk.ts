@@ -189,9 +189,10 @@ export async function simulateCommandWalk(scenario: Scenario, traffic: Traffic =
                       ]
                     : [{ arn: "arn:aws:elasticloadbalancing:eu-west-1:111122223333:loadbalancer/app/k8s-notif/fedcba9876543210", tags: {} }],
             metricSource: async () => source,
+            prometheusSource: () => source,
             load: async () => undefined,
         },
-        { service: "notification", bakeMs: BAKE_MS, gates: SIMULATED_GATES, promote: true, load: false, progressEveryMs: 30_000 },
+        { service: "notification", bakeMs: BAKE_MS, gates: SIMULATED_GATES, promote: true, load: false, prometheusUrl: "http://localhost:9090", progressEveryMs: 30_000 },
     ).catch((error: unknown) => {
         throw new Error(`the simulated walk failed: ${error instanceof Error ? error.message : String(error)}`);
     });

@@ -1,4 +1,5 @@
 /** The canary command's command line: its commands, their options, and the usage text. */
+import { DEFAULT_PROMETHEUS_URL } from "./prometheus";
 import { splitArgs, UsageError } from "../args";
 import { DEFAULT_GATES } from "./gates";
 import { errorText } from "./io";
@@ -35,6 +36,7 @@ export const USAGE = [
     `  --max-p99-ms <ms>       run: highest p99 latency in milliseconds (default ${DEFAULT_GATES.maxP99Ms})`,
     `  --min-requests <n>      run: fewest requests a bake must see to judge (default ${DEFAULT_GATES.minRequests}); fewer holds the walk`,
     "  --load                  run: send requests to the service during each bake (the load tester image)",
+    `  --prometheus <url>      run, linkerd router: the Prometheus the gates query (default ${DEFAULT_PROMETHEUS_URL}, a port-forward)`,
     "  --promote               run: promote after the last step",
     "  --since <rev>           guard: the commit the deployed stack was built from",
     "  --help                  print this help",
@@ -58,6 +60,8 @@ export interface CanaryArgs {
     readonly maxP99Ms: number;
     readonly minRequests: number;
     readonly load: boolean;
+    /** Where the gates query Prometheus, for a router whose proxies report there. */
+    readonly prometheusUrl: string;
     readonly promote: boolean;
     readonly since: string | undefined;
     readonly help: boolean;
@@ -79,6 +83,7 @@ const FLAG_COMMANDS: Readonly<Record<string, readonly Command[]>> = {
     "--max-p99-ms": ["run"],
     "--min-requests": ["run"],
     "--load": ["run"],
+    "--prometheus": ["run"],
     "--promote": ["run"],
     "--since": ["guard"],
 };
@@ -128,6 +133,10 @@ export function parseArgs(argv: readonly string[]): CanaryArgs {
             throw new UsageError(`--bake ${text("--bake") as string}: expected 1m..24h (CloudWatch reports each minute)`);
         }
     }
+    const prometheusUrl = text("--prometheus") ?? DEFAULT_PROMETHEUS_URL;
+    if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/.test(prometheusUrl)) {
+        throw new UsageError(`--prometheus ${prometheusUrl}: expected an http:// or https:// URL of Prometheus, such as ${DEFAULT_PROMETHEUS_URL}`);
+    }
     const since = text("--since");
     if (since !== undefined && !/^[0-9a-f]{7,40}$/i.test(since) && !/^[A-Za-z0-9._/-]{1,200}$/.test(since)) {
         throw new UsageError(`--since ${since}: expected a commit SHA or a ref`);
@@ -159,6 +168,7 @@ export function parseArgs(argv: readonly string[]): CanaryArgs {
                 ? DEFAULT_GATES.minRequests
                 : number("--min-requests", text("--min-requests") as string, (value) => Number.isInteger(value) && value >= 1 && value <= 10_000_000, "an integer 1..10000000"),
         load: flags.has("--load"),
+        prometheusUrl,
         promote: flags.has("--promote"),
         since,
         help: flags.has("--help") || flags.has("-h"),

@@ -6,6 +6,7 @@ import { GitDriver, realGit } from "./git";
 import type { Clock, Io } from "./io";
 import { kubectlLoad, LoadGenerator } from "./load";
 import { cloudWatchClient, CloudWatchMetricSource, MetricSource, MetricTarget, ResourceLookup, taggingLookup } from "./metrics";
+import { fetchJson, PrometheusMetricSource, PrometheusSourceFactory } from "./prometheus";
 import { automationStack, findOnPath, stackFileDriver, StackDriver } from "./stack";
 
 /** Everything the command touches outside itself; tests replace each part. */
@@ -22,6 +23,8 @@ export interface CanaryDeps {
     readonly expected: ExpectedChanges;
     readonly lookup: (region: string | undefined) => Promise<ResourceLookup>;
     readonly metricSource: (targets: Readonly<Record<string, MetricTarget>>, region: string | undefined) => Promise<MetricSource>;
+    /** The canary's health from Prometheus at `url`, for a router whose proxies report there. */
+    readonly prometheusSource: PrometheusSourceFactory;
     readonly load: LoadGenerator;
     /** The outputs of the offline plan, for `status --offline`. */
     readonly offlineOutputs: (stack: string) => Promise<Record<string, unknown>>;
@@ -59,6 +62,7 @@ export const realDeps = (io: Io, abort: AbortSignal, confirm: CanaryDeps["confir
     expected: offlineExpectedChanges,
     lookup: taggingLookup,
     metricSource: async (targets, region) => new CloudWatchMetricSource(await cloudWatchClient(region), targets),
+    prometheusSource: (url, health, selectors) => new PrometheusMetricSource(fetchJson, url, health, selectors),
     load: kubectlLoad,
     // Loaded only for `status --offline`: the program and the SDKs cost a second and 130 MB.
     offlineOutputs: async (stack) => (await (await import("../offline")).planOffline(stack, readStackFile(stack).config)).outputs,

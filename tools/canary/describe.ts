@@ -15,6 +15,8 @@ export interface WalkOptions {
     readonly promote: boolean;
     /** Send requests to the service during each bake. */
     readonly load: boolean;
+    /** Where the gates query Prometheus, for a router whose proxies report there. */
+    readonly prometheusUrl: string;
     /** How often the bake prints its progress (and looks at the metrics so far). */
     readonly progressEveryMs: number;
 }

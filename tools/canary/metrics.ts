@@ -43,10 +43,10 @@ export function gateTarget(router: RouterKind, target: VersionTarget): MetricTar
     return metricTarget(router, health.metrics, target, GATE_SIGNALS);
 }
 
-/** Why `run` cannot gate this router on metrics, or undefined when it can. */
+/** Why `run` cannot gate this router on metrics (neither CloudWatch nor Prometheus measures v2 alone), or undefined when it can. */
 export function metricsUnavailable(router: RouterKind): string | undefined {
-    const health = routerPlugin(router).health;
-    return isUnsupported(health) ? health.unsupported : undefined;
+    const plugin = routerPlugin(router);
+    return isUnsupported(plugin.health) && plugin.prometheusHealth === undefined ? plugin.health.unsupported : undefined;
 }
 
 export function locationFromOutputs(outputs: Readonly<Record<string, unknown>>): CanaryLocation {

@@ -3,6 +3,9 @@
  * step to its end, resumes from the deployed weight, bakes and judges each weight, and on a failed
  * gate, a failed `up` or Ctrl-C rolls back to the last weight that passed.
  */
+import { versionObjectName } from "../../infra/names";
+import { RouterKind, routerPlugin } from "../../infra/routers/registry";
+import { PrometheusSourceFactory } from "./prometheus";
 import { applyChange, ChangeDeps, promote, readState, resumeFromDeployed } from "./change";
 import { describeWalk, WalkOptions } from "./describe";
 import { describeHealth, judge, judgeEarly, Verdict } from "./gates";
@@ -16,6 +19,7 @@ export interface WalkDeps extends ChangeDeps {
     readonly abort: AbortSignal;
     readonly lookup: (region: string | undefined) => Promise<ResourceLookup>;
     readonly metricSource: (targets: Readonly<Record<string, MetricTarget>>, region: string | undefined) => Promise<MetricSource>;
+    readonly prometheusSource: PrometheusSourceFactory;
     readonly load: LoadGenerator;
 }
 
@@ -61,6 +65,28 @@ async function bake(
 }
 
 /**
+ * Where the walk reads the canary's health: Prometheus for a router whose proxies report there,
+ * else CloudWatch, at the target its controller's tags locate.
+ */
+async function canaryMetricSource(
+    deps: WalkDeps,
+    router: RouterKind,
+    service: ServiceState,
+    outputs: Readonly<Record<string, unknown>>,
+    region: string | undefined,
+    prometheusUrl: string,
+): Promise<MetricSource> {
+    const prometheus = routerPlugin(router).prometheusHealth;
+    const location = locationFromOutputs(outputs);
+    if (prometheus !== undefined) {
+        return deps.prometheusSource(prometheusUrl, prometheus, { [service.name]: { namespace: location.namespace, deployment: versionObjectName(service.name, "v2") } });
+    }
+    const target = await findCanaryTarget(router, service, location, await deps.lookup(region));
+    const source = await deps.metricSource({ [service.name]: target }, region);
+    return { description: describeTarget(target), canaryHealth: (name, window) => source.canaryHealth(name, window) };
+}
+
+/**
  * `run`: walk the schedule behind the gates. Exit 0 done, 1 rolled back or refused, 4 held
  * (inconclusive), 130 interrupted (rolled back).
  */
@@ -87,11 +113,9 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
         // A weight above 0 that this walk did not see pass (a resumed or held walk) is baked and
         // judged again first; until it passes, the weight below it is the last safe one.
         const walk = start > 0 ? [start, ...ahead] : ahead;
-        const region = config["aws:region"];
-        const target = await findCanaryTarget(state.router, service, locationFromOutputs(outputs), await deps.lookup(region));
-        const source = await deps.metricSource({ [service.name]: target }, region);
+        const source = await canaryMetricSource(deps, state.router, service, outputs, config["aws:region"], options.prometheusUrl);
         lines.forEach((line) => io.out(line));
-        io.out(`metrics: ${describeTarget(target)}`);
+        io.out(`metrics: ${source.description}`);
         const load = options.load ? loadTarget(state.router, service, outputs) : undefined;
         let safe = start > 0 ? ([...steps].reverse().find((step) => step < start) ?? 0) : start;
 

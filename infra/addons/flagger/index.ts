@@ -20,7 +20,7 @@ import { PART_OF } from "../../k8s";
 import { FlaggerContext, FlaggerMetric, FlaggerProvider, FlaggerRouting, RouteEndpoint, TrafficRouter } from "../../routers/contract";
 import { LOADTESTER_NAME } from "../../names";
 import { CHARTS } from "../../versions";
-import { AddOnCluster, helmRelease } from "../addon";
+import { helmRelease } from "../addon";
 
 export const FLAGGER_NAMESPACE = "flagger-system";
 export const FLAGGER_SERVICE_ACCOUNT = "flagger";
@@ -74,9 +74,12 @@ export interface AutomatedServiceSpec {
     readonly analysis: CanaryAnalysis;
 }
 
-export interface FlaggerArgs extends AddOnCluster {
+export interface FlaggerArgs {
     readonly router: TrafficRouter;
-    readonly region: string;
+    readonly k8sProvider: k8s.Provider;
+    /** AWS, on EKS: the region and the OIDC provider of a metric source's IRSA role; undefined on an existing cluster. */
+    readonly aws: FlaggerContext["aws"];
+    readonly tags?: Record<string, string>;
     /** The app namespace (the Namespace resource's name) and the same as text. */
     readonly namespace: pulumi.Input<string>;
     readonly namespaceName: string;
@@ -160,10 +163,9 @@ export class Flagger extends pulumi.ComponentResource {
         this.context = {
             parent: this,
             name,
-            region: args.region,
             namespace: args.namespace,
             namespaceName: args.namespaceName,
-            oidcProvider: args.oidcProvider,
+            aws: args.aws,
             k8sProvider: args.k8sProvider,
             services: args.services,
             serviceAccount: { namespace: FLAGGER_NAMESPACE, name: FLAGGER_SERVICE_ACCOUNT },
@@ -181,7 +183,7 @@ export class Flagger extends pulumi.ComponentResource {
                 releaseName: "flagger",
                 namespace: FLAGGER_NAMESPACE,
                 createNamespace: true,
-                values: { meshProvider: this.provider, metricsServer: installation.metricsServer },
+                values: { ...installation.flaggerValues, meshProvider: this.provider, metricsServer: installation.metricsServer },
                 serviceAccount: { name: FLAGGER_SERVICE_ACCOUNT, annotations: installation.serviceAccountAnnotations },
                 dependsOn: [...routerDependencies, ...installation.before],
             },

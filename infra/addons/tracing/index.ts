@@ -17,8 +17,8 @@ import { ADOT_NAME, ADOT_XRAY_POLICY, declareAdotCollector } from "./adot-collec
 import { TracingBackend, XRAY_DAEMON_END_OF_SUPPORT, XRAY_PORT } from "./backends";
 import { declareXRayDaemon, XRAY_NAME } from "./xray-daemon";
 
-export { DEFAULT_TRACING_BACKEND, TRACING_BACKENDS, XRAY_DAEMON_END_OF_SUPPORT, XRAY_PORT } from "./backends";
-export type { TracingBackend } from "./backends";
+export { DEFAULT_TRACING_BACKEND, TRACING_BACKENDS, TRACING_CHOICES, XRAY_DAEMON_END_OF_SUPPORT, XRAY_PORT } from "./backends";
+export type { TracingBackend, TracingChoice } from "./backends";
 
 export const XRAY_SERVICE_NAME = "xray-service";
 
@@ -35,6 +35,19 @@ export interface TracingSettings {
      */
     readonly podAnnotations: Record<string, string>;
 }
+
+/**
+ * `tracing: none`: no backend. The SDK keeps its default address (127.0.0.1:2000, where nothing
+ * listens), so segments are dropped without an error; its sampling-rule poller logs that it cannot
+ * reach the daemon and samples by its local rules.
+ */
+export const NO_TRACING: TracingSettings = {
+    workloadEnv: (tracingName) => [
+        { name: "AWS_XRAY_TRACING_NAME", value: tracingName },
+        { name: "AWS_XRAY_CONTEXT_MISSING", value: "LOG_ERROR" },
+    ],
+    podAnnotations: { [TRACING_ANNOTATION]: "none" },
+};
 
 export interface TracingArgs extends AddOnCluster {
     backend: TracingBackend;

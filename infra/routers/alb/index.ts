@@ -6,11 +6,13 @@ import { sharedServiceName, versionObjectName } from "../../names";
 import { RESOURCE_TYPES } from "../../resource-types";
 import { ALB_HEALTH, findIngressTarget } from "../../addons/load-balancer-controller/health";
 import { clusterServiceUrl, RouterPlugin } from "../plugin";
+import { eksEnvironment } from "../contract";
 import { AlbRouter, canaryIngressName } from "./router";
 import { forwardActionSplits } from "./splits";
 
 export const alb: RouterPlugin<"alb"> = {
     kind: "alb",
+    clusterKinds: ["eks"],
     splits: "requests",
     flagger: {
         unsupported:
@@ -31,5 +33,5 @@ export const alb: RouterPlugin<"alb"> = {
     command: {
         loadUrl: (service, location) => clusterServiceUrl(sharedServiceName(service.name), service, location),
     },
-    create: (env) => new AlbRouter(env),
+    create: (env) => new AlbRouter(eksEnvironment(env, "alb")),
 };

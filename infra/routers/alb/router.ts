@@ -12,7 +12,7 @@ import {
     RoutedWorkloads,
     routedWorkloads,
     RouteEndpoint,
-    RouterEnvironment,
+    EksRouterEnvironment,
     TrafficRouter,
     VersionPrerequisites,
     VersionServices,
@@ -137,7 +137,7 @@ export class AlbRouter implements TrafficRouter {
     readonly draining = ALB_DRAINING;
 
     /** Nothing is shared between services (each has its own ALB), so the router declares nothing itself. */
-    constructor(private readonly env: RouterEnvironment) {}
+    constructor(private readonly env: EksRouterEnvironment) {}
 
     /** Both versions run all the service's pods: the ALB, not the pod count, splits the traffic. */
     replicas(spec: CanaryServiceSpec): ReplicaSplit {

@@ -6,11 +6,13 @@ import { sharedServiceName } from "../../names";
 import { at, labels, list, objectName, text } from "../../props";
 import { RESOURCE_TYPES } from "../../resource-types";
 import { clusterServiceUrl, RouterPlugin } from "../plugin";
+import { eksEnvironment } from "../contract";
 import { virtualRouterSplits } from "./splits";
 import { APPMESH_DISCONTINUED_WARNING, appMeshNamespaceLabels, AppMeshRouter } from "./router";
 
 export const appmesh: RouterPlugin<"appmesh"> = {
     kind: "appmesh",
+    clusterKinds: ["eks"],
     splits: "requests",
     discontinued: APPMESH_DISCONTINUED_WARNING,
     flagger: { provider: "appmesh:v1beta2", metricsByTargetGroup: false },
@@ -45,5 +47,5 @@ export const appmesh: RouterPlugin<"appmesh"> = {
     command: {
         loadUrl: (service, location) => clusterServiceUrl(sharedServiceName(service.name), service, location),
     },
-    create: (env, opts) => new AppMeshRouter("appmesh", env, opts),
+    create: (env, opts) => new AppMeshRouter("appmesh", eksEnvironment(env, "appmesh"), opts),
 };

@@ -23,7 +23,7 @@ import {
     RoutedWorkloads,
     routedWorkloads,
     RouteEndpoint,
-    RouterEnvironment,
+    EksRouterEnvironment,
     TrafficRouter,
     VersionPrerequisites,
     VersionServices,
@@ -96,14 +96,14 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
     readonly release: k8s.helm.v3.Release;
     readonly mesh: appmesh.Mesh;
 
-    private readonly env: RouterEnvironment;
+    private readonly env: EksRouterEnvironment;
     /** The virtual services declared by `route`, by routed service name, for clients' backends. */
     private readonly virtualServices = new Map<string, appmesh.VirtualService>();
     private readonly virtualNodes = new Map<string, appmesh.VirtualNode[]>();
     /** Flagger routes the automated services: their virtual nodes, routers and services are Flagger's. */
     readonly flagger: FlaggerRouting;
 
-    constructor(name: string, env: RouterEnvironment, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, env: EksRouterEnvironment, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:canary:AppMeshRouter", name, {}, opts);
         void pulumi.log.warn(APPMESH_DISCONTINUED_WARNING, this);
         this.env = env;

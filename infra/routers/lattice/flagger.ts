@@ -9,7 +9,7 @@ import { flagger } from "../../crds";
 import { addOnRole } from "../../addons/addon";
 import type { PolicyDocument } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
-import type { FlaggerRouting } from "../contract";
+import type { FlaggerContext, FlaggerRouting } from "../contract";
 import type { LatticeRouter } from "./router";
 import { failedShareExpression, metricDataQuery, metricTarget } from "../../canary/health";
 import { LATTICE_HEALTH } from "./health";
@@ -58,14 +58,23 @@ export function latticeLatencyQuery(): string {
     return JSON.stringify([signalQuery("p99", true)], null, 2);
 }
 
+/** AWS of the Flagger context: the lattice router runs only on EKS. */
+function awsOf(context: FlaggerContext): NonNullable<FlaggerContext["aws"]> {
+    if (context.aws === undefined) {
+        throw new Error("router lattice: Flagger's CloudWatch templates need AWS, and this stack's cluster is not on EKS");
+    }
+    return context.aws;
+}
+
 export function latticeFlaggerRouting(router: LatticeRouter): FlaggerRouting {
     return {
         provider: "gatewayapi:v1",
         install: (context) => {
+            const aws = awsOf(context);
             const role = addOnRole(
                 context.name,
                 { namespace: context.serviceAccount.namespace, serviceAccount: context.serviceAccount.name, policy: CLOUDWATCH_READ_POLICY },
-                context,
+                { oidcProvider: aws.oidcProvider, k8sProvider: context.k8sProvider, ...(context.tags === undefined ? {} : { tags: context.tags }) },
                 context.parent,
             );
             // Every check is a CloudWatch MetricTemplate, so no Prometheus is needed.
@@ -83,7 +92,7 @@ export function latticeFlaggerRouting(router: LatticeRouter): FlaggerRouting {
                         template,
                         {
                             metadata: { name: template, namespace: context.namespace, labels: PART_OF },
-                            spec: { provider: { type: "cloudwatch", region: context.region }, query },
+                            spec: { provider: { type: "cloudwatch", region: awsOf(context).region }, query },
                         },
                         { parent: context.parent, provider: context.k8sProvider, dependsOn: [...after] },
                     ),

@@ -6,13 +6,15 @@ import { versionObjectName } from "../../names";
 import { at, list, objectName, text } from "../../props";
 import { RESOURCE_TYPES } from "../../resource-types";
 import { RouterPlugin } from "../plugin";
+import { eksEnvironment } from "../contract";
 import { findRouteTarget, LATTICE_HEALTH } from "./health";
 import { LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName } from "./names";
 import { LatticeRouter } from "./router";
-import { httpRouteSplits } from "./splits";
+import { describeHttpRoute, httpRouteSplits } from "../httproute";
 
 export const lattice: RouterPlugin<"lattice"> = {
     kind: "lattice",
+    clusterKinds: ["eks"],
     splits: "requests",
     flagger: { provider: "gatewayapi:v1", metricsByTargetGroup: true },
     namespaceLabels: () => ({ ...LATTICE_READINESS_GATE_LABEL }),
@@ -23,12 +25,7 @@ export const lattice: RouterPlugin<"lattice"> = {
             const listeners = list(at(inputs, "spec.listeners")).map((listener) => `${text(at(listener, "name"))} ${text(at(listener, "protocol"))}:${text(at(listener, "port"))}`);
             return [`${objectName(inputs)}  class ${text(at(inputs, "spec.gatewayClassName"))}  listeners ${listeners.join(", ")}`];
         },
-        [RESOURCE_TYPES.httpRoute]: (inputs) => {
-            const backends = list(at(inputs, "spec.rules")).flatMap((rule) =>
-                list(at(rule, "backendRefs")).map((ref) => `${text(at(ref, "name"))}:${text(at(ref, "port"))} ${text(at(ref, "weight"))}%`),
-            );
-            return [`${objectName(inputs)}  hosts ${list(at(inputs, "spec.hostnames")).map(text).join(",")}  weighted ${backends.join(" / ")}`];
-        },
+        [RESOURCE_TYPES.httpRoute]: describeHttpRoute,
         [RESOURCE_TYPES.targetGroupPolicy]: (inputs) => [
             `${objectName(inputs)}  target ${text(at(inputs, "spec.targetRef.name"))}  health check ${text(at(inputs, "spec.healthCheck.path"))}`,
         ],
@@ -44,5 +41,5 @@ export const lattice: RouterPlugin<"lattice"> = {
     command: {
         loadUrl: (service, { clusterName }) => `http://${latticeHostname(service.name, latticeZoneName(clusterName))}${service.healthPath}`,
     },
-    create: (env, opts) => new LatticeRouter("lattice", env, opts),
+    create: (env, opts) => new LatticeRouter("lattice", eksEnvironment(env, "lattice"), opts),
 };

@@ -17,7 +17,7 @@ import {
     RoutedWorkloads,
     routedWorkloads,
     RouteEndpoint,
-    RouterEnvironment,
+    EksRouterEnvironment,
     TrafficRouter,
     VersionPrerequisites,
     VersionServices,
@@ -76,13 +76,13 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
     /** Flagger writes the automated services' HTTPRoutes on the Gateway. */
     readonly flagger: FlaggerRouting;
 
-    private readonly env: RouterEnvironment;
+    private readonly env: EksRouterEnvironment;
     private readonly gateway: gatewayapi.Gateway;
     /** What every HTTPRoute waits for: the CRDs, the controller and the Gateway. */
     private readonly routeDependencies: pulumi.Resource[];
     private readonly controller: k8s.helm.v3.Release;
 
-    constructor(name: string, env: RouterEnvironment, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, env: EksRouterEnvironment, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:canary:LatticeRouter", name, {}, opts);
         this.env = env;
         this.gatewayName = env.name;

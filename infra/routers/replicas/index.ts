@@ -8,6 +8,7 @@ import { ReplicasRouter } from "./router";
 
 export const replicas: RouterPlugin<"replicas"> = {
     kind: "replicas",
+    clusterKinds: ["eks", "existing"],
     splits: "pods",
     flagger: {
         unsupported: "the replicas router has no weights to shift, only pod counts, and Flagger's kubernetes provider does blue/green only, not progressive weights",

@@ -252,10 +252,9 @@ describe("appmesh Flagger routing", () => {
         context = {
             parent: parentOf("flagger"),
             name: "flagger",
-            region: env.region,
+            aws: { region: env.aws?.region ?? "", oidcProvider: OIDC },
             namespace: NAMESPACE,
             namespaceName: NAMESPACE,
-            oidcProvider: OIDC,
             k8sProvider: env.k8sProvider,
             services: ["notification"],
             serviceAccount: { namespace: "flagger-system", name: "flagger" },

@@ -17,6 +17,7 @@ const STEP_CHANGES: Record<RouterKind, string[]> = {
     appmesh: [DASHBOARD, "kubernetes:appmesh.k8s.aws/v1beta2:VirtualRouter notification-router"],
     alb: [DASHBOARD, "kubernetes:networking.k8s.io/v1:Ingress notification-canary"],
     lattice: [DASHBOARD, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute notification"],
+    linkerd: [DASHBOARD, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute notification"],
     replicas: [DASHBOARD, "kubernetes:apps/v1:Deployment notification-v1-deployment", "kubernetes:apps/v1:Deployment notification-v2-deployment"],
 };
 
@@ -25,6 +26,7 @@ const ROUTE: Partial<Record<RouterKind, [string, string]>> = {
     appmesh: ["kubernetes:appmesh.k8s.aws/v1beta2:VirtualRouter", "notification-router"],
     alb: ["kubernetes:networking.k8s.io/v1:Ingress", "notification-canary"],
     lattice: ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "notification"],
+    linkerd: ["kubernetes:gateway.networking.k8s.io/v1:HTTPRoute", "notification"],
 };
 
 /** The namespace labels that turn on readiness gates: the load balancer controller's always (the public ALB), Lattice's with it. */
@@ -32,11 +34,12 @@ const READINESS_LABELS: Record<RouterKind, Record<string, string>> = {
     appmesh: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
     alb: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
     lattice: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled", "application-networking.k8s.aws/pod-readiness-gate-inject": "enabled" },
+    linkerd: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
     replicas: { "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" },
 };
 
 /** preStop sleep and grace period of the service's pods, by router: longer than the targets take to drain. */
-const DRAINING: Record<RouterKind, [number, number]> = { alb: [35, 65], lattice: [60, 150], appmesh: [10, 40], replicas: [10, 40] };
+const DRAINING: Record<RouterKind, [number, number]> = { alb: [35, 65], lattice: [60, 150], appmesh: [10, 40], linkerd: [10, 40], replicas: [10, 40] };
 
 interface PodSpec {
     terminationGracePeriodSeconds?: number;

@@ -174,7 +174,7 @@ describe("lattice router of a service at weight 25", () => {
         expect(described.every((lines) => lines.length > 0 && lines.every((line) => line.trim() !== ""))).toBe(true);
         const line = (type: string, name: string): string[] => lattice.describers[type](recording.one(type, name).inputs);
         expect(line(RESOURCE_TYPES.httpRoute, "notification")).toEqual([
-            "apps/notification  hosts notification.demo.internal  weighted notification-v1:8096 75% / notification-v2:8096 25%",
+            "apps/notification  parent Gateway demo  hosts notification.demo.internal  weighted notification-v1:8096 75% / notification-v2:8096 25%",
         ]);
         expect(line(RESOURCE_TYPES.gateway, "lattice-gateway")).toEqual(["apps/demo  class amazon-vpc-lattice  listeners http HTTP:80"]);
         expect(line(RESOURCE_TYPES.targetGroupPolicy, "notification-v2-target-group-policy")).toEqual([
@@ -217,10 +217,9 @@ describe("lattice Flagger routing", () => {
         context = {
             parent,
             name: "flagger",
-            region: env.region,
+            aws: { region: env.aws?.region ?? "", oidcProvider: OIDC },
             namespace: NAMESPACE,
             namespaceName: NAMESPACE,
-            oidcProvider: OIDC,
             k8sProvider: env.k8sProvider,
             services: ["notification"],
             serviceAccount: { namespace: "flagger-system", name: "flagger" },

@@ -127,18 +127,20 @@ export const OIDC = { arn: "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-
 export function routerEnvironment(overrides: Partial<RouterEnvironment> = {}): RouterEnvironment {
     return {
         name: "demo",
-        region: "eu-west-1",
-        clusterName: "demo",
-        vpcId: "vpc-0123",
-        vpcCidr: "10.20.0.0/16",
-        nodeSecurityGroupId: "sg-nodes",
-        oidcProvider: OIDC,
         namespace: NAMESPACE,
         namespaceName: NAMESPACE,
         k8sProvider: new k8s.Provider("k8s", { kubeconfig: "{}" }),
         externalPorts: [],
-        loadBalancerController: new StandIn("load-balancer-controller"),
         automatedServices: [],
+        aws: {
+            region: "eu-west-1",
+            clusterName: "demo",
+            vpcId: "vpc-0123",
+            vpcCidr: "10.20.0.0/16",
+            nodeSecurityGroupId: "sg-nodes",
+            oidcProvider: OIDC,
+            loadBalancerController: new StandIn("load-balancer-controller"),
+        },
         ...overrides,
     };
 }

@@ -22,7 +22,7 @@ describe("router registry", () => {
         const kinds = ROUTER_PLUGINS.map((plugin) => plugin.kind);
         expect(new Set(kinds).size).toBe(kinds.length);
         expect(ROUTER_KINDS).toEqual(kinds);
-        expect([...ROUTER_KINDS].sort()).toEqual(["alb", "appmesh", "lattice", "replicas"]);
+        expect([...ROUTER_KINDS].sort()).toEqual(["alb", "appmesh", "lattice", "linkerd", "replicas"]);
     });
 
     it("registers every router folder of infra/routers, under the folder's name", () => {
@@ -39,7 +39,7 @@ describe("router registry", () => {
     });
 
     it("refuses an unknown kind, naming the allowed ones", () => {
-        expect(() => routerPlugin("nope" as never)).toThrow("unknown router nope; allowed: appmesh, alb, lattice, replicas");
+        expect(() => routerPlugin("nope" as never)).toThrow("unknown router nope; allowed: appmesh, alb, lattice, linkerd, replicas");
         expect(isRouterKind("nope")).toBe(false);
         expect(isRouterKind("ALB")).toBe(false);
     });
@@ -51,9 +51,13 @@ describe("router registry", () => {
         }
     });
 
-    it("gives no two plug-ins a split reader for the same resource type", () => {
-        const types = ROUTER_PLUGINS.flatMap((plugin) => Object.keys(plugin.splitReaders));
-        expect(new Set(types).size).toBe(types.length);
+    it("gives two plug-ins that read the same resource type the same split reader (the policy pack keeps one per type)", () => {
+        const readers = new Map<string, unknown>();
+        for (const [type, read] of ROUTER_PLUGINS.flatMap((plugin) => Object.entries(plugin.splitReaders))) {
+            expect(readers.get(type) ?? read, type).toBe(read);
+            readers.set(type, read);
+        }
+        expect([...readers.keys()].length).toBe(3);
     });
 
     it("declares a split reader for every router that splits requests, and none for one that splits pods", () => {
@@ -64,11 +68,11 @@ describe("router registry", () => {
 
     it("makes exactly the routers whose Flagger trait has a provider automatable", () => {
         const withProvider = ROUTER_PLUGINS.filter((plugin) => !isUnsupported(plugin.flagger)).map((plugin) => plugin.kind);
-        expect(withProvider).toEqual(["appmesh", "lattice"]);
+        expect(withProvider).toEqual(["appmesh", "lattice", "linkerd"]);
         for (const kind of ROUTER_KINDS) {
             expect(automatedModeProblem(kind) === undefined, kind).toBe(withProvider.includes(kind));
         }
-        expect(automatedModeProblem("alb")).toMatch(/set router to appmesh or lattice$/);
+        expect(automatedModeProblem("alb")).toMatch(/set router to appmesh or lattice or linkerd$/);
     });
 
     it("has metrics by target group only where Flagger drives the router", () => {

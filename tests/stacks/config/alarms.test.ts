@@ -1,16 +1,16 @@
 /** Who hears the alarms (stacks/config/alarms.ts), and alerts that would never be sent. */
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../../stacks/config";
+import { parseEksStackConfig } from "../../../stacks/config";
 import { issueAt, issuesOf, minimalRaw } from "./helpers";
 
 describe("parseStackConfig: alarms", () => {
     it("none by default: alarms without actions", () => {
-        expect(parseStackConfig(minimalRaw(), "test").alarms).toStrictEqual({});
+        expect(parseEksStackConfig(minimalRaw(), "test").alarms).toStrictEqual({});
     });
 
     it("an email and a secret HTTPS endpoint", () => {
         const raw = { ...minimalRaw(), "eks-canary:alarms": JSON.stringify({ email: "ops@example.com" }), "eks-canary:alarmUrl": "https://hooks.example.com/sns" };
-        expect(parseStackConfig(raw, "test").alarms).toStrictEqual({ email: "ops@example.com", httpsUrl: "https://hooks.example.com/sns" });
+        expect(parseEksStackConfig(raw, "test").alarms).toStrictEqual({ email: "ops@example.com", httpsUrl: "https://hooks.example.com/sns" });
     });
 
     it("refuses a malformed email, an unknown key and a non-HTTPS endpoint, never quoting the endpoint", () => {
@@ -44,6 +44,6 @@ describe("parseStackConfig: Flagger alerts with no service in automated mode", (
             "eks-canary:flagger": JSON.stringify({ alerts: { provider: "slack" } }),
             "eks-canary:flaggerAlertUrl": "https://hooks.slack.com/services/T/B/X",
         };
-        expect(parseStackConfig(raw, "test").flagger.alerts?.provider).toBe("slack");
+        expect(parseEksStackConfig(raw, "test").flagger.alerts?.provider).toBe("slack");
     });
 });

@@ -1,7 +1,7 @@
 /** The cluster section (stacks/config/cluster.ts): version, nodes, API endpoint access, admins. */
 import { describe, expect, it } from "vitest";
 import { ConfigIssue } from "../../../stacks/checks";
-import { KUBERNETES_VERSIONS, parseStackConfig } from "../../../stacks/config";
+import { KUBERNETES_VERSIONS, parseEksStackConfig } from "../../../stacks/config";
 import { ADMIN, issueAt, issuesOf, minimalRaw } from "./helpers";
 
 describe("parseStackConfig: every invalid kind, with its full key and the allowed values", () => {
@@ -39,13 +39,13 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         expect(issueAt(withCidrs(["10.1.0.0/16"]), "eks-canary:cluster.publicAccessCidrs[0]").message).toContain("is not a public address range");
         expect(issueAt(withCidrs(["203.0.113.10/24"]), "eks-canary:cluster.publicAccessCidrs[0]").message).toContain("allowed: the network address, such as 203.0.113.0/24");
         expect(() =>
-            parseStackConfig(
+            parseEksStackConfig(
                 { ...minimalRaw(), "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["198.51.100.0/16"] }) },
                 "t",
             ),
         ).toThrow("host bits");
         expect(
-            parseStackConfig(
+            parseEksStackConfig(
                 {
                     ...minimalRaw(),
                     "eks-canary:cluster": JSON.stringify({ kubernetesVersion: "1.35", adminPrincipalArns: [ADMIN], publicAccessCidrs: ["198.51.0.0/16", "203.0.113.7/32"] }),

@@ -1,6 +1,6 @@
 /** The database section (stacks/config/database.ts). */
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../../stacks/config";
+import { parseEksStackConfig } from "../../../stacks/config";
 import { issueAt, issuesOf, minimalRaw } from "./helpers";
 
 describe("parseStackConfig: every invalid kind, with its full key and the allowed values", () => {
@@ -14,7 +14,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
 
 describe("parseStackConfig: the database's safe defaults and storage bounds", () => {
     const database = (section?: Record<string, unknown>) =>
-        parseStackConfig(section === undefined ? minimalRaw() : { ...minimalRaw(), "eks-canary:database": JSON.stringify(section) }, "test").database;
+        parseEksStackConfig(section === undefined ? minimalRaw() : { ...minimalRaw(), "eks-canary:database": JSON.stringify(section) }, "test").database;
 
     it("defaults to multi-AZ, deletion protection and a final snapshot, on 20..100 GiB of db.t4g.micro", () => {
         expect(database()).toMatchObject({

@@ -1,6 +1,6 @@
 /** The deployer section (stacks/deployer.ts, parsed as part of the stack config): the API must be reachable from it. */
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../../stacks/config";
+import { parseEksStackConfig } from "../../../stacks/config";
 import { readStackFile } from "../../../tools/stackfile";
 import { ADMIN, issueAt, issuesOf, minimalRaw } from "./helpers";
 
@@ -14,7 +14,7 @@ describe("parseStackConfig: the deployer reaches the API", () => {
 
     it("the shipped stacks deploy from GitHub Actions on a self-hosted runner, open to its egress only", () => {
         for (const stack of ["dev", "prod"]) {
-            const config = parseStackConfig(readStackFile(stack).config, stack);
+            const config = parseEksStackConfig(readStackFile(stack).config, stack);
             expect(config.deployer).toEqual({
                 kind: "github-actions",
                 runner: "eks-canary-deployer",

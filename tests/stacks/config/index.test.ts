@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { ConfigError } from "../../../stacks/checks";
-import { parseStackConfig, StackConfig } from "../../../stacks/config";
+import { EksStackConfig, parseEksStackConfig } from "../../../stacks/config";
 import { planOffline } from "../../../tools/offline";
 import { readStackFile } from "../../../tools/stackfile";
 import { ADMIN, CERTIFICATE, issueAt, issuesOf, minimalRaw, withNotification } from "./helpers";
@@ -13,9 +13,9 @@ import { ADMIN, CERTIFICATE, issueAt, issuesOf, minimalRaw, withNotification } f
 describe("parseStackConfig: a minimal valid config", () => {
     // Parsed inside each test, not once at collection: a mutation run activates its mutant only
     // when the tests start, so a value parsed earlier would never see it.
-    let config: StackConfig;
+    let config: EksStackConfig;
     beforeEach(() => {
-        config = parseStackConfig(minimalRaw(), "test");
+        config = parseEksStackConfig(minimalRaw(), "test");
     });
 
     it("keeps the given values", () => {
@@ -79,7 +79,7 @@ describe("parseStackConfig: a minimal valid config", () => {
             service.canary = { image: "example/notification:2.0.0", weight: 0 };
         });
         raw["eks-canary:database"] = JSON.stringify({ multiAz: false, deletionProtection: false, finalSnapshot: false });
-        const parsed = parseStackConfig(raw, "test");
+        const parsed = parseEksStackConfig(raw, "test");
         expect(parsed.services[0].canary).toEqual({ image: "example/notification:2.0.0", weight: 0 });
         expect(parsed.database.multiAz).toBe(false);
         expect(parsed.database.deletionProtection).toBe(false);
@@ -87,7 +87,7 @@ describe("parseStackConfig: a minimal valid config", () => {
     });
 
     it("gives a canary without a weight 0 %", () => {
-        const parsed = parseStackConfig(
+        const parsed = parseEksStackConfig(
             withNotification((service) => (service.canary = { image: "example/notification:2.0.0" })),
             "test",
         );
@@ -100,7 +100,7 @@ describe("parseStackConfig: a minimal valid config", () => {
             service.smtp = "true";
             service.canary = { image: "example/notification:2.0.0", weight: "25" };
         });
-        const parsed = parseStackConfig(raw, "test");
+        const parsed = parseEksStackConfig(raw, "test");
         expect(parsed.services[0].replicas).toBe(4);
         expect(parsed.services[0].smtp).toBe(true);
         expect(parsed.services[0].canary?.weight).toBe(25);
@@ -109,7 +109,7 @@ describe("parseStackConfig: a minimal valid config", () => {
 
 describe("parseStackConfig: the stack files", () => {
     it("dev: two zones, one NAT, a deletable single-AZ database, VPC Lattice at 50 % with 2 pods per version", () => {
-        const config = parseStackConfig(readStackFile("dev").config, "dev");
+        const config = parseEksStackConfig(readStackFile("dev").config, "dev");
         expect(config.cluster.name).toBe("eks-canary-dev");
         expect(config.domain).toBe("canary.dev.example.com");
         expect(config.network).toEqual({ cidrBlock: "10.20.0.0/16", availabilityZones: 2, natGateways: "single" });
@@ -125,7 +125,7 @@ describe("parseStackConfig: the stack files", () => {
     });
 
     it("prod: three zones, a NAT per zone, a protected multi-AZ database, the ALB at 25 % with 3 pods per version", () => {
-        const config = parseStackConfig(readStackFile("prod").config, "prod");
+        const config = parseEksStackConfig(readStackFile("prod").config, "prod");
         expect(config.cluster.name).toBe("eks-canary-prod");
         expect(config.network).toEqual({ cidrBlock: "10.30.0.0/16", availabilityZones: 3, natGateways: "onePerAz" });
         expect(config.cluster.nodes).toEqual({ min: 3, desired: 3, max: 6 });
@@ -145,7 +145,7 @@ describe("parseStackConfig: the stack files", () => {
     });
 
     it("a --set override of weight 0 keeps 0", () => {
-        const config = parseStackConfig(readStackFile("dev", ["services.notification.canary.weight=0"]).config, "dev");
+        const config = parseEksStackConfig(readStackFile("dev", ["services.notification.canary.weight=0"]).config, "dev");
         expect(config.services[0].canary?.weight).toBe(0);
     });
 });
@@ -215,7 +215,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
     it("the mail sender only when a service sends mail", () => {
         const withoutMail = minimalRaw();
         delete withoutMail["eks-canary:mail"];
-        expect(parseStackConfig(withoutMail, "test").mail).toBeUndefined();
+        expect(parseEksStackConfig(withoutMail, "test").mail).toBeUndefined();
         const sending = withNotification((service) => (service.smtp = true), withoutMail);
         expect(issueAt(issuesOf(sending), "eks-canary:mail.fromAddress").message).toContain("pulumi config set --path 'eks-canary:mail.fromAddress' <value>");
     });
@@ -241,7 +241,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
     });
 
     it("keys of other namespaces are not the program's business", () => {
-        expect(() => parseStackConfig({ ...minimalRaw(), "aws:profile": "dev", "kubernetes:context": "x" }, "test")).not.toThrow();
+        expect(() => parseEksStackConfig({ ...minimalRaw(), "aws:profile": "dev", "kubernetes:context": "x" }, "test")).not.toThrow();
     });
 
     it.each(["kube-system", "default", "kube-public", "kube-whatever", "flagger-system", "appmesh-system", "aws-application-networking-system"])(
@@ -260,7 +260,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
             'unknown namespace "eks-canery" (did you mean eks-canary?)',
         );
         // Other packages' keys are theirs.
-        expect(() => parseStackConfig({ ...minimalRaw(), "kubernetes:context": "x" }, "t")).not.toThrow();
+        expect(() => parseEksStackConfig({ ...minimalRaw(), "kubernetes:context": "x" }, "t")).not.toThrow();
     });
 
     it("a stack name that cannot name the cluster", () => {
@@ -305,7 +305,7 @@ describe("parseStackConfig reports all problems at once", () => {
     it("the error message lists every issue", () => {
         let message = "";
         try {
-            parseStackConfig(raw, "test");
+            parseEksStackConfig(raw, "test");
         } catch (error) {
             message = (error as Error).message;
         }
@@ -335,7 +335,7 @@ describe("planOffline with bad config", () => {
         // Test files may share a process: start from no config, whatever ran before.
         pulumi.runtime.setAllConfig({});
         const monitor = pulumi.runtime.getMonitor();
-        const raw = { ...readStackFile("dev").config, "eks-canary:router": "linkerd", "eks-canary:domain": "Not a domain" };
+        const raw = { ...readStackFile("dev").config, "eks-canary:router": "istio", "eks-canary:domain": "Not a domain" };
 
         let thrown: unknown;
         try {

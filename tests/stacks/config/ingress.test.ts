@@ -1,10 +1,10 @@
 /** The ingress section (stacks/config/ingress.ts): the public ALB's protections, on unless lifted. */
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../../stacks/config";
+import { parseEksStackConfig } from "../../../stacks/config";
 import { issueAt, issuesOf, minimalRaw } from "./helpers";
 
 const ingress = (section?: Record<string, unknown>) =>
-    parseStackConfig(section === undefined ? minimalRaw() : { ...minimalRaw(), "eks-canary:ingress": JSON.stringify(section) }, "test").ingress;
+    parseEksStackConfig(section === undefined ? minimalRaw() : { ...minimalRaw(), "eks-canary:ingress": JSON.stringify(section) }, "test").ingress;
 
 describe("parseStackConfig: the ingress section", () => {
     it("keeps deletion protection and the access logs unless a stack lifts them", () => {

@@ -1,7 +1,7 @@
 /** The network section (stacks/config/network.ts): the VPC's range. */
 import { describe, expect, it } from "vitest";
 import { ConfigIssue } from "../../../stacks/checks";
-import { parseStackConfig } from "../../../stacks/config";
+import { parseEksStackConfig } from "../../../stacks/config";
 import { issueAt, issuesOf, minimalRaw } from "./helpers";
 
 describe("parseStackConfig: every invalid kind, with its full key and the allowed values", () => {
@@ -11,7 +11,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
         expect(issueAt(withNetwork("172.32.0.0/16"), "eks-canary:network.cidrBlock").message).toContain("is not a private range");
         expect(issueAt(withNetwork("10.20.1.0/16"), "eks-canary:network.cidrBlock").message).toContain("such as 10.20.0.0/16");
         for (const good of ["10.20.0.0/16", "172.16.0.0/16", "192.168.0.0/20"]) {
-            expect(parseStackConfig({ ...minimalRaw(), "eks-canary:network": JSON.stringify({ cidrBlock: good }) }, "t").network.cidrBlock).toBe(good);
+            expect(parseEksStackConfig({ ...minimalRaw(), "eks-canary:network": JSON.stringify({ cidrBlock: good }) }, "t").network.cidrBlock).toBe(good);
         }
     });
 

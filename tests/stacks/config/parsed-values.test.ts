@@ -3,7 +3,7 @@
  * arrives as given, and the defaults that depend on other keys follow them.
  */
 import { describe, expect, it } from "vitest";
-import { parseStackConfig } from "../../../stacks/config";
+import { parseEksStackConfig } from "../../../stacks/config";
 import { ADMIN, issueAt, issuesOf, minimalRaw, withNotification } from "./helpers";
 
 const cluster = (extra: Record<string, unknown>): Record<string, string> => ({
@@ -13,25 +13,25 @@ const cluster = (extra: Record<string, unknown>): Record<string, string> => ({
 
 describe("parseStackConfig: the cluster's values", () => {
     it("keeps instance types, disk size and node counts as given", () => {
-        const parsed = parseStackConfig(cluster({ instanceTypes: ["m6i.large", "m6a.large"], nodeDiskGiB: 50, nodes: { min: 3, desired: 4, max: 8 } }), "test").cluster;
+        const parsed = parseEksStackConfig(cluster({ instanceTypes: ["m6i.large", "m6a.large"], nodeDiskGiB: 50, nodes: { min: 3, desired: 4, max: 8 } }), "test").cluster;
         expect(parsed).toMatchObject({ instanceTypes: ["m6i.large", "m6a.large"], nodeDiskGiB: 50, nodes: { min: 3, desired: 4, max: 8 } });
     });
 
     it("derives the node counts it is not given from those it is", () => {
-        expect(parseStackConfig(cluster({ nodes: { min: 3 } }), "test").cluster.nodes).toEqual({ min: 3, desired: 3, max: 4 });
-        expect(parseStackConfig(cluster({ nodes: { min: 1 } }), "test").cluster.nodes).toEqual({ min: 1, desired: 2, max: 4 });
-        expect(parseStackConfig(cluster({ nodes: { desired: 6 } }), "test").cluster.nodes).toEqual({ min: 2, desired: 6, max: 6 });
+        expect(parseEksStackConfig(cluster({ nodes: { min: 3 } }), "test").cluster.nodes).toEqual({ min: 3, desired: 3, max: 4 });
+        expect(parseEksStackConfig(cluster({ nodes: { min: 1 } }), "test").cluster.nodes).toEqual({ min: 1, desired: 2, max: 4 });
+        expect(parseEksStackConfig(cluster({ nodes: { desired: 6 } }), "test").cluster.nodes).toEqual({ min: 2, desired: 6, max: 6 });
     });
 
     it("accepts desired equal to min and to max, and refuses desired above max", () => {
-        expect(parseStackConfig(cluster({ nodes: { min: 2, desired: 2, max: 2 } }), "test").cluster.nodes).toEqual({ min: 2, desired: 2, max: 2 });
+        expect(parseEksStackConfig(cluster({ nodes: { min: 2, desired: 2, max: 2 } }), "test").cluster.nodes).toEqual({ min: 2, desired: 2, max: 2 });
         expect(issueAt(issuesOf(cluster({ nodes: { min: 2, desired: 5, max: 4 } })), "eks-canary:cluster.nodes").message).toBe(
             "min 2, desired 5, max 4; allowed: min <= desired <= max",
         );
     });
 
     it("keeps several public access ranges, and reports a malformed one at its index", () => {
-        expect(parseStackConfig(cluster({ publicAccessCidrs: ["203.0.113.10/32", "198.51.100.0/24"] }), "test").cluster.publicAccessCidrs).toEqual([
+        expect(parseEksStackConfig(cluster({ publicAccessCidrs: ["203.0.113.10/32", "198.51.100.0/24"] }), "test").cluster.publicAccessCidrs).toEqual([
             "203.0.113.10/32",
             "198.51.100.0/24",
         ]);
@@ -53,7 +53,7 @@ describe("parseStackConfig: a service's values", () => {
             "eks-canary:router": "alb",
             "eks-canary:canary": JSON.stringify({ steps: [0, 50, 100] }),
         };
-        expect(parseStackConfig(raw, "test").services[0]).toStrictEqual({
+        expect(parseEksStackConfig(raw, "test").services[0]).toStrictEqual({
             name: "notification",
             port: 8096,
             healthPath: "/notification/health-status",
@@ -70,7 +70,7 @@ describe("parseStackConfig: a service's values", () => {
     it("title-cases each part of a hyphenated name for the default tracing name", () => {
         const raw = minimalRaw();
         const services = JSON.parse(raw["eks-canary:services"]) as Record<string, unknown>;
-        const config = parseStackConfig({ ...raw, "eks-canary:services": JSON.stringify({ ...services, "order-mail": services.notification }) }, "test");
+        const config = parseEksStackConfig({ ...raw, "eks-canary:services": JSON.stringify({ ...services, "order-mail": services.notification }) }, "test");
         expect(config.services.map((service) => service.tracingName)).toEqual(["Notification-Microservice", "Order-Mail-Microservice"]);
     });
 
@@ -109,7 +109,7 @@ describe("parseStackConfig: a service's values", () => {
     it("analysis is refused outside automated mode, and parsed in it", () => {
         const manual = issuesOf(withNotification((service) => (service.analysis = { threshold: 3 })));
         expect(issueAt(manual, "eks-canary:services.notification.analysis").message).toContain("only apply in automated mode");
-        const automated = parseStackConfig(
+        const automated = parseEksStackConfig(
             {
                 ...withNotification((service) => {
                     service.mode = "automated";
@@ -128,7 +128,7 @@ describe("parseStackConfig: the user-management app's values", () => {
     it("keeps replicas, resources and the service it calls", () => {
         const raw = minimalRaw();
         const services = JSON.parse(raw["eks-canary:services"]) as Record<string, unknown>;
-        const config = parseStackConfig(
+        const config = parseEksStackConfig(
             {
                 ...raw,
                 "eks-canary:services": JSON.stringify({ ...services, mailer: services.notification }),
@@ -144,7 +144,7 @@ describe("parseStackConfig: mail and namespaces", () => {
     it("has no mail sender when none is given and no service sends mail", () => {
         const raw = minimalRaw();
         delete raw["eks-canary:mail"];
-        expect(parseStackConfig(raw, "test").mail).toBeUndefined();
+        expect(parseEksStackConfig(raw, "test").mail).toBeUndefined();
     });
 
     it("requires the sender when any one service sends mail", () => {
@@ -156,8 +156,8 @@ describe("parseStackConfig: mail and namespaces", () => {
     });
 
     it("ignores another package's keys but names a near miss of the region", () => {
-        expect(() => parseStackConfig({ ...minimalRaw(), "kubernetes:context": "kind" }, "test")).not.toThrow();
+        expect(() => parseEksStackConfig({ ...minimalRaw(), "kubernetes:context": "kind" }, "test")).not.toThrow();
         expect(issueAt(issuesOf({ ...minimalRaw(), "aws:regoin": "eu-west-1" }), "aws:regoin").message).toContain("did you mean region?");
-        expect(() => parseStackConfig({ ...minimalRaw(), "kubernetes:regoin": "x" }, "test")).not.toThrow();
+        expect(() => parseEksStackConfig({ ...minimalRaw(), "kubernetes:regoin": "x" }, "test")).not.toThrow();
     });
 });

@@ -23,7 +23,7 @@ describe("parseStackConfig: every invalid kind, with its full key and the allowe
 
     it("an unknown router lists the allowed routers", () => {
         const issues = issuesOf({ ...minimalRaw(), "eks-canary:router": "istio" });
-        expect(issueAt(issues, "eks-canary:router").message).toMatch(/"istio" is not allowed; allowed: appmesh, alb, lattice, replicas$/);
+        expect(issueAt(issues, "eks-canary:router").message).toMatch(/"istio" is not allowed; allowed: appmesh, alb, lattice, linkerd, replicas$/);
     });
 });
 
@@ -40,7 +40,7 @@ describe("parseStackConfig: the canary step schedule", () => {
     });
 
     it("an invalid router is reported alone: the replicas router's pod-count checks are not applied in its place", () => {
-        const issues = issuesOf(withSchedule([0, 10, 25, 50, 100], 50, 4, "linkerd"));
+        const issues = issuesOf(withSchedule([0, 10, 25, 50, 100], 50, 4, "istio"));
         expect(issues.map((issue) => issue.key)).toEqual(["eks-canary:router"]);
     });
 });
@@ -60,7 +60,7 @@ describe("the router rules ask the registry's traits", () => {
         for (const router of ["alb", "replicas"]) {
             const message = issueAt(issuesOf(automated(router)), "eks-canary:services.notification.mode").message;
             expect(message).toMatch(
-                new RegExp(`^automated needs a router Flagger can drive, and router ${router} is not one: .+; allowed: manual, or set router to appmesh or lattice$`),
+                new RegExp(`^automated needs a router Flagger can drive, and router ${router} is not one: .+; allowed: manual, or set router to appmesh or lattice or linkerd$`),
             );
         }
     });

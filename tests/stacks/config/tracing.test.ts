@@ -14,6 +14,6 @@ describe("parseStackConfig: tracing", () => {
 
     it("refuses another backend, listing the allowed ones", () => {
         const issues = issuesOf({ ...minimalRaw(), "eks-canary:tracing": "jaeger" });
-        expect(issueAt(issues, "eks-canary:tracing").message).toBe('"jaeger" is not allowed; allowed: adot, xray-daemon');
+        expect(issueAt(issues, "eks-canary:tracing").message).toBe('"jaeger" is not allowed; allowed: adot, xray-daemon, none');
     });
 });

@@ -1,0 +1,23 @@
+/** The stack outputs, the same on every cluster target (stacks/targets/). */
+import type * as pulumi from "@pulumi/pulumi";
+import type { CanarySplit } from "../infra/canary/service";
+import type { RouterKind } from "./config";
+
+/** The app's public Ingress on EKS, by Pulumi and Kubernetes name. */
+export const APP_INGRESS = "app-ingress";
+
+export interface StackOutputs {
+    url: pulumi.Output<string>;
+    clusterName: pulumi.Output<string>;
+    /** EKS: the cluster's kubeconfig; an existing cluster: the configured one (secret), or none when the default kubeconfig is used. */
+    kubeconfig: pulumi.Output<string> | undefined;
+    /** An existing cluster: the kubeconfig context the stack deploys into (none: the kubeconfig's current context). */
+    kubeContext?: string;
+    databaseEndpoint: pulumi.Output<string>;
+    namespace: pulumi.Output<string>;
+    router: RouterKind;
+    /** The current split of every canaried service, by service name. */
+    canary: Record<string, CanarySplit>;
+    /** The CloudWatch dashboard of every manual service, by service name (none on an existing cluster). */
+    dashboards: Record<string, string>;
+}

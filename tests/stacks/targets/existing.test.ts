@@ -1,0 +1,111 @@
+/**
+ * `cluster.kind: existing` (stacks/targets/existing.ts): the shipped `local` stack plans nothing in
+ * AWS, MySQL in the cluster behind the same names as on EKS, the app on its node port, and the
+ * Linkerd router with Flagger; config refuses what only EKS has, and EKS refuses what only an
+ * existing cluster takes.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { PASSWORD_SECRET_KEY } from "../../../infra/database";
+import { OfflinePlan } from "../../../tools/offline";
+import { at, byName, configErrors, envOf, k8sObject, mainContainer, planStack, resourcesOfType, serviceSpec, TYPES } from "../../helpers";
+
+let plan: OfflinePlan;
+beforeAll(async () => {
+    plan = await planStack("local");
+});
+
+describe("the local stack (an existing cluster)", () => {
+    it("declares nothing in AWS: no provider of AWS, no VPC, cluster, database, role or DNS", () => {
+        const aws = plan.resources.filter((resource) => /^(aws|awsx|eks):/.test(resource.type) || resource.type === "pulumi:providers:aws");
+        expect(aws.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
+        expect(plan.resources.filter((resource) => resource.type.startsWith("eks-canary:iam:"))).toEqual([]);
+    });
+
+    it("deploys through a Kubernetes provider of the configured context, with server-side apply", () => {
+        const [provider] = resourcesOfType(plan, "pulumi:providers:kubernetes");
+        expect(provider.name).toBe("existing-cluster");
+        expect(provider.inputs.context).toBe("kind-kind");
+        expect(provider.inputs.kubeconfig).toBeUndefined();
+        expect(provider.inputs.enableServerSideApply).toBe("true");
+    });
+
+    it("runs MySQL 8.4 in the cluster behind the Service `mysql` and the Secret usermgmt reads, with a volume, protected", () => {
+        const statefulSet = byName(plan, "database-statefulset", TYPES.statefulSet);
+        expect(statefulSet.protect).toBe(true);
+        expect(at(statefulSet.inputs, "spec", "persistentVolumeClaimRetentionPolicy")).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+        expect(at(statefulSet.inputs, "spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage")).toBe("2Gi");
+        const container = at(statefulSet.inputs, "spec", "template", "spec", "containers", 0) as { image: string; env: { name: string; value?: string; valueFrom?: unknown }[] };
+        expect(container.image).toMatch(/^mysql:8\.4\.\d+$/);
+        expect(Object.fromEntries(container.env.filter((env) => env.value !== undefined).map((env) => [env.name, env.value]))).toEqual({ MYSQL_DATABASE: "usermgmt", MYSQL_USER: "dbadmin" });
+        // Outside the mesh, as RDS is on EKS.
+        expect(at(statefulSet.inputs, "spec", "template", "metadata", "annotations")).toEqual({ "linkerd.io/inject": "disabled" });
+        for (const password of ["database-password", "database-root-password"]) {
+            expect(byName(plan, password, TYPES.randomPassword).protect).toBe(true);
+        }
+        expect(serviceSpec(k8sObject(plan, TYPES.service, "mysql")).type).toBe("ClusterIP");
+        const usermgmt = envOf(mainContainer(byName(plan, "usermgmt-deployment")));
+        expect(usermgmt.DB_HOSTNAME.value).toBe("mysql");
+        expect(at(usermgmt.DB_PASSWORD.valueFrom, "secretKeyRef")).toEqual({ name: "mysql-db-password", key: PASSWORD_SECRET_KEY });
+    });
+
+    it("publishes the app on its node port, and says where to open it", () => {
+        const service = serviceSpec(k8sObject(plan, TYPES.service, "usermgmt-service"));
+        expect(service.type).toBe("NodePort");
+        expect(at(service, "ports", 0, "nodePort")).toBe(30080);
+        expect(plan.outputs.url).toBe("http://localhost:30080/usermgmt/health-status");
+        expect(plan.outputs.dashboards).toEqual({});
+    });
+
+    it("sends no traces anywhere: no collector, and the apps keep the SDK's default address", () => {
+        expect(plan.resources.filter((resource) => resource.type === "eks-canary:tracing:Tracing")).toEqual([]);
+        expect(envOf(mainContainer(byName(plan, "usermgmt-deployment"))).AWS_XRAY_DAEMON_ADDRESS).toBeUndefined();
+    });
+
+    it("installs Linkerd, Flagger with the gatewayapi provider, Prometheus templates and the load tester", () => {
+        for (const release of ["linkerd-crds", "linkerd-control-plane", "linkerd-viz", "flagger-release", "flagger-loadtester"]) {
+            expect(byName(plan, release, TYPES.helmRelease).inputs.version, release).toBeDefined();
+        }
+        expect(at(byName(plan, "flagger-release").inputs, "values", "meshProvider")).toBe("gatewayapi:v1");
+        expect(at(byName(plan, "flagger-release").inputs, "values", "metricsServer")).toBe("http://prometheus.linkerd-viz.svc.cluster.local:9090");
+        expect(resourcesOfType(plan, TYPES.metricTemplate).map((template) => at(template.inputs, "spec", "provider", "type"))).toEqual(["prometheus", "prometheus"]);
+        expect(at(byName(plan, "notification", TYPES.canary).inputs, "spec", "service", "gatewayRefs")).toEqual([
+            { group: "core", kind: "Service", name: "notification", namespace: "eks-canary", port: 8096 },
+        ]);
+    });
+});
+
+describe("config on an existing cluster", () => {
+    const keys = (overrides: readonly string[], stack = "local"): string[] => configErrors(overrides, stack).map((issue) => issue.key);
+
+    it("plans as shipped", () => {
+        expect(configErrors([], "local")).toEqual([]);
+    });
+
+    it.each([
+        ["router=alb", "eks-canary:router", "router alb runs only on eks (it needs AWS), and cluster.kind is existing"],
+        ["router=lattice", "eks-canary:router", "allowed: linkerd, replicas"],
+        ["domain=canary.example.com", "eks-canary:domain", "which only a stack on EKS has"],
+        ["certificateArn=arn:aws:acm:eu-west-1:111122223333:certificate/0f1e2d3c-4b5a-4987-8654-3210fedcba98", "eks-canary:certificateArn", "the ACM certificate"],
+        ["aws:region=eu-west-1", "aws:region", "the AWS region"],
+        ["tracing=adot", "eks-canary:tracing", "adot sends traces to AWS X-Ray, and cluster.kind is existing"],
+        ["cluster.instanceTypes=[t3.large]", "eks-canary:cluster.instanceTypes", "an EKS cluster's setting"],
+        ["database.multiAz=true", "eks-canary:database.multiAz", "an RDS setting"],
+        ["services.notification.smtp=true", "eks-canary:services.notification.smtp", "mail through Amazon SES"],
+        ["cluster.nodePort=8080", "eks-canary:cluster.nodePort", "30000"],
+    ])("refuses %s, naming %s and why", (override, key, reason) => {
+        const issue = configErrors([override], "local").find((candidate) => candidate.key === key);
+        expect(issue?.message, override).toContain(reason);
+    });
+
+    it("refuses on EKS what only an existing cluster takes", () => {
+        expect(keys(["kubeconfig=apiVersion: v1\nclusters: []\ncontexts: []"], "dev")).toEqual(["eks-canary:kubeconfig"]);
+        expect(keys(["cluster.kind=minikube"], "dev")).toEqual(["eks-canary:cluster.kind"]);
+    });
+
+    it("takes a kubeconfig from the secret key and never quotes a bad one", () => {
+        expect(keys(["kubeconfig=apiVersion: v1\nclusters: []\ncontexts: []"])).toEqual([]);
+        const [issue] = configErrors(["kubeconfig=token-abc123-not-a-kubeconfig"], "local");
+        expect(issue.key).toBe("eks-canary:kubeconfig");
+        expect(issue.message).not.toContain("token-abc123");
+    });
+});
