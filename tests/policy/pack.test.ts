@@ -68,11 +68,16 @@ function canaryStepsOf(stack: string): Record<string, Record<string, unknown>> {
     return steps === undefined ? {} : { "canary-weights": { canarySteps: steps } };
 }
 
-describe.each(["dev", "prod"])("the %s stack", (stack) => {
+describe.each([
+    ["dev", []],
+    ["prod", []],
+    ["local", []],
+    ["dev", ["router=linkerd"]],
+])("the %s stack %j", (stack, overrides) => {
     let plan: OfflinePlan;
 
     beforeAll(async () => {
-        plan = await planOffline(stack, readStackFile(stack).config);
+        plan = await planOffline(stack, readStackFile(stack, overrides).config);
     });
 
     it("violates no policy of the pack", async () => {

@@ -22,16 +22,36 @@ export function loadTarget(router: RouterKind, service: ServiceState, outputs: R
     return { url: routerPlugin(router).command.loadUrl(service, location), namespace: location.namespace };
 }
 
+/**
+ * kubectl's flags that reach the stack's cluster: the kubeconfig output written to `dir` (EKS, or
+ * an existing cluster's configured kubeconfig), else the default kubeconfig and, when the stack
+ * names one, its context (an existing cluster).
+ */
+export function kubectlTarget(outputs: Readonly<Record<string, unknown>>, dir: string): string[] {
+    const { kubeconfig, kubeContext } = outputs;
+    const context = typeof kubeContext === "string" ? ["--context", kubeContext] : [];
+    if (typeof kubeconfig === "string") {
+        const file = path.join(dir, "kubeconfig");
+        fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
+        return ["--kubeconfig", file, ...context];
+    }
+    if (outputs.clusterName === undefined) {
+        throw new CanaryError("--load needs the stack's kubeconfig or clusterName output: has it been deployed with this program?");
+    }
+    return context;
+}
+
 /** `--load` for real: the load tester image in a pod of the app namespace, through kubectl (no shell). */
 export const kubectlLoad: LoadGenerator = async (target, durationMs, signal, outputs) => {
     const { execFile } = await import("node:child_process");
-    const kubeconfig = outputs.kubeconfig;
-    if (typeof kubeconfig !== "string") {
-        throw new CanaryError("--load needs the stack's kubeconfig output");
-    }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "eks-canary-load-"));
-    const file = path.join(dir, "kubeconfig.json");
-    fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
+    let cluster: string[];
+    try {
+        cluster = kubectlTarget(outputs, dir);
+    } catch (error) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        throw error;
+    }
     const pod = `canary-load-${Date.now().toString(36)}`;
     const seconds = Math.max(1, Math.floor(durationMs / 1000));
     try {
@@ -39,8 +59,7 @@ export const kubectlLoad: LoadGenerator = async (target, durationMs, signal, out
             const child = execFile(
                 "kubectl",
                 [
-                    "--kubeconfig",
-                    file,
+                    ...cluster,
                     "-n",
                     target.namespace,
                     "run",
@@ -66,9 +85,7 @@ export const kubectlLoad: LoadGenerator = async (target, durationMs, signal, out
             signal.addEventListener("abort", () => child.kill("SIGTERM"), { once: true });
         });
     } finally {
-        await new Promise<void>((resolve) =>
-            execFile("kubectl", ["--kubeconfig", file, "-n", target.namespace, "delete", "pod", pod, "--ignore-not-found", "--now"], () => resolve()),
-        );
+        await new Promise<void>((resolve) => execFile("kubectl", [...cluster, "-n", target.namespace, "delete", "pod", pod, "--ignore-not-found", "--now"], () => resolve()));
         fs.rmSync(dir, { recursive: true, force: true });
     }
 };

@@ -93,10 +93,22 @@ const canary: Describer = (inputs, get) => {
         (hook) => `${text(at(hook, "type"))} ${text(at(hook, "name"))}${at(hook, "metadata.cmd") === undefined ? "" : `: ${text(at(hook, "metadata.cmd"))}`}`,
     );
     const alerts = list(at(inputs, "spec.analysis.alerts")).map((alert) => text(at(alert, "providerRef.name")));
-    const gateways = list(at(inputs, "spec.service.gatewayRefs")).map((ref) => `${text(at(ref, "namespace"))}/${text(at(ref, "name"))}`);
+    const refs = list(at(inputs, "spec.service.gatewayRefs"));
+    const parents = refs.map(
+        (ref) => `${text(at(ref, "kind") ?? "Gateway")} ${text(at(ref, "namespace"))}/${text(at(ref, "name"))}${at(ref, "port") === undefined ? "" : `:${text(at(ref, "port"))}`}`,
+    );
+    const hosts = list(at(inputs, "spec.service.hosts")).map(text);
+    const target = get("spec.targetRef.name");
+    // What Flagger writes on the gatewayapi provider: its HTTPRoute, named after the target, at rest all on the primary.
+    const route =
+        refs.length === 0
+            ? []
+            : [
+                  `Flagger writes HTTPRoute ${target}: parent ${parents.join(",")}${hosts.length === 0 ? "" : `  hosts ${hosts.join(",")}`}  weighted ${target}-primary 100% / ${target}-canary 0% at rest`,
+              ];
     return [
-        `${objectName(inputs)}  provider ${get("spec.provider")}  target ${get("spec.targetRef.kind")}/${get("spec.targetRef.name")}  port ${get("spec.service.port")}` +
-            (gateways.length > 0 ? `  gateways ${gateways.join(",")}  hosts ${list(at(inputs, "spec.service.hosts")).map(text).join(",")}` : ""),
+        `${objectName(inputs)}  provider ${get("spec.provider")}  target ${get("spec.targetRef.kind")}/${target}  port ${get("spec.service.port")}`,
+        ...route,
         `analysis every ${get("spec.analysis.interval")}: ${steps}, rollback after ${get("spec.analysis.threshold")} failed checks`,
         `metrics ${metrics.join(", ")}`,
         ...webhooks.map((hook) => `webhook ${hook}`),
@@ -104,8 +116,11 @@ const canary: Describer = (inputs, get) => {
     ];
 };
 
-/** A Flagger MetricTemplate: its provider and the CloudWatch metrics its query reads. */
+/** A Flagger MetricTemplate: its provider and the CloudWatch metrics its query reads, or its Prometheus and PromQL. */
 const metricTemplate: Describer = (inputs, get) => {
+    if (at(inputs, "spec.provider.type") === "prometheus") {
+        return [`${objectName(inputs)}  provider prometheus ${get("spec.provider.address")}`, `query ${get("spec.query")}`];
+    }
     const query = parseJson<{ MetricStat?: { Metric?: { Namespace?: string; MetricName?: string }; Stat?: string } }[]>(at(inputs, "spec.query"));
     const metricsOf = (query ?? []).filter((item) => item.MetricStat !== undefined).map((item) => `${text(item.MetricStat?.Metric?.MetricName)} ${text(item.MetricStat?.Stat)}`);
     const namespace = text(query?.[1]?.MetricStat?.Metric?.Namespace ?? query?.[0]?.MetricStat?.Metric?.Namespace);
@@ -174,7 +189,13 @@ const CORE: Readonly<Record<string, Describer>> = {
     [T.rolePolicy]: (inputs) => [policySummary(inputs.policy)],
     [T.userPolicy]: (inputs) => [policySummary(inputs.policy)],
     [T.randomPassword]: (_inputs, get) => [`length ${get("length")}`],
-    [T.kubernetesProvider]: (_inputs, get) => [`kubeconfig ${get("kubeconfig")}  server-side apply ${get("enableServerSideApply")}`],
+    [T.tlsPrivateKey]: (_inputs, get) => [`${get("algorithm")} ${get("ecdsaCurve")}`],
+    [T.tlsSelfSignedCert]: (_inputs, get) => [`CN ${get("subject.commonName")}  CA=${get("isCaCertificate")}  valid ${get("validityPeriodHours")} h`],
+    [T.tlsCertRequest]: (_inputs, get) => [`CN ${get("subject.commonName")}`],
+    [T.tlsLocallySignedCert]: (_inputs, get) => [`CA=${get("isCaCertificate")}  valid ${get("validityPeriodHours")} h, re-issued ${get("earlyRenewalHours")} h before it expires`],
+    [T.kubernetesProvider]: (inputs, get) => [
+        `kubeconfig ${inputs.kubeconfig === undefined ? "default ($KUBECONFIG or ~/.kube/config)" : get("kubeconfig")}${inputs.context === undefined ? "" : `  context ${get("context")}`}  server-side apply ${get("enableServerSideApply")}`,
+    ],
     [T.helmRelease]: (inputs, get) => [
         `${get("chart")}@${get("version")}${inputs.repositoryOpts === undefined ? "" : `  from ${get("repositoryOpts.repo")}`}  into ${get("namespace")}`,
     ],
@@ -195,7 +216,7 @@ const CORE: Readonly<Record<string, Describer>> = {
             return [`${objectName(inputs)}  ExternalName → ${get("spec.externalName")}`];
         }
         const ports = list(at(inputs, "spec.ports"))
-            .map((port) => `${text(at(port, "port"))}/${text(at(port, "protocol"))}`)
+            .map((port) => `${text(at(port, "port"))}/${text(at(port, "protocol"))}${at(port, "nodePort") === undefined ? "" : ` on node port ${text(at(port, "nodePort"))}`}`)
             .join(",");
         const headless = at(inputs, "spec.clusterIP") === "None" ? " (headless)" : "";
         return [`${objectName(inputs)}  ${type}${headless}  selector ${labels(at(inputs, "spec.selector"))}  ports ${ports}`];
@@ -209,7 +230,15 @@ const CORE: Readonly<Record<string, Describer>> = {
     [T.secret]: (inputs, get) => [`${objectName(inputs)}  ${get("type")}  stringData ${get("stringData")}`],
     [T.configMap]: (inputs) => [`${objectName(inputs)}  keys ${Object.keys((inputs.data as Record<string, unknown> | undefined) ?? {}).join(", ")}`],
     [T.serviceAccount]: (inputs) => [`${objectName(inputs)}  role ${text(annotations(inputs)["eks.amazonaws.com/role-arn"])}`],
-    [T.namespace]: (inputs, get) => [`${get("metadata.name")}  labels ${labels(at(inputs, "metadata.labels"))}`],
+    [T.namespace]: (inputs, get) => [
+        `${get("metadata.name")}  labels ${labels(at(inputs, "metadata.labels"))}${at(inputs, "metadata.annotations") === undefined ? "" : `  annotations ${labels(at(inputs, "metadata.annotations"))}`}`,
+    ],
+    [T.statefulSet]: (inputs, get) => {
+        const claim = list(at(inputs, "spec.volumeClaimTemplates"))[0];
+        return [
+            `${objectName(inputs)}  replicas=${get("spec.replicas")} image=${containers(inputs)}  volume ${text(at(claim, "spec.resources.requests.storage"))} ${list(at(claim, "spec.accessModes")).map(text).join(",")}  claims kept on delete/scale: ${get("spec.persistentVolumeClaimRetentionPolicy.whenDeleted")}`,
+        ];
+    },
     [T.configFile]: (_inputs, get) => [get("file")],
     [T.canary]: canary,
     [T.metricTemplate]: metricTemplate,

@@ -30,7 +30,8 @@ const CA_USES = ["cert_signing", "crl_signing"];
 
 export function linkerdIdentity(name: string, parent: pulumi.Resource): LinkerdIdentity {
     const opts = { parent };
-    const anchorKey = new tls.PrivateKey(`${name}-trust-anchor-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
+    // Protected with the anchor: without its key no new issuer can be signed by it.
+    const anchorKey = new tls.PrivateKey(`${name}-trust-anchor-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { ...opts, protect: true });
     const anchor = new tls.SelfSignedCert(
         `${name}-trust-anchor`,
         {

@@ -36,7 +36,10 @@ describe("the local stack (an existing cluster)", () => {
         expect(at(statefulSet.inputs, "spec", "volumeClaimTemplates", 0, "spec", "resources", "requests", "storage")).toBe("2Gi");
         const container = at(statefulSet.inputs, "spec", "template", "spec", "containers", 0) as { image: string; env: { name: string; value?: string; valueFrom?: unknown }[] };
         expect(container.image).toMatch(/^mysql:8\.4\.\d+$/);
-        expect(Object.fromEntries(container.env.filter((env) => env.value !== undefined).map((env) => [env.name, env.value]))).toEqual({ MYSQL_DATABASE: "usermgmt", MYSQL_USER: "dbadmin" });
+        expect(Object.fromEntries(container.env.filter((env) => env.value !== undefined).map((env) => [env.name, env.value]))).toEqual({
+            MYSQL_DATABASE: "usermgmt",
+            MYSQL_USER: "dbadmin",
+        });
         // Outside the mesh, as RDS is on EKS.
         expect(at(statefulSet.inputs, "spec", "template", "metadata", "annotations")).toEqual({ "linkerd.io/inject": "disabled" });
         for (const password of ["database-password", "database-root-password"]) {
@@ -107,5 +110,18 @@ describe("config on an existing cluster", () => {
         const [issue] = configErrors(["kubeconfig=token-abc123-not-a-kubeconfig"], "local");
         expect(issue.key).toBe("eks-canary:kubeconfig");
         expect(issue.message).not.toContain("token-abc123");
+    });
+});
+
+describe("the kind cluster of the README", () => {
+    it("publishes the local stack's node port on localhost, where the url output points", async () => {
+        const { parse } = await import("yaml");
+        const fs = await import("node:fs");
+        const kind = parse(fs.readFileSync("local/kind-cluster.yaml", "utf8")) as {
+            nodes: { extraPortMappings: { containerPort: number; hostPort: number; listenAddress: string }[] }[];
+        };
+        const nodePort = at(serviceSpec(k8sObject(plan, TYPES.service, "usermgmt-service")), "ports", 0, "nodePort");
+        expect(kind.nodes[0].extraPortMappings).toEqual([expect.objectContaining({ containerPort: nodePort, hostPort: nodePort, listenAddress: "127.0.0.1" })]);
+        expect(plan.outputs.url).toBe(`http://localhost:${String(nodePort)}/usermgmt/health-status`);
     });
 });
