@@ -54,10 +54,12 @@ export const CHARTS = {
     /** The Prometheus that scrapes App Mesh's Envoy sidecars for Flagger (1.0.1+ render RBAC v1). */
     appMeshPrometheus: { repo: "https://aws.github.io/eks-charts", chart: "appmesh-prometheus", version: "1.0.3", appVersion: "2.13.1" },
     /**
-     * Linkerd (the `linkerd` router): edge releases are the only open-source channel since Buoyant
-     * stopped publishing open-source stable releases in February 2024 (stable-2.14.10 is the last);
-     * edge-26.8.3, the newest edge release reviewed. Its chart version is the edge tag's date
-     * (`edge-26.8.3` → 2026.8.3); linkerd-crds carries no appVersion of its own.
+     * Linkerd (the `linkerd` router): edge releases are the only open-source channel since the
+     * project stopped providing stable releases in February 2024 (stable-2.14.10 is the last; vendors
+     * publish stable builds); edge-26.8.3, the newest edge release reviewed. Its charts are versioned
+     * `2026.8.3` (CI derives the year, month and the month's release number from the tag; the
+     * Chart.yaml files at the tag say 0.0.0-undefined). linkerd-crds carries no appVersion: the one
+     * here is the release it comes with.
      */
     linkerdCrds: { repo: "https://helm.linkerd.io/edge", chart: "linkerd-crds", version: "2026.8.3", appVersion: "edge-26.8.3" },
     linkerdControlPlane: { repo: "https://helm.linkerd.io/edge", chart: "linkerd-control-plane", version: "2026.8.3", appVersion: "edge-26.8.3" },
@@ -82,9 +84,9 @@ export const IMAGES = {
     busybox: "busybox:1.37.0",
     /**
      * MySQL on an existing cluster (`cluster.kind: existing`): the 8.4 LTS line, as on RDS; the
-     * newest 8.4 patch confirmed on Docker Hub when pinned.
+     * newest 8.4 patch in the official image's source (docker-library/mysql, 8.4/Dockerfile.oracle).
      */
-    mysql: "mysql:8.4.11",
+    mysql: "mysql:8.4.10",
     /** Flagger's load tester (it ships `hey`), for the canary command's `--load`: the release of the pinned chart. */
     loadTester: "ghcr.io/fluxcd/flagger-loadtester:0.38.0",
 } as const;

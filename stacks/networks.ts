@@ -99,6 +99,8 @@ export const RESERVED_NAMESPACES = [
     "flagger-system",
     "aws-application-networking-system",
     "amazon-cloudwatch",
+    "linkerd",
+    "linkerd-viz",
 ] as const;
 
 /** `10.0.0.1/16` → `10.0.0.0/16`. */

@@ -32,10 +32,14 @@ export const PROMETHEUS_GATE_SIGNALS: readonly PrometheusSignal[] = ["requests",
 
 /**
  * The share of requests that failed, 0..1, as PromQL over the same signals: the failed share of
- * ./health.ts (`failedShareExpression`), 5xx and connection errors over requests.
+ * ./health.ts (`failedShareExpression`), 5xx and connection errors over requests. A count with no
+ * series (no 5xx yet) is 0, as CloudWatch's FILL makes it: PromQL drops a sum that matches
+ * nothing, and the whole expression would be empty for a healthy canary. No requests stays empty
+ * (nothing to judge).
  */
 export function failedShareQuery(health: PrometheusHealthMetrics, selector: PrometheusSelector, window: string): string {
-    return `(${health.query("target5xx", selector, window)} + ${health.query("connectionErrors", selector, window)}) / ${health.query("requests", selector, window)}`;
+    const orZero = (signal: PrometheusSignal): string => `(${health.query(signal, selector, window)} or vector(0))`;
+    return `(${orZero("target5xx")} + ${orZero("connectionErrors")}) / ${health.query("requests", selector, window)}`;
 }
 
 /** A PromQL label value, quoted: the selector's names are DNS labels, and a template variable passes as it is. */

@@ -193,13 +193,25 @@ export interface FlaggedService {
     readonly targetGroup?: string;
 }
 
+/**
+ * The names that select Flagger's builtin checks over its metrics server. Flagger picks the
+ * builtin by the name alone and runs it even beside a `templateRef` (both must pass), so a metric
+ * read through a MetricTemplate must take a name of its own (FLAGGER_TEMPLATE_METRICS).
+ */
+export const FLAGGER_BUILTIN_METRICS = { successRate: "request-success-rate", duration: "request-duration" } as const;
+/** The names of the two checks a router reads through its MetricTemplates (as Flagger's Linkerd tutorial names them). */
+export const FLAGGER_TEMPLATE_METRICS = { successRate: "success-rate", duration: "latency" } as const;
+
 /** A Flagger canary metric (Canary `spec.analysis.metrics[]`) before its thresholds are set. */
-export interface FlaggerMetric {
-    readonly name: "request-success-rate" | "request-duration";
-    /** A MetricTemplate and its variables; none: Flagger's builtin check over the metrics server. */
-    readonly templateRef?: { readonly name: string };
-    readonly templateVariables?: Record<string, string>;
-}
+export type FlaggerMetric =
+    /** Flagger's builtin check over the metrics server. */
+    | { readonly name: (typeof FLAGGER_BUILTIN_METRICS)[keyof typeof FLAGGER_BUILTIN_METRICS]; readonly templateRef?: never; readonly templateVariables?: never }
+    /** A MetricTemplate and its variables. */
+    | {
+          readonly name: (typeof FLAGGER_TEMPLATE_METRICS)[keyof typeof FLAGGER_TEMPLATE_METRICS];
+          readonly templateRef: { readonly name: string };
+          readonly templateVariables?: Record<string, string>;
+      };
 
 /** How one automated service is routed by Flagger through this router. */
 export interface FlaggerServiceRouting {

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { helmRelease } from "../../addons/addon";
 import { CHARTS } from "../../versions";
 import { APPMESH_CONTROLLER_NAMESPACE } from "../../addons/appmesh-controller";
-import type { FlaggerRouting } from "../contract";
+import { FLAGGER_BUILTIN_METRICS, type FlaggerRouting } from "../contract";
 import type { AppMeshRouter } from "./router";
 
 export const APPMESH_PROMETHEUS_URL = `http://appmesh-prometheus.${APPMESH_CONTROLLER_NAMESPACE}:9090`;
@@ -35,7 +35,7 @@ export function appMeshFlaggerRouting(router: AppMeshRouter): FlaggerRouting {
         }),
         templates: () => [],
         // Flagger's builtin checks, Prometheus queries over the Envoy metrics.
-        metrics: () => [{ name: "request-success-rate" }, { name: "request-duration" }],
+        metrics: () => [{ name: FLAGGER_BUILTIN_METRICS.successRate }, { name: FLAGGER_BUILTIN_METRICS.duration }],
         route: (service, _parent, context) => ({
             // Flagger's apex virtual service: awsName `<service>.<namespace>`, and a Service of that name.
             endpoint: { host: pulumi.output(`${service.name}.${context.namespaceName}`), port: service.port },

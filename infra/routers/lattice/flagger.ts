@@ -9,7 +9,7 @@ import { flagger } from "../../crds";
 import { addOnRole } from "../../addons/addon";
 import type { PolicyDocument } from "../../iam";
 import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
-import type { FlaggerContext, FlaggerRouting } from "../contract";
+import { FLAGGER_TEMPLATE_METRICS, type FlaggerContext, type FlaggerRouting } from "../contract";
 import type { LatticeRouter } from "./router";
 import { failedShareExpression, metricDataQuery, metricTarget } from "../../canary/health";
 import { LATTICE_HEALTH } from "./health";
@@ -100,8 +100,8 @@ export function latticeFlaggerRouting(router: LatticeRouter): FlaggerRouting {
         metrics: (service) => {
             const templateVariables = { targetGroup: service.targetGroup ?? "" };
             return [
-                { name: "request-success-rate", templateRef: { name: LATTICE_TEMPLATES.successRate }, templateVariables },
-                { name: "request-duration", templateRef: { name: LATTICE_TEMPLATES.latency }, templateVariables },
+                { name: FLAGGER_TEMPLATE_METRICS.successRate, templateRef: { name: LATTICE_TEMPLATES.successRate }, templateVariables },
+                { name: FLAGGER_TEMPLATE_METRICS.duration, templateRef: { name: LATTICE_TEMPLATES.latency }, templateVariables },
             ];
         },
         route: (service, parent, context) => {

@@ -11,7 +11,7 @@ import { flagger } from "../../crds";
 import { failedShareQuery } from "../../canary/prometheus-health";
 import { PART_OF } from "../../k8s";
 import { serviceParentRef } from "../gamma";
-import type { FlaggerRouting } from "../contract";
+import { FLAGGER_TEMPLATE_METRICS, type FlaggerRouting } from "../contract";
 import type { LinkerdRouter } from "./router";
 import { LINKERD_HEALTH } from "./health";
 import { LINKERD_VIZ_NAMESPACE } from "./names";
@@ -62,8 +62,8 @@ export function linkerdFlaggerRouting(router: LinkerdRouter): FlaggerRouting {
                     ),
             ),
         metrics: () => [
-            { name: "request-success-rate", templateRef: { name: LINKERD_TEMPLATES.successRate } },
-            { name: "request-duration", templateRef: { name: LINKERD_TEMPLATES.latency } },
+            { name: FLAGGER_TEMPLATE_METRICS.successRate, templateRef: { name: LINKERD_TEMPLATES.successRate } },
+            { name: FLAGGER_TEMPLATE_METRICS.duration, templateRef: { name: LINKERD_TEMPLATES.latency } },
         ],
         route: (service, _parent, context) => ({
             // Callers call the apex Service Flagger generates, the parent of its HTTPRoute.

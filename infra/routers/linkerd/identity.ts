@@ -4,8 +4,8 @@
  * TLS provider and kept as Pulumi secrets. Both are ECDSA P-256 CAs, as Linkerd requires; the
  * names are the ones Linkerd's docs give them.
  *
- * Rotation (README, "The linkerd router"): the issuer is valid for a year and is re-issued by the
- * first `pulumi up` in its last 60 days (Linkerd's identity service picks the new one up from the
+ * Rotation (README, "The linkerd router"): the issuer is valid for a year and is re-issued (with
+ * the same key) by the first `pulumi up` in its last 60 days (Linkerd's identity service picks the new one up from the
  * chart's Secret, and `linkerd check` starts warning at the same 60 days). The trust anchor lives
  * ten years and is never replaced by an `up` on its own: replacing it needs both anchors trusted
  * for a while, the manual bundle procedure the README describes.
@@ -53,8 +53,9 @@ export function linkerdIdentity(name: string, parent: pulumi.Resource): LinkerdI
             certRequestPem: request.certRequestPem,
             caPrivateKeyPem: anchorKey.privateKeyPem,
             caCertPem: anchor.certPem,
+            // No path length: the TLS provider cannot write a limit of 0 (Go reads MaxPathLen 0
+            // without MaxPathLenZero as none), and Linkerd asks only that the issuer be a CA.
             isCaCertificate: true,
-            maxPathLength: 0,
             setSubjectKeyId: true,
             validityPeriodHours: ISSUER_VALIDITY_HOURS,
             earlyRenewalHours: ISSUER_EARLY_RENEWAL_HOURS,

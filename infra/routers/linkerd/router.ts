@@ -20,7 +20,8 @@ import { gammaParentService, gammaRoute } from "../gamma";
 import { sharedServiceName } from "../../names";
 import { linkerdFlaggerRouting } from "./flagger";
 import { linkerdIdentity } from "./identity";
-import { LINKERD_NAMESPACE, LINKERD_VIZ_NAMESPACE, SKIP_OUTBOUND_PORTS_ANNOTATION } from "./names";
+import { PART_OF } from "../../k8s";
+import { LINKERD_INJECT_ANNOTATION, LINKERD_NAMESPACE, LINKERD_VIZ_NAMESPACE, SKIP_OUTBOUND_PORTS_ANNOTATION } from "./names";
 
 /**
  * The `linkerd` router: the Linkerd service mesh, routing by the Gateway API's mesh profile
@@ -65,14 +66,39 @@ export class LinkerdRouter extends pulumi.ComponentResource implements TrafficRo
 
         // Gateway API CRDs (standard channel): Linkerd reads HTTPRoute gateway.networking.k8s.io/v1.
         const gatewayApiCrds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS.url }, k8sOpts);
+        // The namespaces as Linkerd's CLI writes them (the charts create none): its pods, and the
+        // init container of every meshed pod, need NET_ADMIN and NET_RAW, which Pod Security's
+        // baseline and restricted levels refuse.
+        const privileged = { "pod-security.kubernetes.io/enforce": "privileged" };
+        const controlPlaneNamespace = new k8s.core.v1.Namespace(
+            `${name}-namespace`,
+            {
+                metadata: {
+                    name: LINKERD_NAMESPACE,
+                    labels: {
+                        ...PART_OF,
+                        ...privileged,
+                        "linkerd.io/is-control-plane": "true",
+                        "config.linkerd.io/admission-webhooks": "disabled",
+                        "linkerd.io/control-plane-ns": LINKERD_NAMESPACE,
+                    },
+                    annotations: { [LINKERD_INJECT_ANNOTATION]: "disabled" },
+                },
+            },
+            k8sOpts,
+        );
+        const vizNamespace = new k8s.core.v1.Namespace(
+            `${name}-viz-namespace`,
+            { metadata: { name: LINKERD_VIZ_NAMESPACE, labels: { ...PART_OF, ...privileged, "linkerd.io/extension": "viz" } } },
+            k8sOpts,
+        );
         const crds = helmRelease(
             `${name}-crds`,
             // Its bundled Gateway API CRDs are an older experimental release that the standard ones' admission policy refuses.
             {
                 chart: CHARTS.linkerdCrds,
                 releaseName: "linkerd-crds",
-                namespace: LINKERD_NAMESPACE,
-                createNamespace: true,
+                namespace: controlPlaneNamespace.metadata.name,
                 values: { installGatewayAPI: false },
                 dependsOn: [gatewayApiCrds],
             },
@@ -85,7 +111,7 @@ export class LinkerdRouter extends pulumi.ComponentResource implements TrafficRo
             {
                 chart: CHARTS.linkerdControlPlane,
                 releaseName: "linkerd-control-plane",
-                namespace: LINKERD_NAMESPACE,
+                namespace: controlPlaneNamespace.metadata.name,
                 values: {
                     identityTrustAnchorsPEM: identity.trustAnchorPem,
                     identity: { issuer: { scheme: "linkerd.io/tls", tls: { crtPEM: identity.issuerCertPem, keyPEM: identity.issuerKeyPem } } },
@@ -100,8 +126,7 @@ export class LinkerdRouter extends pulumi.ComponentResource implements TrafficRo
             {
                 chart: CHARTS.linkerdViz,
                 releaseName: "linkerd-viz",
-                namespace: LINKERD_VIZ_NAMESPACE,
-                createNamespace: true,
+                namespace: vizNamespace.metadata.name,
                 values: { linkerdNamespace: LINKERD_NAMESPACE },
                 dependsOn: [controlPlane],
             },

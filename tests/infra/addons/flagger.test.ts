@@ -135,13 +135,13 @@ describe("the Canary per router", () => {
         const metrics = at(spec(canary), "analysis", "metrics") as Record<string, unknown>[];
         expect(metrics).toEqual([
             {
-                name: "request-success-rate",
+                name: "success-rate",
                 templateRef: { name: LATTICE_TEMPLATES.successRate },
                 templateVariables: { targetGroup: "" },
                 thresholdRange: { min: 99 },
                 interval: "1m",
             },
-            { name: "request-duration", templateRef: { name: LATTICE_TEMPLATES.latency }, templateVariables: { targetGroup: "" }, thresholdRange: { max: 500 }, interval: "1m" },
+            { name: "latency", templateRef: { name: LATTICE_TEMPLATES.latency }, templateVariables: { targetGroup: "" }, thresholdRange: { max: 500 }, interval: "1m" },
         ]);
         // The load goes through VPC Lattice, where the target group metrics are measured.
         expect(at(spec(canary), "analysis", "webhooks", 1, "metadata", "cmd")).toBe("hey -z 1m -q 10 -c 2 http://notification.eks-canary-dev.internal/notification/health-status");
@@ -158,6 +158,19 @@ describe("the Canary per router", () => {
             { thresholdRange: { max: 800 }, interval: "30s", templateVariables: { targetGroup: "tg-0123456789abcdef0" } },
         ]);
         expect(at(analysis, "webhooks", 1, "metadata", "cmd")).toBe("hey -z 30s -q 20 -c 2 http://notification.eks-canary-dev.internal/notification/health-status");
+    });
+
+    it("gives a metric read through a MetricTemplate a name of its own: Flagger runs its builtin check for a builtin name even beside a templateRef", async () => {
+        const local = await planStack("local");
+        for (const plan of [lattice, local]) {
+            const metrics = at(spec(canaryOf(plan)), "analysis", "metrics") as { name: string; templateRef?: unknown }[];
+            expect(metrics.map((metric) => [metric.name, metric.templateRef !== undefined])).toEqual([
+                ["success-rate", true],
+                ["latency", true],
+            ]);
+        }
+        // Builtins (App Mesh's Prometheus) keep Flagger's names.
+        expect((at(spec(canaryOf(appmesh)), "analysis", "metrics") as { name: string }[]).map((metric) => metric.name)).toEqual(["request-success-rate", "request-duration"]);
     });
 
     it("passes the generated CRD checks as declared", () => {

@@ -240,8 +240,8 @@ describe("lattice Flagger routing", () => {
     it("reads CloudWatch metrics of the canary's target group through MetricTemplates", () => {
         expect(router.flagger.provider).toBe("gatewayapi:v1");
         expect(router.flagger.metrics(SERVICE)).toEqual([
-            { name: "request-success-rate", templateRef: { name: LATTICE_TEMPLATES.successRate }, templateVariables: { targetGroup: "tg-0abc" } },
-            { name: "request-duration", templateRef: { name: LATTICE_TEMPLATES.latency }, templateVariables: { targetGroup: "tg-0abc" } },
+            { name: "success-rate", templateRef: { name: LATTICE_TEMPLATES.successRate }, templateVariables: { targetGroup: "tg-0abc" } },
+            { name: "latency", templateRef: { name: LATTICE_TEMPLATES.latency }, templateVariables: { targetGroup: "tg-0abc" } },
         ]);
         expect(values.templates).toEqual([LATTICE_TEMPLATES.successRate, LATTICE_TEMPLATES.latency]);
         const template = recording.one(RESOURCE_TYPES.metricTemplate, LATTICE_TEMPLATES.latency);

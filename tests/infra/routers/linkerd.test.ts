@@ -34,6 +34,20 @@ describe("linkerd router in the dev stack", () => {
         expect(serviceSpec(k8sObject(plan, TYPES.service, "notification-clusterip-service")).selector).toEqual({ app: "notification", version: "v1" });
     });
 
+    it("creates Linkerd's namespaces as its CLI does: Pod Security privileged (NET_ADMIN for linkerd-init), webhooks and injection off for the control plane", () => {
+        expect(metadata(byName(plan, "linkerd-namespace")).labels).toMatchObject({
+            "pod-security.kubernetes.io/enforce": "privileged",
+            "config.linkerd.io/admission-webhooks": "disabled",
+            "linkerd.io/is-control-plane": "true",
+        });
+        expect(metadata(byName(plan, "linkerd-namespace")).annotations).toEqual({ "linkerd.io/inject": "disabled" });
+        expect(metadata(byName(plan, "linkerd-viz-namespace")).labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "privileged", "linkerd.io/extension": "viz" });
+        for (const release of ["linkerd-crds", "linkerd-control-plane"]) {
+            expect(byName(plan, release, TYPES.helmRelease).inputs.namespace, release).toBe("linkerd");
+        }
+        expect(byName(plan, "linkerd-viz", TYPES.helmRelease).inputs.namespace).toBe("linkerd-viz");
+    });
+
     it("installs the control plane after its CRDs, with the generated trust anchor and issuer, and the viz extension after it", () => {
         const crds = byName(plan, "linkerd-crds", TYPES.helmRelease);
         expect(at(crds.inputs, "values", "installGatewayAPI")).toBe(false);
@@ -85,6 +99,13 @@ describe("the linkerd health definition", () => {
         const local = await planStack("local");
         expect(at(byName(local, "linkerd-request-success-rate", TYPES.metricTemplate).inputs, "spec", "query")).toBe(linkerdSuccessRateQuery());
         expect(at(byName(local, "linkerd-request-duration", TYPES.metricTemplate).inputs, "spec", "query")).toBe(linkerdLatencyQuery());
+    });
+
+    it("reads no 5xx and no failure series as 0, so a healthy canary's success rate is 100, not empty (no requests stays empty)", () => {
+        const query = failedShareQuery(LINKERD_HEALTH, canary, "60s");
+        expect(query).toBe(
+            `((${LINKERD_HEALTH.query("target5xx", canary, "60s")} or vector(0)) + (${LINKERD_HEALTH.query("connectionErrors", canary, "60s")} or vector(0))) / ${LINKERD_HEALTH.query("requests", canary, "60s")}`,
+        );
     });
 
     it("refuses a label value that could change the query", () => {
