@@ -5,9 +5,10 @@
  * ExternalName to RDS and the same Secret). The password is generated and kept as a Pulumi secret.
  *
  * The data is on the volume claimed by the StatefulSet, which Kubernetes keeps when the
- * StatefulSet is deleted or scaled down (the retention policy says so explicitly); the password
- * and the StatefulSet are protected like the RDS instance, so no `pulumi up` or destroy removes
- * them without `pulumi state unprotect` first.
+ * StatefulSet is deleted or scaled down (the retention policy says so explicitly), but not when
+ * its namespace is: destroying the stack deletes the app namespace, the claim with it, and (on
+ * kind's local-path volumes) the data. The passwords and the StatefulSet are protected like the
+ * RDS instance, so no `pulumi up` or destroy removes them without `pulumi state unprotect` first.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";

@@ -20,6 +20,11 @@ import { Workload, workloadLabels } from "../infra/workload";
 import type { StackConfig } from "./config";
 import { SMTP_PORT } from "../infra/mail";
 
+/** The AWS tags (and resource tags) of everything a stack declares. */
+export function stackTags(config: StackConfig): Record<string, string> {
+    return { project: "eks-canary", stack: config.stack };
+}
+
 /** The app namespace, labelled for the router and for what the target needs (readiness gates). */
 export function declareAppNamespace(config: StackConfig, k8sProvider: k8s.Provider, targetLabels: Record<string, string>): k8s.core.v1.Namespace {
     const plugin = routerPlugin(config.router);
@@ -42,6 +47,8 @@ export interface AppPlatform {
     readonly namespace: k8s.core.v1.Namespace;
     /** AWS, on EKS: what the AWS routers build on, and Flagger's metric source's. */
     readonly aws: { readonly router: AwsEnvironment; readonly flagger: NonNullable<FlaggerContext["aws"]> } | undefined;
+    /** Whether the routers install the Gateway API CRDs or the cluster has them. */
+    readonly gatewayApiCrds: "install" | "present";
     readonly tracing: TracingSettings;
     /** The mail settings of the services with `smtp: true` (EKS: SES's SMTP). */
     readonly mailEnv?: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
@@ -72,6 +79,7 @@ export function declareApps(config: StackConfig, platform: AppPlatform): Apps {
         externalPorts: [MYSQL_PORT, SMTP_PORT],
         automatedServices: automated.map((service) => service.name),
         aws: platform.aws?.router,
+        gatewayApiCrds: platform.gatewayApiCrds,
         tags,
     });
     const flagger =

@@ -32,7 +32,9 @@ if (staleBecause !== undefined) {
 const outputs = declareStack(loadConfig());
 
 export const url = outputs.url;
+export const clusterKind = outputs.clusterKind;
 export const clusterName = outputs.clusterName;
+export const kubeContext = outputs.kubeContext;
 export const kubeconfig = outputs.kubeconfig;
 export const databaseEndpoint = outputs.databaseEndpoint;
 export const namespace = outputs.namespace;

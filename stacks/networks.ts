@@ -152,7 +152,12 @@ export function vpcCidrProblem(cidr: string): string | undefined {
     return undefined;
 }
 
-/** True when the stack must not own `namespace`. */
+/** True when the app namespace must not be `namespace`: Kubernetes' own, or a controller's. */
 export function isReservedNamespace(namespace: string): boolean {
-    return (RESERVED_NAMESPACES as readonly string[]).includes(namespace) || namespace.startsWith("kube-");
+    return (RESERVED_NAMESPACES as readonly string[]).includes(namespace) || isKubernetesNamespace(namespace);
+}
+
+/** Kubernetes' own namespaces, which the stack never creates. */
+export function isKubernetesNamespace(namespace: string): boolean {
+    return namespace === "default" || namespace.startsWith("kube-");
 }

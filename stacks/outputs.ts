@@ -1,6 +1,7 @@
 /** The stack outputs, the same on every cluster target (stacks/targets/). */
 import type * as pulumi from "@pulumi/pulumi";
 import type { CanarySplit } from "../infra/canary/service";
+import type { ClusterKind } from "../infra/targets";
 import type { RouterKind } from "./config";
 
 /** The app's public Ingress on EKS, by Pulumi and Kubernetes name. */
@@ -8,6 +9,9 @@ export const APP_INGRESS = "app-ingress";
 
 export interface StackOutputs {
     url: pulumi.Output<string>;
+    /** Where the stack runs (`cluster.kind`): the canary command reaches an existing cluster through the local kubeconfig. */
+    clusterKind: ClusterKind;
+    /** EKS: the cluster's name; an existing cluster: the stack's name prefix, `eks-canary-<stack>`. */
     clusterName: pulumi.Output<string>;
     /** EKS: the cluster's kubeconfig; an existing cluster: the configured one (secret), or none when the default kubeconfig is used. */
     kubeconfig: pulumi.Output<string> | undefined;

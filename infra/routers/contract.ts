@@ -42,6 +42,11 @@ export interface RouterEnvironment {
      * their callers reach Flagger's routes instead. Known up front, so no call order matters.
      */
     readonly automatedServices: readonly string[];
+    /**
+     * Whether a router that routes by the Gateway API installs its CRDs (`install`: the stack owns
+     * them; on EKS always) or finds them in the cluster (`present`: an existing cluster's own).
+     */
+    readonly gatewayApiCrds: "install" | "present";
     /** AWS, when the stack runs on EKS; undefined on an existing cluster (`cluster.kind: existing`). */
     readonly aws: AwsEnvironment | undefined;
     readonly tags?: Record<string, string>;

@@ -1,5 +1,6 @@
 /** Stack-level address and namespace rules: the same rules as stack config (stacks/networks.ts). */
-import { isReservedNamespace, vpcCidrProblem } from "../../stacks/networks";
+import { CONTROLLER_NAMESPACE_LABEL } from "../../infra/k8s";
+import { isKubernetesNamespace, isReservedNamespace, vpcCidrProblem } from "../../stacks/networks";
 import { TYPES } from "./types";
 import { asRecord, at, StackResource, StackViolation } from "./values";
 
@@ -14,14 +15,22 @@ export function vpcRangeViolations(resources: readonly StackResource[]): StackVi
         });
 }
 
-/** No Namespace of Kubernetes' own or of a controller the stack installs is created (and so deleted) by the stack. */
+/**
+ * No Namespace of Kubernetes' own is created (and so deleted) by the stack, and a controller's
+ * only as that controller's own: labelled with the controller the stack installs into it.
+ */
 export function reservedNamespaceViolations(resources: readonly StackResource[]): StackViolation[] {
     return resources
         .filter((resource) => resource.type === TYPES.namespace)
         .flatMap((resource) => {
             const name = at(asRecord(resource.props), "metadata", "name");
-            return typeof name === "string" && isReservedNamespace(name)
-                ? [{ message: `${resource.name}: the stack would own namespace ${name}, which belongs to Kubernetes or a controller it installs`, urn: resource.urn }]
-                : [];
+            if (typeof name !== "string" || !isReservedNamespace(name)) {
+                return [];
+            }
+            const owner = at(asRecord(resource.props), "metadata", "labels", CONTROLLER_NAMESPACE_LABEL);
+            if (!isKubernetesNamespace(name) && typeof owner === "string" && owner !== "") {
+                return [];
+            }
+            return [{ message: `${resource.name}: the stack would own namespace ${name}, which belongs to Kubernetes or a controller it installs`, urn: resource.urn }];
         });
 }

@@ -6,10 +6,13 @@ import type { KubernetesVersion } from "../../infra/versions";
 import { Checker, childKey, isDefined, Json } from "../checks";
 import { IPV4_CIDR, publicAccessCidrProblem } from "../networks";
 import { INSTANCE_TYPE, PRINCIPAL_ARN } from "./patterns";
-import { ClusterConfig, KUBERNETES_VERSIONS, PROJECT } from "./types";
+import { ClusterConfig, KUBERNETES_VERSIONS, stackPrefix } from "./types";
+
+/** The keys of an EKS cluster's section (besides `kind`). */
+export const EKS_CLUSTER_KEYS = ["kubernetesVersion", "instanceTypes", "nodes", "nodeDiskGiB", "publicAccessCidrs", "adminPrincipalArns"] as const;
 
 export function parseCluster(check: Checker, key: string, value: Json | undefined, stack: string): ClusterConfig {
-    const raw = check.object(key, value, ["kind", "kubernetesVersion", "instanceTypes", "nodes", "nodeDiskGiB", "publicAccessCidrs", "adminPrincipalArns"]) ?? {};
+    const raw = check.object(key, value, ["kind", ...EKS_CLUSTER_KEYS]) ?? {};
     const versionKey = childKey(key, "kubernetesVersion");
     const kubernetesVersion = check.requiredString(versionKey, raw.kubernetesVersion, { oneOf: KUBERNETES_VERSIONS });
     const typesKey = childKey(key, "instanceTypes");
@@ -50,7 +53,7 @@ export function parseCluster(check: Checker, key: string, value: Json | undefine
         check.string(childKey(adminsKey, index), item, { pattern: PRINCIPAL_ARN, expected: "an IAM role or user ARN such as arn:aws:iam::111122223333:role/platform-admin" }),
     );
     return {
-        name: `${PROJECT}-${stack}`,
+        name: stackPrefix(stack),
         kubernetesVersion: (kubernetesVersion as KubernetesVersion | undefined) ?? KUBERNETES_VERSIONS[KUBERNETES_VERSIONS.length - 1],
         instanceTypes: instanceTypes.filter(isDefined),
         nodes: { min, desired, max },

@@ -3,9 +3,11 @@ import { Checker, childKey, Json } from "../checks";
 import { DB_INSTANCE_CLASS } from "./patterns";
 import { DatabaseConfig } from "./types";
 
+/** The keys of the RDS instance's section. */
+export const RDS_KEYS = ["instanceClass", "allocatedStorageGiB", "maxAllocatedStorageGiB", "multiAz", "backupRetentionDays", "deletionProtection", "finalSnapshot"] as const;
+
 export function parseDatabase(check: Checker, key: string, value: Json | undefined): DatabaseConfig {
-    const raw =
-        check.object(key, value, ["instanceClass", "allocatedStorageGiB", "maxAllocatedStorageGiB", "multiAz", "backupRetentionDays", "deletionProtection", "finalSnapshot"]) ?? {};
+    const raw = check.object(key, value, RDS_KEYS) ?? {};
     const allocatedStorageGiB = check.integer(childKey(key, "allocatedStorageGiB"), raw.allocatedStorageGiB, { min: 20, max: 16384 }) ?? 20;
     const maxAllocatedStorageGiB =
         check.integer(childKey(key, "maxAllocatedStorageGiB"), raw.maxAllocatedStorageGiB, { min: 20, max: 16384 }) ?? Math.max(100, allocatedStorageGiB);

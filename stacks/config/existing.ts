@@ -6,11 +6,18 @@
  */
 import { CLUSTER_KIND_SUMMARY } from "../../infra/targets";
 import { Checker, childKey, Json } from "../checks";
-import { ExistingClusterConfig, InClusterDatabaseConfig, OFFLINE_SECRET, PROJECT } from "./types";
+import { EKS_CLUSTER_KEYS } from "./cluster";
+import { RDS_KEYS } from "./database";
+import { ExistingClusterConfig, InClusterDatabaseConfig, OFFLINE_SECRET, stackPrefix } from "./types";
 
-/** The cluster keys of an EKS cluster, refused on an existing one. */
-export const EKS_CLUSTER_KEYS = ["kubernetesVersion", "instanceTypes", "nodes", "nodeDiskGiB", "publicAccessCidrs", "adminPrincipalArns"] as const;
-const EXISTING_CLUSTER_KEYS = ["kind", "context", "nodePort"] as const;
+const EXISTING_CLUSTER_KEYS = ["kind", "context", "nodePort", "gatewayApiCrds"] as const;
+
+/**
+ * Who provides the Gateway API CRDs on an existing cluster: `install`, the stack (and `pulumi
+ * destroy` deletes them, with every route of the cluster); `present`, the cluster already has
+ * them (installed by you or another mesh), and the stack leaves them alone.
+ */
+export const GATEWAY_API_CRD_SOURCES = ["install", "present"] as const;
 
 /** Kubernetes' default NodePort range (the API server's --service-node-port-range). */
 export const NODE_PORT_RANGE = { min: 30000, max: 32767 } as const;
@@ -31,15 +38,18 @@ export function parseExistingCluster(check: Checker, key: string, value: Json | 
     }
     const context = check.string(childKey(key, "context"), raw.context, {
         pattern: CONTEXT_NAME,
-        expected: "a context of your kubeconfig, as `kubectl config get-contexts` lists it (e.g. kind-kind)",
+        expected: "a context of your kubeconfig, as `kubectl config get-contexts` lists it (e.g. kind-kind): letters, digits and . _ : / @ -, at most 253 characters",
     });
     const nodePort = check.integer(childKey(key, "nodePort"), raw.nodePort, NODE_PORT_RANGE) ?? DEFAULT_NODE_PORT;
+    const gatewayApiCrds = (check.string(childKey(key, "gatewayApiCrds"), raw.gatewayApiCrds, { oneOf: GATEWAY_API_CRD_SOURCES }) ??
+        "install") as ExistingClusterConfig["gatewayApiCrds"];
     return {
         kind: "existing",
-        name: `${PROJECT}-${stack}`,
+        name: stackPrefix(stack),
         ...(kubeconfig === undefined ? {} : { kubeconfig }),
         ...(context === undefined ? {} : { context }),
         nodePort,
+        gatewayApiCrds,
     };
 }
 
@@ -54,7 +64,7 @@ export function parseKubeconfig(check: Checker, key: string, text: string | unde
     if (text.trim() === "" || !/\b(clusters|contexts)\b/.test(text)) {
         check.report(
             key,
-            "the secret value is not a kubeconfig (it has no clusters or contexts); allowed: the text of a kubeconfig file: `pulumi config set --secret kubeconfig < ~/.kube/config`",
+            "the value is not a kubeconfig (it has no clusters or contexts); allowed: the text of a kubeconfig file, as a secret: `pulumi config set --secret kubeconfig < ~/.kube/config`",
         );
         return undefined;
     }
@@ -62,18 +72,8 @@ export function parseKubeconfig(check: Checker, key: string, text: string | unde
 }
 
 export function parseInClusterDatabase(check: Checker, key: string, value: Json | undefined): InClusterDatabaseConfig {
-    const raw =
-        check.object(key, value, [
-            "storageGiB",
-            "instanceClass",
-            "allocatedStorageGiB",
-            "maxAllocatedStorageGiB",
-            "multiAz",
-            "backupRetentionDays",
-            "deletionProtection",
-            "finalSnapshot",
-        ]) ?? {};
-    for (const rdsKey of Object.keys(raw).filter((name) => name !== "storageGiB")) {
+    const raw = check.object(key, value, ["storageGiB", ...RDS_KEYS]) ?? {};
+    for (const rdsKey of RDS_KEYS.filter((name) => raw[name] !== undefined)) {
         check.report(childKey(key, rdsKey), `an RDS setting, and ${EXISTING} (MySQL runs in the cluster); allowed: storageGiB`);
     }
     return { storageGiB: check.integer(childKey(key, "storageGiB"), raw.storageGiB, { min: 1, max: 1000 }) ?? 5 };

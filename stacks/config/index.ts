@@ -81,8 +81,10 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         );
     }
     const clusterKind = parseClusterKind(check, key("cluster"), values.cluster);
-    const eks = clusterKind !== "existing";
-    if (!eks) {
+    // An invalid cluster.kind is reported alone: neither target's keys are checked in its place.
+    const eks = clusterKind === "eks";
+    const existing = clusterKind === "existing";
+    if (existing) {
         if (raw["aws:region"] !== undefined) {
             check.report("aws:region", eksOnlyKeyProblem("the AWS region"));
         }
@@ -91,7 +93,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
                 check.report(key(name), eksOnlyKeyProblem(EKS_ONLY_KEY_WHAT[name]));
             }
         }
-    } else if (values.kubeconfig !== undefined) {
+    } else if (eks && values.kubeconfig !== undefined) {
         check.report(key("kubeconfig"), "is for cluster.kind existing; an EKS stack's kubeconfig is its `kubeconfig` output; allowed: remove it");
     }
     const region = eks ? check.requiredString("aws:region", raw["aws:region"], { oneOf: AWS_REGIONS, expected: "an AWS region such as eu-west-1" }) : undefined;
@@ -126,7 +128,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         router = undefined;
     }
     const tracing = check.string(key("tracing"), values.tracing, { oneOf: TRACING_CHOICES }) as TracingChoice | undefined;
-    if (!eks && tracing !== undefined && tracing !== "none") {
+    if (existing && tracing !== undefined && tracing !== "none") {
         check.report(key("tracing"), `${tracing} sends traces to AWS X-Ray, and cluster.kind is existing: ${CLUSTER_KIND_SUMMARY.existing}; allowed: none`);
     }
     let namespace = check.string(key("namespace"), values.namespace, { pattern: DNS_LABEL, expected: "a Kubernetes namespace name (lowercase letters, digits, '-')" });
@@ -140,7 +142,9 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
 
     const network = eks ? parseNetwork(check, key("network"), values.network) : undefined;
     const cluster = eks ? parseCluster(check, key("cluster"), values.cluster, stack) : undefined;
-    const existingCluster = eks ? undefined : parseExistingCluster(check, key("cluster"), values.cluster, stack, parseKubeconfig(check, key("kubeconfig"), raw[key("kubeconfig")]));
+    const existingCluster = !existing
+        ? undefined
+        : parseExistingCluster(check, key("cluster"), values.cluster, stack, parseKubeconfig(check, key("kubeconfig"), raw[key("kubeconfig")]));
     const deployer =
         cluster === undefined
             ? undefined
@@ -151,7 +155,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
                   adminPrincipalArns: cluster.adminPrincipalArns,
               });
     const database = eks ? parseDatabase(check, key("database"), values.database) : undefined;
-    const inClusterDatabase = eks ? undefined : parseInClusterDatabase(check, key("database"), values.database);
+    const inClusterDatabase = !existing ? undefined : parseInClusterDatabase(check, key("database"), values.database);
     const ingress = eks ? parseIngress(check, key("ingress"), values.ingress) : undefined;
     const mailObject = eks ? check.object(key("mail"), values.mail, ["fromAddress"]) : undefined;
     const fromAddressKey = childKey(key("mail"), "fromAddress");
@@ -159,8 +163,8 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     const schedule = parseSchedule(check, key("canary"), values.canary);
     // An invalid router is reported once: the router-specific checks of services are then skipped.
     const routerToCheck = values.router === undefined && targetProblem === undefined ? DEFAULT_ROUTER : router;
-    const services = parseServices(check, key("services"), values.services, routerToCheck, schedule);
-    if (!eks) {
+    const services = parseServices(check, key("services"), values.services, routerToCheck, schedule, clusterKind);
+    if (existing) {
         for (const service of services.filter((candidate) => candidate.smtp)) {
             check.report(childKey(childKey(key("services"), service.name), "smtp"), eksOnlyKeyProblem("mail through Amazon SES"));
         }
@@ -193,7 +197,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         canary: schedule,
         flagger,
     };
-    if (!eks) {
+    if (existing) {
         return {
             ...common,
             target: "existing",

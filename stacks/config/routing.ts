@@ -25,12 +25,15 @@ export function clusterKindProblem(router: RouterKind, kind: ClusterKind): strin
 }
 
 /** Why a service in automated mode cannot run behind `router`; undefined when Flagger can drive it. */
-export function automatedModeProblem(router: RouterKind): string | undefined {
+export function automatedModeProblem(router: RouterKind, clusterKind?: ClusterKind): string | undefined {
     const flagger = routerPlugin(router).flagger;
     if (!isUnsupported(flagger)) {
         return undefined;
     }
-    const automatable = ROUTER_PLUGINS.filter((plugin) => !isUnsupported(plugin.flagger)).map((plugin) => plugin.kind);
+    // The routers that could take its place: Flagger drives them, and they run where the stack does.
+    const automatable = ROUTER_PLUGINS.filter((plugin) => !isUnsupported(plugin.flagger) && (clusterKind === undefined || plugin.clusterKinds.includes(clusterKind))).map(
+        (plugin) => plugin.kind,
+    );
     return `automated needs a router Flagger can drive, and router ${router} is not one: ${flagger.unsupported}; allowed: manual, or set router to ${automatable.join(" or ")}`;
 }
 

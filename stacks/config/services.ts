@@ -3,6 +3,7 @@
  * Names are checked together (typos, lengths, object names that would collide) before each
  * service is parsed, with the router and the schedule its weights must fit.
  */
+import type { ClusterKind } from "../../infra/targets";
 import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../../infra/names";
 import { Checker, childKey, isDefined, isObject, Json, suggestion } from "../checks";
 import { parseAnalysis } from "./flagger";
@@ -18,7 +19,14 @@ const SERVICE_KEYS = ["port", "healthPath", "replicas", "smtp", "tracingName", "
 const DEFAULT_SERVICE_RESOURCES: ContainerResources = { cpu: "250m", memory: "512Mi" };
 
 /** `router` is undefined when the `router` key is invalid: the router's checks are then skipped, not guessed. */
-export function parseServices(check: Checker, key: string, value: Json | undefined, router: RouterKind | undefined, schedule: CanaryScheduleConfig): ServiceConfig[] {
+export function parseServices(
+    check: Checker,
+    key: string,
+    value: Json | undefined,
+    router: RouterKind | undefined,
+    schedule: CanaryScheduleConfig,
+    clusterKind?: ClusterKind,
+): ServiceConfig[] {
     if (value === undefined) {
         check.report(key, "missing; allowed: an object of services keyed by name, each with port, healthPath, stable.image and optionally canary.image and canary.weight");
         return [];
@@ -70,11 +78,19 @@ export function parseServices(check: Checker, key: string, value: Json | undefin
         }
     }
     return Object.entries(entries)
-        .map(([name, entry]) => parseService(check, childKey(key, name), name, entry, router, schedule))
+        .map(([name, entry]) => parseService(check, childKey(key, name), name, entry, router, schedule, clusterKind))
         .filter(isDefined);
 }
 
-function parseService(check: Checker, key: string, name: string, value: Json, router: RouterKind | undefined, schedule: CanaryScheduleConfig): ServiceConfig | undefined {
+function parseService(
+    check: Checker,
+    key: string,
+    name: string,
+    value: Json,
+    router: RouterKind | undefined,
+    schedule: CanaryScheduleConfig,
+    clusterKind: ClusterKind | undefined,
+): ServiceConfig | undefined {
     const raw = check.object(key, value, SERVICE_KEYS);
     if (raw === undefined) {
         return undefined;
@@ -99,7 +115,7 @@ function parseService(check: Checker, key: string, name: string, value: Json, ro
     const modeKey = childKey(key, "mode");
     // Unset or invalid (reported): manual, for the checks below and in the result.
     const mode = check.string(modeKey, raw.mode, { oneOf: SERVICE_MODES }) as ServiceMode | undefined;
-    const modeProblem = mode === "automated" && router !== undefined ? automatedModeProblem(router) : undefined;
+    const modeProblem = mode === "automated" && router !== undefined ? automatedModeProblem(router, clusterKind) : undefined;
     if (modeProblem !== undefined) {
         check.report(modeKey, modeProblem);
     }

@@ -11,6 +11,11 @@ import { SECRET } from "../markers";
 
 export const PROJECT = "eks-canary";
 
+/** The prefix of a stack's names (its EKS cluster's, its mesh's, its alarms'): `eks-canary-<stack>`. */
+export function stackPrefix(stack: string): string {
+    return `${PROJECT}-${stack}`;
+}
+
 /**
  * Kubernetes versions the stack can run: those whose EKS add-ons are pinned (infra/versions.ts),
  * each in EKS standard support. The stack pins one; upgrades are a config change.
@@ -169,6 +174,8 @@ export interface ExistingClusterConfig {
     readonly context?: string;
     /** The node port the user-management app is published on (a kind port mapping exposes it on the laptop). */
     readonly nodePort: number;
+    /** Whether the stack installs the Gateway API CRDs, or the cluster has them already. */
+    readonly gatewayApiCrds: "install" | "present";
 }
 
 /** The in-cluster MySQL of an existing cluster (a StatefulSet with a volume). */

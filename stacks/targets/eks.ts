@@ -23,13 +23,13 @@ import { Mail } from "../../infra/mail";
 import { USERMGMT } from "../../infra/names";
 import { Network } from "../../infra/network";
 import { EKS_ADDONS } from "../../infra/versions";
-import { declareAppNamespace, declareApps } from "../apps";
+import { declareAppNamespace, declareApps, stackTags } from "../apps";
 import type { EksStackConfig } from "../config";
 import { APP_INGRESS, StackOutputs } from "../outputs";
 
 /** A stack on EKS: the VPC, the cluster, RDS, the controllers, tracing and mail, the apps, the public ALB and the monitoring. */
 export function declareEksStack(config: EksStackConfig): StackOutputs {
-    const tags = { project: "eks-canary", stack: config.stack };
+    const tags = stackTags(config);
     const network = new Network("network", {
         cidrBlock: config.network.cidrBlock,
         availabilityZones: config.network.availabilityZones,
@@ -126,6 +126,8 @@ export function declareEksStack(config: EksStackConfig): StackOutputs {
             },
             flagger: { region: config.region, oidcProvider: cluster.oidcProvider },
         },
+        // The stack's own cluster: its routers install the CRDs.
+        gatewayApiCrds: "install",
         tracing,
         ...(mail === undefined ? {} : { mailEnv: mail.env() }),
         // The controller's webhook injects the readiness gate into every pod of the app namespace.
@@ -191,6 +193,7 @@ export function declareEksStack(config: EksStackConfig): StackOutputs {
 
     return {
         url: ingress.url,
+        clusterKind: "eks",
         clusterName: cluster.clusterName,
         kubeconfig: cluster.kubeconfig,
         databaseEndpoint: database.endpoint,

@@ -10,12 +10,12 @@ import { NO_TRACING } from "../../infra/addons/tracing";
 import { CLUSTER_DRAINING } from "../../infra/draining";
 import { InClusterDatabase } from "../../infra/in-cluster-database";
 import { USERMGMT } from "../../infra/names";
-import { declareAppNamespace, declareApps } from "../apps";
+import { declareAppNamespace, declareApps, stackTags } from "../apps";
 import type { ExistingStackConfig } from "../config";
 import type { StackOutputs } from "../outputs";
 
 export function declareExistingStack(config: ExistingStackConfig): StackOutputs {
-    const tags = { project: "eks-canary", stack: config.stack };
+    const tags = stackTags(config);
     const { kubeconfig, context, nodePort } = config.cluster;
     // No kubeconfig in config: the provider reads the default one ($KUBECONFIG, ~/.kube/config).
     const k8sProvider = new k8s.Provider("existing-cluster", {
@@ -30,6 +30,7 @@ export function declareExistingStack(config: ExistingStackConfig): StackOutputs 
         k8sProvider,
         namespace,
         aws: undefined,
+        gatewayApiCrds: config.cluster.gatewayApiCrds,
         tracing: NO_TRACING,
         podDependencies: [],
         database,
@@ -39,7 +40,8 @@ export function declareExistingStack(config: ExistingStackConfig): StackOutputs 
     return {
         // The node port, as the README's kind config maps it to the same port on localhost.
         url: pulumi.output(`http://localhost:${nodePort}${USERMGMT.healthPath}`),
-        clusterName: pulumi.output(context ?? "current kubeconfig context"),
+        clusterKind: "existing",
+        clusterName: pulumi.output(config.cluster.name),
         kubeconfig: kubeconfig === undefined ? undefined : pulumi.secret(kubeconfig),
         ...(context === undefined ? {} : { kubeContext: context }),
         databaseEndpoint: database.endpoint,

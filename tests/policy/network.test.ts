@@ -12,5 +12,11 @@ describe("the same address and namespace rules as stack config", () => {
     it("refuses a Namespace of Kubernetes or of a controller", () => {
         expect(reservedNamespaceViolations([stackResource("kubernetes:core/v1:Namespace", "apps", { metadata: { name: "kube-system" } })])).toHaveLength(1);
         expect(reservedNamespaceViolations([stackResource("kubernetes:core/v1:Namespace", "apps", { metadata: { name: "eks-canary" } })])).toEqual([]);
+        // A controller's namespace, only as that controller's own; Kubernetes' never.
+        const owned = { "eks-canary/controller-namespace-of": "linkerd" };
+        expect(reservedNamespaceViolations([stackResource("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "linkerd" } })])).toHaveLength(1);
+        expect(reservedNamespaceViolations([stackResource("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "linkerd", labels: owned } })])).toEqual([]);
+        expect(reservedNamespaceViolations([stackResource("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "kube-system", labels: owned } })])).toHaveLength(1);
+        expect(reservedNamespaceViolations([stackResource("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "default", labels: owned } })])).toHaveLength(1);
     });
 });

@@ -21,6 +21,7 @@ export const USAGE = [
     "  rollback   the canary's weight to 0",
     "  run        walk the schedule: at each weight preview, pulumi up, commit, bake, and gate on the",
     "             canary's failures (5xx, connection errors, the ALB's own 5xx) and p99 from CloudWatch",
+    "             (the linkerd router: from Prometheus, see --prometheus)",
     "  guard      (CI) refuse a deploy that would change a canary weight its commit did not change",
     "",
     "  --stack <name>          the stack (required)",
@@ -135,7 +136,10 @@ export function parseArgs(argv: readonly string[]): CanaryArgs {
     }
     const prometheusUrl = text("--prometheus") ?? DEFAULT_PROMETHEUS_URL;
     if (!/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~/-]*)?$/.test(prometheusUrl)) {
-        throw new UsageError(`--prometheus ${prometheusUrl}: expected an http:// or https:// URL of Prometheus, such as ${DEFAULT_PROMETHEUS_URL}`);
+        // Credentials in a URL are never echoed.
+        const shown = prometheusUrl.replace(/\/\/[^/@]*@/, "//[credentials not shown]@");
+        const credentials = shown !== prometheusUrl ? " without credentials (the command sends none)" : "";
+        throw new UsageError(`--prometheus ${shown}: expected an http:// or https:// URL of Prometheus${credentials}, such as ${DEFAULT_PROMETHEUS_URL}`);
     }
     const since = text("--since");
     if (since !== undefined && !/^[0-9a-f]{7,40}$/i.test(since) && !/^[A-Za-z0-9._/-]{1,200}$/.test(since)) {

@@ -24,8 +24,8 @@ export function loadTarget(router: RouterKind, service: ServiceState, outputs: R
 
 /**
  * kubectl's flags that reach the stack's cluster: the kubeconfig output written to `dir` (EKS, or
- * an existing cluster's configured kubeconfig), else the default kubeconfig and, when the stack
- * names one, its context (an existing cluster).
+ * an existing cluster's configured kubeconfig), else, on an existing cluster only, the default
+ * kubeconfig and the stack's context when it names one.
  */
 export function kubectlTarget(outputs: Readonly<Record<string, unknown>>, dir: string): string[] {
     const { kubeconfig, kubeContext } = outputs;
@@ -35,8 +35,10 @@ export function kubectlTarget(outputs: Readonly<Record<string, unknown>>, dir: s
         fs.writeFileSync(file, kubeconfig, { mode: 0o600 });
         return ["--kubeconfig", file, ...context];
     }
-    if (outputs.clusterName === undefined) {
-        throw new CanaryError("--load needs the stack's kubeconfig or clusterName output: has it been deployed with this program?");
+    // Only an existing cluster is reached through the local kubeconfig: an EKS stack without its
+    // kubeconfig output must not fall back to whatever cluster the current context is.
+    if (outputs.clusterKind !== "existing") {
+        throw new CanaryError("--load needs the stack's kubeconfig output (or, on an existing cluster, its clusterKind output): has it been deployed with this program?");
     }
     return context;
 }

@@ -116,9 +116,9 @@ export function requireManual(service: ServiceState, command: string): void {
     if (service.mode === "automated") {
         throw new CanaryError(
             `service ${service.name} is in automated mode: Flagger moves its weight and rolls it back, so \`${command}\` has nothing to do; ` +
-                "watch it with `kubectl get canary -w`, or set services." +
+                "watch it with `kubectl get canary -A -w`; to release it step by step instead, set services." +
                 service.name +
-                ".mode to manual to release it step by step",
+                ".mode to manual, remove its analysis block and give it a canary block",
         );
     }
 }

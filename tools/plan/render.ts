@@ -81,7 +81,11 @@ export function renderText(plan: OfflinePlan, region: string | undefined): strin
 
     const lines: string[] = [];
     lines.push(`Offline plan of stack ${plan.stack} (under mocks: nothing is read from or sent to AWS or Kubernetes)`);
-    lines.push(`  region     ${region ?? "-"}`);
+    lines.push(
+        outputs.clusterKind === "existing"
+            ? `  cluster    existing (${outputs.kubeContext === undefined ? "the kubeconfig's current context" : `context ${text(outputs.kubeContext)}`})`
+            : `  region     ${region ?? "-"}`,
+    );
     lines.push(`  router     ${text(outputs.router)}`);
     lines.push(
         `  declares   ${custom.length} resources, ${providers.length} provider${providers.length === 1 ? "" : "s"}, ${components.length} components` +

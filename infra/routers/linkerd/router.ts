@@ -20,7 +20,7 @@ import { gammaParentService, gammaRoute } from "../gamma";
 import { sharedServiceName } from "../../names";
 import { linkerdFlaggerRouting } from "./flagger";
 import { linkerdIdentity } from "./identity";
-import { PART_OF } from "../../k8s";
+import { CONTROLLER_NAMESPACE_LABEL, PART_OF } from "../../k8s";
 import { LINKERD_INJECT_ANNOTATION, LINKERD_NAMESPACE, LINKERD_VIZ_NAMESPACE, SKIP_OUTBOUND_PORTS_ANNOTATION } from "./names";
 
 /**
@@ -65,11 +65,13 @@ export class LinkerdRouter extends pulumi.ComponentResource implements TrafficRo
         const k8sOpts = { parent: this, provider: env.k8sProvider };
 
         // Gateway API CRDs (standard channel): Linkerd reads HTTPRoute gateway.networking.k8s.io/v1.
-        const gatewayApiCrds = new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS.url }, k8sOpts);
+        // Unless the cluster has them already (an existing cluster's own: config says so).
+        const gatewayApiCrds = env.gatewayApiCrds === "install" ? [new k8s.yaml.v2.ConfigFile(`${name}-gateway-api-crds`, { file: GATEWAY_API_CRDS.url }, k8sOpts)] : [];
         // The namespaces as Linkerd's CLI writes them (the charts create none): its pods, and the
         // init container of every meshed pod, need NET_ADMIN and NET_RAW, which Pod Security's
         // baseline and restricted levels refuse.
-        const privileged = { "pod-security.kubernetes.io/enforce": "privileged" };
+        // Labelled as Linkerd's own: the policy pack admits a controller's namespace only so.
+        const privileged = { "pod-security.kubernetes.io/enforce": "privileged", [CONTROLLER_NAMESPACE_LABEL]: "linkerd" };
         const controlPlaneNamespace = new k8s.core.v1.Namespace(
             `${name}-namespace`,
             {
@@ -100,7 +102,7 @@ export class LinkerdRouter extends pulumi.ComponentResource implements TrafficRo
                 releaseName: "linkerd-crds",
                 namespace: controlPlaneNamespace.metadata.name,
                 values: { installGatewayAPI: false },
-                dependsOn: [gatewayApiCrds],
+                dependsOn: gatewayApiCrds,
             },
             env,
             this,
@@ -134,7 +136,7 @@ export class LinkerdRouter extends pulumi.ComponentResource implements TrafficRo
             this,
         );
         this.podDependencies = [controlPlane];
-        this.routeDependencies = [gatewayApiCrds, controlPlane];
+        this.routeDependencies = [...gatewayApiCrds, controlPlane];
         this.flagger = linkerdFlaggerRouting(this);
         this.registerOutputs({});
     }

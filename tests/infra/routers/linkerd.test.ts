@@ -29,7 +29,7 @@ describe("linkerd router in the dev stack", () => {
             { group: "", kind: "Service", name: "notification-v2", port: 8096, weight: 25 },
         ]);
         // The weights move only once both versions are Ready, and the control plane reads the route.
-        expect(route.dependsOn).toEqual(expect.arrayContaining(["linkerd-control-plane", "notification-v1-deployment", "notification-v2-deployment"]));
+        expect(route.dependsOn).toEqual(expect.arrayContaining(["linkerd-gateway-api-crds", "linkerd-control-plane", "notification-v1-deployment", "notification-v2-deployment"]));
         // Callers outside the mesh, which the route does not apply to, reach the stable version only.
         expect(serviceSpec(k8sObject(plan, TYPES.service, "notification-clusterip-service")).selector).toEqual({ app: "notification", version: "v1" });
     });

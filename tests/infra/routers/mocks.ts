@@ -132,6 +132,7 @@ export function routerEnvironment(overrides: Partial<RouterEnvironment> = {}): R
         k8sProvider: new k8s.Provider("k8s", { kubeconfig: "{}" }),
         externalPorts: [],
         automatedServices: [],
+        gatewayApiCrds: "install",
         aws: {
             region: "eu-west-1",
             clusterName: "demo",

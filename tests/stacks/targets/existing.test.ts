@@ -6,6 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD_SECRET_KEY } from "../../../infra/database";
+import { EKS_ONLY_KEYS } from "../../../stacks/config";
 import { OfflinePlan } from "../../../tools/offline";
 import { at, byName, configErrors, envOf, k8sObject, mainContainer, planStack, resourcesOfType, serviceSpec, TYPES } from "../../helpers";
 
@@ -19,6 +20,23 @@ describe("the local stack (an existing cluster)", () => {
         const aws = plan.resources.filter((resource) => /^(aws|awsx|eks):/.test(resource.type) || resource.type === "pulumi:providers:aws");
         expect(aws.map((resource) => `${resource.type} ${resource.name}`)).toEqual([]);
         expect(plan.resources.filter((resource) => resource.type.startsWith("eks-canary:iam:"))).toEqual([]);
+    });
+
+    it("keeps a configured kubeconfig secret: in the provider's inputs and in the output", async () => {
+        const withKubeconfig = await planStack("local", ["kubeconfig=apiVersion: v1\nclusters: []\ncontexts: []\nusers: [{name: u, user: {token: abc}}]"]);
+        const [provider] = resourcesOfType(withKubeconfig, "pulumi:providers:kubernetes");
+        expect(provider.inputs.kubeconfig).toBe("[secret]");
+        expect(withKubeconfig.outputs.kubeconfig).toBe("[secret]");
+        expect(plan.outputs.kubeconfig).toBeUndefined();
+        expect(plan.outputs).toMatchObject({ clusterKind: "existing", clusterName: "eks-canary-local", kubeContext: "kind-kind" });
+    });
+
+    it("installs the Gateway API CRDs unless the cluster has them (cluster.gatewayApiCrds present)", async () => {
+        expect(byName(plan, "linkerd-gateway-api-crds").type).toBe(TYPES.configFile);
+        expect(byName(plan, "linkerd-crds").dependsOn).toContain("linkerd-gateway-api-crds");
+        const present = await planStack("local", ["cluster.gatewayApiCrds=present"]);
+        expect(present.resources.filter((resource) => resource.type === TYPES.configFile)).toEqual([]);
+        expect(configErrors(["cluster.gatewayApiCrds=maybe"], "local")[0].message).toContain("allowed: install, present");
     });
 
     it("deploys through a Kubernetes provider of the configured context, with server-side apply", () => {
@@ -46,6 +64,16 @@ describe("the local stack (an existing cluster)", () => {
             expect(byName(plan, password, TYPES.randomPassword).protect).toBe(true);
         }
         expect(serviceSpec(k8sObject(plan, TYPES.service, "mysql")).type).toBe("ClusterIP");
+        // Ready only once the real server listens on TCP (not the first start's temporary one): usermgmt's init container waits for that.
+        expect(at(statefulSet.inputs, "spec", "template", "spec", "containers", 0, "readinessProbe", "exec", "command")).toEqual([
+            "mysqladmin",
+            "ping",
+            "--protocol=TCP",
+            "-h",
+            "127.0.0.1",
+            "-P3306",
+            "--silent",
+        ]);
         const usermgmt = envOf(mainContainer(byName(plan, "usermgmt-deployment")));
         expect(usermgmt.DB_HOSTNAME.value).toBe("mysql");
         expect(at(usermgmt.DB_PASSWORD.valueFrom, "secretKeyRef")).toEqual({ name: "mysql-db-password", key: PASSWORD_SECRET_KEY });
@@ -70,6 +98,15 @@ describe("the local stack (an existing cluster)", () => {
         }
         expect(at(byName(plan, "flagger-release").inputs, "values", "meshProvider")).toBe("gatewayapi:v1");
         expect(at(byName(plan, "flagger-release").inputs, "values", "metricsServer")).toBe("http://prometheus.linkerd-viz.svc.cluster.local:9090");
+        // viz's Prometheus admits Flagger only through the chart's AuthorizationPolicy; Flagger and its templates come after viz.
+        expect(at(byName(plan, "flagger-release").inputs, "values", "linkerdAuthPolicy")).toEqual({ create: true, namespace: "linkerd-viz" });
+        for (const after of ["flagger-release", "linkerd-request-success-rate", "linkerd-request-duration"]) {
+            expect(byName(plan, after).dependsOn, after).toContain("linkerd-viz");
+        }
+        // Pods are created after the control plane, whose injector must see them.
+        for (const deployment of ["notification-target", "usermgmt-deployment"]) {
+            expect(byName(plan, deployment).dependsOn, deployment).toContain("linkerd-control-plane");
+        }
         expect(resourcesOfType(plan, TYPES.metricTemplate).map((template) => at(template.inputs, "spec", "provider", "type"))).toEqual(["prometheus", "prometheus"]);
         expect(at(byName(plan, "notification", TYPES.canary).inputs, "spec", "service", "gatewayRefs")).toEqual([
             { group: "core", kind: "Service", name: "notification", namespace: "eks-canary", port: 8096 },
@@ -98,6 +135,21 @@ describe("config on an existing cluster", () => {
     ])("refuses %s, naming %s and why", (override, key, reason) => {
         const issue = configErrors([override], "local").find((candidate) => candidate.key === key);
         expect(issue?.message, override).toContain(reason);
+    });
+
+    it("reports an invalid cluster.kind alone: neither target's rules are applied in its place", () => {
+        expect(keys(["cluster.kind=minikube"])).toEqual(["eks-canary:cluster.kind"]);
+    });
+
+    it("suggests, for an automated service, only the routers Flagger drives that run on an existing cluster", () => {
+        const issue = configErrors(["router=replicas"], "local").find((candidate) => candidate.key === "eks-canary:services.notification.mode");
+        expect(issue?.message).toMatch(/; allowed: manual, or set router to linkerd$/);
+    });
+
+    it.each(EKS_ONLY_KEYS.map((key) => [key]))("refuses %s, a key only an EKS stack has", (key) => {
+        const value = key === "alarmUrl" ? "https://hooks.example.com/x" : key === "deployer" ? "{kind: workstation}" : key.endsWith("Id") || key.endsWith("Arn") ? "x" : "{}";
+        const issue = configErrors([`${key}=${value}`], "local").find((candidate) => candidate.key === `eks-canary:${key}`);
+        expect(issue?.message, key).toContain("which only a stack on EKS has, and cluster.kind is existing");
     });
 
     it("refuses on EKS what only an existing cluster takes", () => {

@@ -22,12 +22,14 @@ describe("--load", () => {
     });
 
     it("uses the default kubeconfig and the stack's context on an existing cluster with none configured", () => {
-        expect(kubectlTarget({ clusterName: "kind-kind", kubeContext: "kind-kind" }, dir)).toEqual(["--context", "kind-kind"]);
+        expect(kubectlTarget({ clusterKind: "existing", clusterName: "eks-canary-local", kubeContext: "kind-kind" }, dir)).toEqual(["--context", "kind-kind"]);
+        expect(kubectlTarget({ clusterKind: "existing", clusterName: "eks-canary-local" }, dir)).toEqual([]);
         expect(fs.readdirSync(dir)).toEqual([]);
     });
 
-    it("refuses a stack with neither output (not deployed by this program)", () => {
-        expect(() => kubectlTarget({}, dir)).toThrow("--load needs the stack's kubeconfig or clusterName output");
+    it("never falls back to the current context for an EKS stack without its kubeconfig output, or a stack of unknown kind", () => {
+        expect(() => kubectlTarget({ clusterKind: "eks", clusterName: "eks-canary-prod" }, dir)).toThrow("--load needs the stack's kubeconfig output");
+        expect(() => kubectlTarget({ clusterName: "eks-canary-prod" }, dir)).toThrow("--load needs the stack's kubeconfig output");
     });
 
     it("sends the linkerd router's load through the route's parent Service, so the mesh splits it", () => {

@@ -12,20 +12,24 @@ import { canary, fakeMetrics, fakeStack, healthy } from "./fakes";
 const WINDOW = { start: new Date("2026-12-02T10:00:00Z"), end: new Date("2026-12-02T10:10:00Z") };
 const CANARY = { namespace: "eks-canary", deployment: "notification-v2" };
 
-/** A Prometheus answering each query by what it counts; `asked` records the queries and times. */
-function fakePrometheus(values: { requests?: number; target5xx?: number; connectionErrors?: number; p99?: number }) {
+/**
+ * A Prometheus that knows the series of the canary over a window: it answers exactly the queries
+ * the router's definition makes for that selector and window (anything else is a parse error, as
+ * for a malformed query), each with its value or no series; `asked` records the queries and times.
+ */
+function fakePrometheus(values: { requests?: number; target5xx?: number; connectionErrors?: number; p99?: number }, window = "600s") {
     const asked: { query: string; time: string }[] = [];
+    const known = new Map<string, number | undefined>(
+        (["requests", "target5xx", "connectionErrors", "p99"] as const).map((signal) => [LINKERD_HEALTH.query(signal, CANARY, window), values[signal]]),
+    );
     const fetchJson = vi.fn(async (url: string) => {
         const params = new URL(url).searchParams;
         const query = params.get("query") ?? "";
         asked.push({ query, time: params.get("time") ?? "" });
-        const value = query.startsWith("histogram_quantile")
-            ? values.p99
-            : query.includes('status_code=~"5.."')
-              ? values.target5xx
-              : query.includes('classification="failure"')
-                ? values.connectionErrors
-                : values.requests;
+        if (!known.has(query)) {
+            return { status: "error", error: `unexpected query ${query}` };
+        }
+        const value = known.get(query);
         return { status: "success", data: { resultType: "vector", result: value === undefined ? [] : [{ value: [0, String(value)] }] } };
     });
     return { fetchJson, asked };
@@ -43,6 +47,7 @@ describe("the Prometheus metric source", () => {
         expect(new Set(prometheus.asked.map((call) => call.time))).toEqual(new Set([String(WINDOW.end.getTime() / 1000) + ".000"]));
         expect(prometheus.fetchJson.mock.calls[0][0]).toMatch(/^http:\/\/localhost:9090\/api\/v1\/query\?query=/);
         expect(judge(health, DEFAULT_GATES)).toEqual({ kind: "pass" });
+        expect(source.description).toBe(`${LINKERD_HEALTH.description} at http://localhost:9090/: eks-canary/notification-v2`);
     });
 
     it("reads no series as nothing counted, and no latency as unknown: too few requests to judge", async () => {
@@ -85,13 +90,20 @@ describe("the Prometheus metric source", () => {
 describe("canary run with the linkerd router", () => {
     it("gates on Prometheus at --prometheus, for the canary's Deployment, and never looks up CloudWatch targets", async () => {
         const { driver } = fakeStack({ overrides: ["router=linkerd"] });
-        const metrics = fakeMetrics(healthy);
+        const metrics = { ...fakeMetrics(healthy), description: "the Prometheus double" };
         const run = await canary(["run", "--stack", "prod", "--yes", "--prometheus", "http://localhost:19090"], { stack: driver, metrics });
         expect(run.code).toBe(0);
         expect(run.deps.prometheusSource).toHaveBeenCalledWith("http://localhost:19090", LINKERD_HEALTH, { notification: CANARY });
         expect(run.deps.lookup).not.toHaveBeenCalled();
         expect(run.deps.metricSource).not.toHaveBeenCalled();
-        expect(run.out).toContain("metrics: fake CloudWatch");
+        expect(run.out).toContain("metrics: the Prometheus double");
+    });
+
+    it("never echoes credentials given in a --prometheus URL", async () => {
+        const run = await canary(["run", "--stack", "prod", "--yes", "--prometheus", "http://admin:hunter2@prom:9090"]);
+        expect(run.code).toBe(2);
+        expect(run.err).toContain("--prometheus http://[credentials not shown]@prom:9090: expected an http:// or https:// URL of Prometheus without credentials");
+        expect(run.err).not.toContain("hunter2");
     });
 
     it("refuses a --prometheus that is not an http(s) URL, naming the flag", async () => {
