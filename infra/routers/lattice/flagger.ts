@@ -5,10 +5,10 @@
  * through an IRSA role that may only read metrics.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { flagger } from "../../crds";
+import { declareMetricTemplates } from "../../addons/flagger/templates";
 import { addOnRole } from "../../addons/addon";
 import type { PolicyDocument } from "../../iam";
-import { PART_OF, ROLE_ARN_ANNOTATION } from "../../k8s";
+import { ROLE_ARN_ANNOTATION } from "../../k8s";
 import { FLAGGER_TEMPLATE_METRICS, type FlaggerContext, type FlaggerRouting } from "../contract";
 import type { LatticeRouter } from "./router";
 import { failedShareExpression, metricDataQuery, metricTarget } from "../../canary/health";
@@ -81,22 +81,10 @@ export function latticeFlaggerRouting(router: LatticeRouter): FlaggerRouting {
             return { metricsServer: "none", before: [], serviceAccountAnnotations: { [ROLE_ARN_ANNOTATION]: role.roleArn }, loadTesterValues: {} };
         },
         templates: (context, after) =>
-            (
-                [
-                    [LATTICE_TEMPLATES.successRate, latticeSuccessRateQuery()],
-                    [LATTICE_TEMPLATES.latency, latticeLatencyQuery()],
-                ] as const
-            ).map(
-                ([template, query]) =>
-                    new flagger.MetricTemplate(
-                        template,
-                        {
-                            metadata: { name: template, namespace: context.namespace, labels: PART_OF },
-                            spec: { provider: { type: "cloudwatch", region: awsOf(context).region }, query },
-                        },
-                        { parent: context.parent, provider: context.k8sProvider, dependsOn: [...after] },
-                    ),
-            ),
+            declareMetricTemplates(context, after, { type: "cloudwatch", region: awsOf(context).region }, [
+                [LATTICE_TEMPLATES.successRate, latticeSuccessRateQuery()],
+                [LATTICE_TEMPLATES.latency, latticeLatencyQuery()],
+            ]),
         metrics: (service) => {
             const templateVariables = { targetGroup: service.targetGroup ?? "" };
             return [

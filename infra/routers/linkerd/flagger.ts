@@ -7,9 +7,8 @@
  * (./health.ts), the one the canary command's gates read.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { flagger } from "../../crds";
+import { declareMetricTemplates } from "../../addons/flagger/templates";
 import { failedShareQuery } from "../../canary/prometheus-health";
-import { PART_OF } from "../../k8s";
 import { serviceParentRef } from "../gamma";
 import { FLAGGER_TEMPLATE_METRICS, type FlaggerRouting } from "../contract";
 import type { LinkerdRouter } from "./router";
@@ -45,22 +44,10 @@ export function linkerdFlaggerRouting(router: LinkerdRouter): FlaggerRouting {
             flaggerValues: { linkerdAuthPolicy: { create: true, namespace: LINKERD_VIZ_NAMESPACE } },
         }),
         templates: (context, after) =>
-            (
-                [
-                    [LINKERD_TEMPLATES.successRate, linkerdSuccessRateQuery()],
-                    [LINKERD_TEMPLATES.latency, linkerdLatencyQuery()],
-                ] as const
-            ).map(
-                ([template, query]) =>
-                    new flagger.MetricTemplate(
-                        template,
-                        {
-                            metadata: { name: template, namespace: context.namespace, labels: PART_OF },
-                            spec: { provider: { type: "prometheus", address: LINKERD_HEALTH.url }, query },
-                        },
-                        { parent: context.parent, provider: context.k8sProvider, dependsOn: [...after, router.viz] },
-                    ),
-            ),
+            declareMetricTemplates(context, [...after, router.viz], { type: "prometheus", address: LINKERD_HEALTH.url }, [
+                [LINKERD_TEMPLATES.successRate, linkerdSuccessRateQuery()],
+                [LINKERD_TEMPLATES.latency, linkerdLatencyQuery()],
+            ]),
         metrics: () => [
             { name: FLAGGER_TEMPLATE_METRICS.successRate, templateRef: { name: LINKERD_TEMPLATES.successRate } },
             { name: FLAGGER_TEMPLATE_METRICS.duration, templateRef: { name: LINKERD_TEMPLATES.latency } },
