@@ -155,6 +155,7 @@ describe("the canary command", () => {
         ({
             io: { out: () => undefined, err: () => undefined },
             findPulumi: () => undefined,
+            clock: { now: () => Date.now(), sleep: async () => undefined },
             stackFile: (stack: string) => stackFileDriver(stack, dir),
         }) as unknown as CanaryDeps;
 

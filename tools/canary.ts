@@ -81,6 +81,7 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
         promote: args.promote,
         load: args.load,
         prometheusUrl: args.prometheusUrl,
+        force: args.force,
         progressEveryMs: deps.progressEveryMs ?? 30_000,
     };
     try {
@@ -94,11 +95,11 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
             case "promote":
             case "rollback":
                 return args.dryRun
-                    ? await dryRunSingle(args.command as SingleCommand, deps.stackFile(stack), stack, single, io)
+                    ? await dryRunSingle(args.command as SingleCommand, deps.stackFile(stack), stack, single, io, deps.clock.now)
                     : await runSingle(args.command as SingleCommand, await changeDeps(), single);
             case "run":
                 return args.dryRun
-                    ? await dryRunWalk(deps.stackFile(stack), stack, walkOptions, io)
+                    ? await dryRunWalk(deps.stackFile(stack), stack, walkOptions, io, deps.clock.now)
                     : await runWalk(
                           {
                               ...(await changeDeps()),

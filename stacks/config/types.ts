@@ -3,6 +3,7 @@
  * the values a key allows. No parsing here; the section parsers beside this file fill these types.
  */
 import type { CanaryAnalysis } from "../../infra/addons/flagger";
+import type { FreezeWindow } from "../../infra/canary/freeze";
 import type { TracingChoice } from "../../infra/addons/tracing/backends";
 import type { RouterKind } from "../../infra/routers/registry";
 import { EKS_ADDONS, KubernetesVersion } from "../../infra/versions";
@@ -147,6 +148,8 @@ export interface CanaryScheduleConfig {
      * A step moves the weight to the next one.
      */
     readonly steps: readonly number[];
+    /** Weekly windows in which the canary command takes no step forward (a rollback is never frozen). */
+    readonly freeze: readonly FreezeWindow[];
 }
 
 /** What every stack sets, wherever it runs. */

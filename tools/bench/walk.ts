@@ -192,7 +192,16 @@ export async function simulateCommandWalk(scenario: Scenario, traffic: Traffic =
             prometheusSource: () => source,
             load: async () => undefined,
         },
-        { service: "notification", bakeMs: BAKE_MS, gates: SIMULATED_GATES, promote: true, load: false, prometheusUrl: "http://localhost:9090", progressEveryMs: 30_000 },
+        {
+            service: "notification",
+            bakeMs: BAKE_MS,
+            gates: SIMULATED_GATES,
+            promote: true,
+            load: false,
+            prometheusUrl: "http://localhost:9090",
+            force: false,
+            progressEveryMs: 30_000,
+        },
     ).catch((error: unknown) => {
         throw new Error(`the simulated walk failed: ${error instanceof Error ? error.message : String(error)}`);
     });

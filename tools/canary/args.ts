@@ -27,7 +27,8 @@ export const USAGE = [
     "  --stack <name>          the stack (required)",
     "  --service <name>        the service (default: the only one)",
     "  --to <N>                step: the weight to set; more than one step up needs --force",
-    "  --force                 step: skip steps of the schedule (and their gates)",
+    "  --force                 step: skip steps of the schedule (and their gates); step, promote, run: act inside a",
+    "                          freeze window (eks-canary:canary.freeze; a rollback is never frozen)",
     "  --dry-run               step, promote, rollback, run: print the changes; no Pulumi CLI, no cloud",
     "  --yes                   step, promote, rollback, run: change the stack without asking (needed without a terminal)",
     "  --push                  step, promote, rollback, run: git push each step's commit",
@@ -74,7 +75,7 @@ export const CHANGING: readonly Command[] = ["step", "promote", "rollback", "run
 /** Flags beyond --stack/--service/--help, and the commands they apply to. */
 const FLAG_COMMANDS: Readonly<Record<string, readonly Command[]>> = {
     "--to": ["step"],
-    "--force": ["step"],
+    "--force": ["step", "promote", "run"],
     "--dry-run": CHANGING,
     "--yes": CHANGING,
     "--push": CHANGING,

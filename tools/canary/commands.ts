@@ -21,6 +21,7 @@ import {
     promoteStage,
     ReleaseChange,
     requireCanary,
+    freezeRefusal,
 } from "./schedule";
 import type { StackDriver } from "./stack";
 
@@ -56,7 +57,7 @@ function nothingToDo(command: SingleCommand, state: CanaryState, options: Single
 }
 
 /** `step|promote|rollback --dry-run`: the change, from the stack file, with no CLI. */
-export async function dryRunSingle(command: SingleCommand, driver: StackDriver, stack: string, options: SingleOptions, io: Io): Promise<number> {
+export async function dryRunSingle(command: SingleCommand, driver: StackDriver, stack: string, options: SingleOptions, io: Io, now: () => number): Promise<number> {
     const { state } = await readState({ driver, stack });
     const change = planSingle(command, state, options);
     if (change === undefined) {
@@ -64,6 +65,10 @@ export async function dryRunSingle(command: SingleCommand, driver: StackDriver, 
     }
     io.out(DRY_RUN_NOTE);
     io.out(`stack ${stack}, ${change.service}: ${command} ${change.from}% -> ${change.to}%`);
+    const frozen = command === "rollback" ? undefined : freezeRefusal(state, now(), options.force, command);
+    if (frozen !== undefined) {
+        io.out(`note: ${frozen}`);
+    }
     printPlan(change, io);
     if (command === "promote") {
         io.out("then the next stages, one up each, until the canary is gone: run promote again (or without --dry-run, it runs them all)");
@@ -77,6 +82,10 @@ export async function runSingle(command: SingleCommand, deps: ChangeDeps, option
     const { state } = await readState(deps);
     const picked = pickManualService(state, options.service, command);
     requireCanary(picked, command === "rollback" ? "roll back" : command);
+    const frozen = command === "rollback" ? undefined : freezeRefusal(state, deps.clock.now(), options.force, command);
+    if (frozen !== undefined) {
+        throw new CanaryError(frozen);
+    }
     return withLease(deps, async () => {
         const service = await resumeFromDeployed(deps, picked, await deps.driver.outputs());
         const current: CanaryState = { ...state, services: state.services.map((item) => (item.name === service.name ? service : item)) };
@@ -104,13 +113,17 @@ export async function runSingle(command: SingleCommand, deps: ChangeDeps, option
 }
 
 /** `run --dry-run`: the walk, from the stack file, with no CLI and no cloud. */
-export async function dryRunWalk(driver: StackDriver, stack: string, options: WalkOptions, io: Io): Promise<number> {
+export async function dryRunWalk(driver: StackDriver, stack: string, options: WalkOptions, io: Io, now: () => number): Promise<number> {
     const { state } = await readState({ driver, stack });
     const service = pickManualService(state, options.service, "run");
     const canary = requireCanary(service, "walk");
     const { lines } = describeWalk(stack, state, service, canary.weight, options);
     io.out(DRY_RUN_NOTE);
     lines.forEach((line) => io.out(line));
+    const frozen = freezeRefusal(state, now(), options.force, "run");
+    if (frozen !== undefined) {
+        io.out(`note: ${frozen}`);
+    }
     const unavailable = metricsUnavailable(state.router);
     if (unavailable !== undefined) {
         io.out(`note: a real run refuses this stack: ${unavailable}`);

@@ -17,6 +17,8 @@ export interface WalkOptions {
     readonly load: boolean;
     /** Where the gates query Prometheus, for a router whose proxies report there. */
     readonly prometheusUrl: string;
+    /** Walk inside a freeze window (canary.freeze). */
+    readonly force: boolean;
     /** How often the bake prints its progress (and looks at the metrics so far). */
     readonly progressEveryMs: number;
 }

@@ -3,6 +3,7 @@
  * weight, and the config changes each command makes (the README's `pulumi config set --path`
  * commands). No Pulumi, no AWS, no I/O: the orchestrator applies what these return.
  */
+import { activeFreeze, describeFreeze, FreezeWindow } from "../../infra/canary/freeze";
 import { replicaSplitProblem } from "../../infra/canary/weights";
 import { RouterKind, routerPlugin } from "../../infra/routers/registry";
 import { parseStackConfig, PROJECT, StackConfig } from "../../stacks/config";
@@ -29,6 +30,20 @@ export interface CanaryState {
     /** The stack's `canary.steps`; empty when the stack sets none. */
     readonly stackSteps: readonly number[];
     readonly services: readonly ServiceState[];
+    /** The stack's `canary.freeze` windows. */
+    readonly freeze: readonly FreezeWindow[];
+}
+
+/**
+ * Why a step forward is refused at `now`: inside a freeze window, unless `force`. A rollback is
+ * never frozen. Undefined when the step may go.
+ */
+export function freezeRefusal(state: CanaryState, now: number, force: boolean, command: string): string | undefined {
+    const active = activeFreeze(state.freeze, new Date(now));
+    if (active === undefined || force) {
+        return undefined;
+    }
+    return `${command} refused: ${describeFreeze(active)}; pass --force to ${command} anyway (a rollback is never frozen)`;
 }
 
 /** One `pulumi config set --path` or `pulumi config rm --path`. */
@@ -72,6 +87,7 @@ export function stateOf(config: StackConfig): CanaryState {
     return {
         router: config.router,
         stackSteps: config.canary.steps,
+        freeze: config.canary.freeze,
         services: config.services.map((service) => ({
             name: service.name,
             port: service.port,

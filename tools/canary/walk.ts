@@ -13,7 +13,7 @@ import { errorText, EXIT } from "./io";
 import { withLease } from "./lease";
 import { LoadGenerator, LoadTarget, loadTarget } from "./load";
 import { describeTarget, findCanaryTarget, locationFromOutputs, MetricSource, MetricTarget, metricsUnavailable, ResourceLookup } from "./metrics";
-import { applyToService, CanaryError, effectiveSteps, formatDuration, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
+import { applyToService, CanaryError, effectiveSteps, formatDuration, freezeRefusal, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
 
 export interface WalkDeps extends ChangeDeps {
     readonly abort: AbortSignal;
@@ -99,6 +99,10 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
     }
     const picked = pickManualService(state, options.service, "run");
     requireCanary(picked, "walk");
+    const frozen = freezeRefusal(state, deps.clock.now(), options.force, "run");
+    if (frozen !== undefined) {
+        throw new CanaryError(frozen);
+    }
     return withLease(deps, async () => {
         const outputs = await deps.driver.outputs();
         let service = await resumeFromDeployed(deps, picked, outputs);
@@ -144,6 +148,12 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
                 return rollBack("interrupted", EXIT.interrupted);
             }
             const from = service.canary?.weight ?? 0;
+            // A freeze that began during the walk stops it where it is: the weight baked so far passed.
+            const freezing = to > from ? freezeRefusal(state, deps.clock.now(), options.force, "run") : undefined;
+            if (freezing !== undefined) {
+                io.err(`${freezing}. ${service.name} stays at ${from}%; run again after the freeze`);
+                return EXIT.inconclusive;
+            }
             if (to === from) {
                 io.out(`step ${index + 1}/${walk.length}: ${service.name} at ${to}%: baking again (not yet seen to pass)`);
             } else {
