@@ -9,7 +9,8 @@
 import { ConfigError } from "../stacks/checks";
 import { splitArgs, UsageError, valueOf } from "./args";
 import { OfflinePlan, planOffline } from "./offline";
-import { renderJson, renderText } from "./plan/render";
+import { diffPlans, renderDiff, ResourceDiff, resourceDiffs } from "./diff";
+import { renderJson, renderText, shortType } from "./plan/render";
 import { listStacks, StackArgumentError, readStackFile, StackFileError } from "./stackfile";
 
 export { bar } from "./split";
@@ -24,7 +25,7 @@ export interface PlanIo {
 }
 
 export const USAGE = [
-    "usage: npm run plan -- --stack <name> [--set key=value ...] [--json]",
+    "usage: npm run plan -- --stack <name> [--set key=value ...] [--diff] [--json]",
     "",
     "Declares the stack under mocks, with no cloud calls, and prints what it would create.",
     "",
@@ -32,6 +33,8 @@ export const USAGE = [
     "  --set key=value    override a config value, as `pulumi config set --path` does;",
     "                     keys without a namespace belong to the project, e.g.",
     "                     --set services.notification.canary.weight=25",
+    "  --diff             print only what the --set values change against the stack file's config:",
+    "                     per resource and input, old → new (with --json: the document's `diff`)",
     "  --json             print one JSON document instead of text",
     "  --help             print this help",
 ].join("\n");
@@ -40,11 +43,12 @@ interface PlanArgs {
     readonly stack: string | undefined;
     readonly sets: string[];
     readonly json: boolean;
+    readonly diff: boolean;
     readonly help: boolean;
 }
 
 export function parseArgs(argv: readonly string[]): PlanArgs {
-    const args = splitArgs(argv, { values: ["--stack", "--set"], booleans: ["--json", "--help", "-h"], repeatable: ["--set"] });
+    const args = splitArgs(argv, { values: ["--stack", "--set"], booleans: ["--json", "--diff", "--help", "-h"], repeatable: ["--set"] });
     if (args.positionals.length > 0) {
         throw new UsageError(`unexpected argument ${JSON.stringify(args.positionals[0])}`);
     }
@@ -52,6 +56,7 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
         stack: valueOf(args, "--stack"),
         sets: [...(args.values.get("--set") ?? [])],
         json: args.booleans.has("--json"),
+        diff: args.booleans.has("--diff"),
         help: args.booleans.has("--help") || args.booleans.has("-h"),
     };
 }
@@ -80,10 +85,18 @@ export async function main(argv: string[], io: PlanIo, dir?: string): Promise<nu
 
     let plan: OfflinePlan;
     let region: string | undefined;
+    let diffs: ResourceDiff[] | undefined;
     try {
         const { config } = readStackFile(args.stack, args.sets, dir);
         region = config["aws:region"];
-        plan = await planOffline(args.stack, config);
+        if (args.diff) {
+            // The stack file's config as it is, then with the --set values: the same program, twice.
+            const current = await planOffline(args.stack, readStackFile(args.stack, [], dir).config);
+            plan = await planOffline(args.stack, config);
+            diffs = resourceDiffs(diffPlans(current, plan));
+        } else {
+            plan = await planOffline(args.stack, config);
+        }
     } catch (error) {
         if (error instanceof StackArgumentError) {
             io.err(`${error.message}\n${USAGE}`);
@@ -98,6 +111,17 @@ export async function main(argv: string[], io: PlanIo, dir?: string): Promise<nu
             return 1;
         }
         throw error;
+    }
+    if (diffs !== undefined) {
+        io.out(
+            args.json
+                ? renderJson(plan, { diff: diffs })
+                : [
+                      `Changes to stack ${args.stack} by ${args.sets.length === 0 ? "no --set value" : args.sets.map((set) => `--set ${set}`).join(" ")} (offline plans of both configs)`,
+                      ...renderDiff(diffs, shortType),
+                  ].join("\n"),
+        );
+        return 0;
     }
     io.out(args.json ? renderJson(plan) : renderText(plan, region));
     return 0;

@@ -22,7 +22,7 @@ function sortKeys(value: unknown): unknown {
     return value;
 }
 
-export function renderJson(plan: OfflinePlan): string {
+export function renderJson(plan: OfflinePlan, extra: Record<string, unknown> = {}): string {
     const resources = flatten(resourceTree(plan.resources)).map((resource) => ({
         type: resource.type,
         name: resource.name,
@@ -33,7 +33,7 @@ export function renderJson(plan: OfflinePlan): string {
         dependsOn: [...resource.dependsOn].sort(),
         inputs: sortKeys(resource.inputs),
     }));
-    return JSON.stringify({ stack: plan.stack, resources, outputs: sortKeys(plan.outputs) }, null, 2);
+    return JSON.stringify({ stack: plan.stack, resources, outputs: sortKeys(plan.outputs), ...extra }, null, 2);
 }
 
 /** A short, readable type: `aws rds.Instance`, `k8s apps/v1 Deployment`, `helm Release`. */
