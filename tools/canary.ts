@@ -95,7 +95,7 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
             case "promote":
             case "rollback":
                 return args.dryRun
-                    ? await dryRunSingle(args.command as SingleCommand, deps.stackFile(stack), stack, single, io, deps.clock.now)
+                    ? await dryRunSingle(args.command as SingleCommand, deps.stackFile(stack), stack, single, io, deps.clock.now, deps.changeDiff)
                     : await runSingle(args.command as SingleCommand, await changeDeps(), single);
             case "run":
                 return args.dryRun

@@ -219,3 +219,38 @@ function tryJson(text: string): Value {
         return text;
     }
 }
+
+/** One `pulumi config set --path` or `rm --path` of a fully qualified key (`eks-canary:a.b[0]`). */
+export type ConfigEdit = { readonly op: "set"; readonly key: string; readonly value: string } | { readonly op: "remove"; readonly key: string };
+
+/**
+ * Raw config (`namespace:key` → string, objects as JSON) after `edits`, as the Pulumi CLI would
+ * leave it: what a dry run plans the proposed config from, with no CLI.
+ */
+export function withConfigEdits(config: Readonly<Record<string, string>>, edits: readonly ConfigEdit[]): Record<string, string> {
+    const values: Record<string, Value> = Object.create(null) as Record<string, Value>;
+    for (const [key, text] of Object.entries(config)) {
+        values[key] = tryJson(text);
+    }
+    for (const edit of edits) {
+        if (edit.op === "set") {
+            applyOverride(values, `${edit.key}=${edit.value}`);
+            continue;
+        }
+        const split = edit.key.indexOf(":");
+        const [first, ...rest] = parsePath(edit.key.slice(split + 1));
+        const topKey = `${edit.key.slice(0, split)}:${String(first)}`;
+        if (rest.length === 0) {
+            delete values[topKey];
+            continue;
+        }
+        let node: Value | undefined = values[topKey];
+        for (const segment of rest.slice(0, -1)) {
+            node = typeof node === "object" && node !== null ? (node as Record<string | number, Value>)[segment] : undefined;
+        }
+        if (typeof node === "object" && node !== null) {
+            delete (node as Record<string | number, Value>)[rest[rest.length - 1]];
+        }
+    }
+    return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, toWire(value)]));
+}

@@ -78,3 +78,32 @@ describe("propertyChanges", () => {
         expect(propertyChanges({ l: [1] }, { l: [1, 2] })).toEqual([{ path: "l", before: [1], after: [1, 2] }]);
     });
 });
+
+describe("the canary command's dry run shows the step's diff", () => {
+    it("prints the routing resource's weight change of a step, from the stack file, with no CLI", async () => {
+        const { canary } = await import("./canary/fakes");
+        const { offlineChangeDiff } = await import("../../tools/canary/expected");
+        const { stackFileDriver } = await import("../../tools/canary/stack");
+        const run = await canary(["step", "--stack", "dev", "--dry-run"], { stackFile: (name: string) => stackFileDriver(name), changeDiff: offlineChangeDiff });
+        expect(run.code).toBe(0);
+        expect(run.out).toContain("what it changes (offline plans of the stack file's config before and after):");
+        expect(run.out).toContain(
+            "  ~ k8s gateway.networking.k8s.io/v1 HTTPRoute  notification\n      spec.rules[0].backendRefs[0].weight: 50 → 25\n      spec.rules[0].backendRefs[1].weight: 50 → 75",
+        );
+    }, 60_000);
+});
+
+describe("withConfigEdits", () => {
+    it("sets and removes by path as the Pulumi CLI does, leaving the input untouched", async () => {
+        const { withConfigEdits } = await import("../../tools/stackfile");
+        const raw = { "eks-canary:services": JSON.stringify({ n: { canary: { weight: 25, image: "x:1" } } }), "eks-canary:router": "alb" };
+        const after = withConfigEdits(raw, [
+            { op: "set", key: "eks-canary:services.n.canary.weight", value: "50" },
+            { op: "set", key: "eks-canary:router", value: "lattice" },
+        ]);
+        expect(JSON.parse(after["eks-canary:services"])).toEqual({ n: { canary: { weight: 50, image: "x:1" } } });
+        expect(after["eks-canary:router"]).toBe("lattice");
+        expect(JSON.parse(withConfigEdits(raw, [{ op: "remove", key: "eks-canary:services.n.canary" }])["eks-canary:services"])).toEqual({ n: {} });
+        expect(JSON.parse(raw["eks-canary:services"])).toEqual({ n: { canary: { weight: 25, image: "x:1" } } });
+    });
+});

@@ -24,6 +24,8 @@ import {
     freezeRefusal,
 } from "./schedule";
 import type { StackDriver } from "./stack";
+import type { ChangeDiff } from "./expected";
+import { withConfigEdits } from "../stackfile";
 
 export const DRY_RUN_NOTE = "dry run: nothing is changed; no Pulumi CLI, no cloud access.";
 
@@ -57,8 +59,16 @@ function nothingToDo(command: SingleCommand, state: CanaryState, options: Single
 }
 
 /** `step|promote|rollback --dry-run`: the change, from the stack file, with no CLI. */
-export async function dryRunSingle(command: SingleCommand, driver: StackDriver, stack: string, options: SingleOptions, io: Io, now: () => number): Promise<number> {
-    const { state } = await readState({ driver, stack });
+export async function dryRunSingle(
+    command: SingleCommand,
+    driver: StackDriver,
+    stack: string,
+    options: SingleOptions,
+    io: Io,
+    now: () => number,
+    changeDiff?: ChangeDiff,
+): Promise<number> {
+    const { state, config } = await readState({ driver, stack });
     const change = planSingle(command, state, options);
     if (change === undefined) {
         return nothingToDo(command, state, options, io);
@@ -70,6 +80,10 @@ export async function dryRunSingle(command: SingleCommand, driver: StackDriver, 
         io.out(`note: ${frozen}`);
     }
     printPlan(change, io);
+    if (changeDiff !== undefined) {
+        io.out("what it changes (offline plans of the stack file's config before and after):");
+        (await changeDiff(stack, config, withConfigEdits(config, change.changes))).forEach((line) => io.out(`  ${line}`));
+    }
     if (command === "promote") {
         io.out("then the next stages, one up each, until the canary is gone: run promote again (or without --dry-run, it runs them all)");
     }

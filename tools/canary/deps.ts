@@ -1,7 +1,7 @@
 /** What the canary command touches outside itself, and the real ones: the CLI, AWS, git, kubectl. */
 import * as os from "node:os";
 import { readStackFile, REPO_ROOT } from "../stackfile";
-import { ExpectedChanges, offlineExpectedChanges } from "./expected";
+import { ChangeDiff, ExpectedChanges, offlineChangeDiff, offlineExpectedChanges } from "./expected";
 import { GitDriver, realGit } from "./git";
 import type { Clock, Io } from "./io";
 import { kubectlLoad, LoadGenerator } from "./load";
@@ -21,6 +21,8 @@ export interface CanaryDeps {
     readonly stackFile: (stack: string) => StackDriver;
     readonly git: GitDriver;
     readonly expected: ExpectedChanges;
+    /** What a dry run prints of a change: the offline plans' difference (loads the program: about 2 s). */
+    readonly changeDiff: ChangeDiff;
     readonly lookup: (region: string | undefined) => Promise<ResourceLookup>;
     readonly metricSource: (targets: Readonly<Record<string, MetricTarget>>, region: string | undefined) => Promise<MetricSource>;
     /** The canary's health from Prometheus at `url`, for a router whose proxies report there. */
@@ -60,6 +62,7 @@ export const realDeps = (io: Io, abort: AbortSignal, confirm: CanaryDeps["confir
     stackFile: (stack) => stackFileDriver(stack),
     git: realGit(REPO_ROOT),
     expected: offlineExpectedChanges,
+    changeDiff: offlineChangeDiff,
     lookup: taggingLookup,
     metricSource: async (targets, region) => new CloudWatchMetricSource(await cloudWatchClient(region), targets),
     prometheusSource: (url, health, selectors) => new PrometheusMetricSource(fetchJson, url, health, selectors),

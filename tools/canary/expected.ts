@@ -18,6 +18,15 @@ export const offlineExpectedChanges: ExpectedChanges = async (stack, before, aft
     return new Set(resources.map((resource) => changeKey(resource.type, resource.name)));
 };
 
+/** What a dry run shows of a change: the offline plans' difference, as `plan --diff` prints it. */
+export type ChangeDiff = (stack: string, before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>) => Promise<string[]>;
+
+/** Plans both configs under mocks, in this process, and renders their difference. */
+export const offlineChangeDiff: ChangeDiff = async (stack, before, after) => {
+    const [{ planOffline }, { diffPlans, renderDiff, resourceDiffs }, { shortType }] = await Promise.all([import("../offline"), import("../diff"), import("../plan/render")]);
+    return renderDiff(resourceDiffs(diffPlans(await planOffline(stack, before), await planOffline(stack, after))), shortType);
+};
+
 /** The previewed changes the step does not explain. */
 export function unexpectedChanges(previewed: readonly PlannedChange[], expected: ReadonlySet<string>): PlannedChange[] {
     return previewed.filter((change) => !expected.has(changeKey(change.type, change.name)));

@@ -181,6 +181,7 @@ export async function canary(argv: string[], overrides: Partial<CanaryDeps> & { 
         expected: vi.fn(async () => new Set([INGRESS, changeKey("kubernetes:apps/v1:Deployment", "notification-v1-deployment")])),
         lookup: vi.fn(async () => albLookup),
         metricSource: vi.fn(async () => metrics),
+        changeDiff: vi.fn(async () => ["~ the offline diff (a double)"]),
         prometheusSource: vi.fn(() => metrics),
         load: vi.fn(async () => undefined),
         offlineOutputs: vi.fn(async () => ({})),
