@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { SECRET_KEYS } from "../stacks/config";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
@@ -20,6 +21,13 @@ const project = parse(text) as { name: string; runtime: { name: string }; main: 
 const STRUCTURED = ["network", "cluster", "database", "ingress", "mail", "usermgmt", "services", "canary", "flagger", "alarms", "deployer"];
 
 describe("Pulumi.yaml", () => {
+    it("marks secret exactly the keys the tools never print (SECRET_KEYS)", () => {
+        const secret = Object.entries(project.config as Record<string, { secret?: boolean }>)
+            .filter(([, declaration]) => declaration.secret === true)
+            .map(([key]) => key);
+        expect(secret.sort()).toEqual([...SECRET_KEYS].sort());
+    });
+
     it("names the project and the program entry", () => {
         expect(project.name).toBe("eks-canary");
         expect(project.runtime.name).toBe("nodejs");

@@ -67,7 +67,7 @@ function embeddedJson(value: unknown): unknown {
 
 /**
  * The leaves that differ between two input values, by path; a list or an object that changes
- * shape differs as a whole. A string holding a JSON document is compared inside it (`body{json}.widgets[0]...`).
+ * shape differs as a whole. A string holding a JSON document is compared inside it (`body{json}widgets[0]...`).
  */
 export function propertyChanges(before: unknown, after: unknown, path = ""): PropertyChange[] {
     if (isDeepStrictEqual(before, after)) {

@@ -7,6 +7,7 @@
  * as one JSON document, for scripts.
  */
 import { ConfigError } from "../stacks/checks";
+import { SECRET_KEYS } from "../stacks/config";
 import { splitArgs, UsageError, valueOf } from "./args";
 import { OfflinePlan, planOffline } from "./offline";
 import { diffPlans, renderDiff, ResourceDiff, resourceDiffs } from "./diff";
@@ -59,6 +60,13 @@ export function parseArgs(argv: readonly string[]): PlanArgs {
         diff: args.booleans.has("--diff"),
         help: args.booleans.has("--help") || args.booleans.has("-h"),
     };
+}
+
+/** A `--set key=value` as printed: a secret key's value is never shown. */
+function shownSet(set: string): string {
+    const key = set.slice(0, Math.max(0, set.indexOf("=")));
+    const name = key.replace(/^[^:.[]+:/, "").split(/[.[]/)[0];
+    return (SECRET_KEYS as readonly string[]).includes(name) ? `${key}=[secret]` : set;
 }
 
 /** Runs the plan command; returns the exit code (0 ok, 1 bad config, 2 bad usage, 3 unreadable stack file). */
@@ -117,7 +125,7 @@ export async function main(argv: string[], io: PlanIo, dir?: string): Promise<nu
             args.json
                 ? renderJson(plan, { diff: diffs })
                 : [
-                      `Changes to stack ${args.stack} by ${args.sets.length === 0 ? "no --set value" : args.sets.map((set) => `--set ${set}`).join(" ")} (offline plans of both configs)`,
+                      `Changes to stack ${args.stack} by ${args.sets.length === 0 ? "no --set value" : args.sets.map((set) => `--set ${shownSet(set)}`).join(" ")} (offline plans of both configs)`,
                       ...renderDiff(diffs, shortType),
                   ].join("\n"),
         );

@@ -49,26 +49,55 @@ export function weekMinuteAt(date: Date, timeZone: string): WeekMinute {
 }
 
 export interface ActiveFreeze {
+    /** The window that holds the freeze last: where it ends (windows that follow on one another count as one freeze). */
     readonly window: FreezeWindow;
-    /** Whole minutes until the window ends (by the wall clock of its time zone). */
+    /** Whole minutes until the freeze ends, in real time (a DST change on the way counts). */
     readonly minutesLeft: number;
 }
 
-/** The window `date` falls in, with the time left in it; undefined outside every window. */
-export function activeFreeze(windows: readonly FreezeWindow[], date: Date): ActiveFreeze | undefined {
-    for (const window of windows) {
+/** The first window `date` falls in; undefined outside every window. Wall clock: on a DST day, a boundary inside the skipped or repeated hour follows the clock. */
+function windowAt(windows: readonly FreezeWindow[], date: Date): FreezeWindow | undefined {
+    return windows.find((window) => {
         const start = parseWeekTime(window.start);
         const end = parseWeekTime(window.end);
         if (start === undefined || end === undefined || start === end) {
-            continue;
+            return false;
         }
         const now = weekMinuteAt(date, window.timeZone);
-        const inside = start < end ? now >= start && now < end : now >= start || now < end;
-        if (inside) {
-            return { window, minutesLeft: (end - now + MINUTES_PER_WEEK) % MINUTES_PER_WEEK };
-        }
+        return start < end ? now >= start && now < end : now >= start || now < end;
+    });
+}
+
+/** The instant `window` ends after `date`, inside it: its end's wall-clock time, corrected for the zone's offset on the way. */
+function endOf(window: FreezeWindow, date: Date): number {
+    const end = parseWeekTime(window.end) as number;
+    let at = date.getTime();
+    // Two corrections settle a DST change (an hour) between now and the end.
+    for (let pass = 0; pass < 3; pass++) {
+        const delta = (end - weekMinuteAt(new Date(at), window.timeZone) + MINUTES_PER_WEEK) % MINUTES_PER_WEEK;
+        const signed = pass > 0 && delta > MINUTES_PER_WEEK / 2 ? delta - MINUTES_PER_WEEK : delta;
+        at += signed * 60_000;
     }
-    return undefined;
+    return Math.floor(at / 60_000) * 60_000;
+}
+
+/** The freeze `date` falls in, with the time left until no window holds; undefined outside every window. */
+export function activeFreeze(windows: readonly FreezeWindow[], date: Date): ActiveFreeze | undefined {
+    let window = windowAt(windows, date);
+    if (window === undefined) {
+        return undefined;
+    }
+    let at = date.getTime();
+    // Windows that follow on one another (or overlap) hold one freeze: follow them to its end.
+    for (let hop = 0; hop <= windows.length; hop++) {
+        at = endOf(window, new Date(at));
+        const next = windowAt(windows, new Date(at));
+        if (next === undefined) {
+            break;
+        }
+        window = next;
+    }
+    return { window, minutesLeft: Math.round((at - Math.floor(date.getTime() / 60_000) * 60_000) / 60_000) };
 }
 
 /** `2 h 10 min`, `3 d 4 h`. */

@@ -239,6 +239,9 @@ export const CONFIG_KEYS = [
     "kubeconfig",
 ] as const;
 
+/** The keys that hold secrets (set with `pulumi config set --secret`): no output of the tools shows their values. */
+export const SECRET_KEYS = ["flaggerAlertUrl", "alarmUrl", "kubeconfig"] as const;
+
 /** The keys only a stack on EKS may set: on an existing cluster there is no AWS to create them in. */
 export const EKS_ONLY_KEYS = ["domain", "hostedZoneId", "certificateArn", "network", "ingress", "mail", "alarms", "alarmUrl", "deployer"] as const;
 

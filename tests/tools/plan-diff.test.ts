@@ -58,6 +58,13 @@ describe("plan --diff", () => {
         expect(run.out).toMatch(/~ k8s apps\/v1 Deployment {2}notification-v2-deployment\n(.*\n)*? {4}spec\.replicas: 2 → 1/);
     });
 
+    it("never prints a secret key's value given with --set", async () => {
+        const run = await plan(["--stack", "dev", "--diff", "--set", "alarmUrl=https://hooks.example.com/SUPERSECRET"]);
+        expect(run.code).toBe(0);
+        expect(run.out).toContain("--set alarmUrl=[secret]");
+        expect(run.out).not.toContain("SUPERSECRET");
+    });
+
     it("says so when nothing changes, and refuses bad config before planning", async () => {
         expect((await plan(["--stack", "dev", "--diff"])).out).toContain("no change: the proposed config declares the same resources with the same inputs");
         const bad = await plan(["--stack", "dev", "--diff", "--set", "services.notification.canary.weight=150"]);

@@ -35,15 +35,17 @@ export interface CanaryState {
 }
 
 /**
- * Why a step forward is refused at `now`: inside a freeze window, unless `force`. A rollback is
- * never frozen. Undefined when the step may go.
+ * Whether a step forward may go at `now`: outside every freeze window; inside one only with
+ * `force`, and then with a note to print. A rollback is never frozen (callers do not ask).
  */
-export function freezeRefusal(state: CanaryState, now: number, force: boolean, command: string): string | undefined {
+export function freezeCheck(state: CanaryState, now: number, force: boolean, command: string): { readonly refusal?: string; readonly note?: string } {
     const active = activeFreeze(state.freeze, new Date(now));
-    if (active === undefined || force) {
-        return undefined;
+    if (active === undefined) {
+        return {};
     }
-    return `${command} refused: ${describeFreeze(active)}; pass --force to ${command} anyway (a rollback is never frozen)`;
+    return force
+        ? { note: `note: --force: ${command} goes ahead inside a freeze: ${describeFreeze(active)}` }
+        : { refusal: `${command} refused: ${describeFreeze(active)}; pass --force to ${command} anyway (a rollback is never frozen)` };
 }
 
 /** One `pulumi config set --path` or `pulumi config rm --path`. */

@@ -13,7 +13,7 @@ import { errorText, EXIT } from "./io";
 import { withLease } from "./lease";
 import { LoadGenerator, LoadTarget, loadTarget } from "./load";
 import { describeTarget, findCanaryTarget, locationFromOutputs, MetricSource, MetricTarget, metricsUnavailable, ResourceLookup } from "./metrics";
-import { applyToService, CanaryError, effectiveSteps, formatDuration, freezeRefusal, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
+import { applyToService, CanaryError, effectiveSteps, formatDuration, freezeCheck, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
 
 export interface WalkDeps extends ChangeDeps {
     readonly abort: AbortSignal;
@@ -99,9 +99,12 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
     }
     const picked = pickManualService(state, options.service, "run");
     requireCanary(picked, "walk");
-    const frozen = freezeRefusal(state, deps.clock.now(), options.force, "run");
-    if (frozen !== undefined) {
-        throw new CanaryError(frozen);
+    const frozen = freezeCheck(state, deps.clock.now(), options.force, "run");
+    if (frozen.refusal !== undefined) {
+        throw new CanaryError(frozen.refusal);
+    }
+    if (frozen.note !== undefined) {
+        io.err(frozen.note);
     }
     return withLease(deps, async () => {
         const outputs = await deps.driver.outputs();
@@ -149,7 +152,7 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
             }
             const from = service.canary?.weight ?? 0;
             // A freeze that began during the walk stops it where it is: the weight baked so far passed.
-            const freezing = to > from ? freezeRefusal(state, deps.clock.now(), options.force, "run") : undefined;
+            const freezing = to > from ? freezeCheck(state, deps.clock.now(), options.force, "run").refusal : undefined;
             if (freezing !== undefined) {
                 io.err(`${freezing}. ${service.name} stays at ${from}%; run again after the freeze`);
                 return EXIT.inconclusive;
@@ -189,6 +192,12 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
             safe = to;
         }
         if (options.promote) {
+            // A freeze that began during the last bake holds the promotion too: the weight stays where it passed.
+            const freezing = freezeCheck(state, deps.clock.now(), options.force, "run --promote").refusal;
+            if (freezing !== undefined) {
+                io.err(`${freezing}. ${service.name} stays at ${service.canary?.weight ?? 0}%; promote after the freeze`);
+                return EXIT.inconclusive;
+            }
             await promote(deps, service, deps.abort);
             io.out(`done: ${service.name} promoted to ${service.canary?.image ?? ""}`);
         } else {

@@ -38,9 +38,22 @@ describe("freeze windows", () => {
         expect(activeFreeze([WEEKEND], new Date(Date.UTC(2026, 0, 2, 15, 0)))?.minutesLeft).toBe(2 * 1440 + 16 * 60); // Fri 16:00 Berlin: starts
     });
 
-    it("finds the first window that holds, among several", () => {
+    it("finds the window that holds, among several", () => {
         const lunch = { start: "Thu 12:30", end: "Thu 14:00", timeZone: "Europe/Berlin" };
-        expect(activeFreeze([WEEKEND, lunch], THURSDAY_NOON_UTC)?.window).toBe(lunch);
+        expect(activeFreeze([WEEKEND, lunch], THURSDAY_NOON_UTC)).toEqual({ window: lunch, minutesLeft: 60 });
+    });
+
+    it("counts windows that follow on one another as one freeze, to the end of the last", () => {
+        const lunch = { start: "Thu 12:30", end: "Thu 14:00", timeZone: "Europe/Berlin" };
+        const afternoon = { start: "Thu 14:00", end: "Thu 17:00", timeZone: "Europe/Berlin" };
+        expect(activeFreeze([lunch, afternoon], THURSDAY_NOON_UTC)).toEqual({ window: afternoon, minutesLeft: 4 * 60 });
+    });
+
+    it("counts real time across a DST change: clocks back (one hour more) and forward (one hour less)", () => {
+        // Sat 25 Oct 2025 12:00 UTC (14:00 CEST) to Mon 08:00 CET (07:00 UTC): 43 h, one more than the wall clock shows.
+        expect(activeFreeze([WEEKEND], new Date(Date.UTC(2025, 9, 25, 12, 0)))?.minutesLeft).toBe(2580);
+        // Sat 28 Mar 2026 12:00 UTC (13:00 CET) to Mon 08:00 CEST (06:00 UTC): 42 h, one fewer than the wall clock shows.
+        expect(activeFreeze([WEEKEND], new Date(Date.UTC(2026, 2, 28, 12, 0)))?.minutesLeft).toBe(2520);
     });
 
     it("formats the time left", () => {

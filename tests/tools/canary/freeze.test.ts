@@ -24,6 +24,42 @@ describe("canary command in a freeze", () => {
         expect((await canary(["step", "--stack", "prod", "--yes"], { stack: after.driver, clock: fakeClock(Date.UTC(2026, 0, 2, 8, 0)) })).code).toBe(0);
     });
 
+    it("says so when --force acts inside a window", async () => {
+        const { driver } = fakeStack({ overrides: FROZEN });
+        const run = await canary(["step", "--stack", "prod", "--yes", "--force"], { stack: driver, clock: fakeClock(Date.UTC(2026, 0, 1, 12, 0)) });
+        expect(run.code).toBe(0);
+        expect(run.err).toContain("note: --force: step goes ahead inside a freeze: the stack is in a change freeze");
+        const walk = await canary(["run", "--stack", "prod", "--yes", "--force"], {
+            stack: fakeStack({ overrides: FROZEN }).driver,
+            clock: fakeClock(Date.UTC(2026, 0, 1, 12, 0)),
+            metrics: fakeMetrics(healthy),
+        });
+        expect(walk.code).toBe(0);
+        expect(walk.err).toContain("note: --force: run goes ahead inside a freeze");
+    });
+
+    it("holds run --promote when a freeze begins during the last bake: no promotion inside it", async () => {
+        // From 75 % (prod at 25 %: 25 -> 50 -> 100 after a re-bake): three 10-minute bakes from Wed 23:35 end after Thu 00:00.
+        const { driver, log } = fakeStack({ overrides: ["canary.freeze[0].start=Thu 00:00", "canary.freeze[0].end=Thu 06:00", "canary.freeze[0].timeZone=UTC"] });
+        const run = await canary(["run", "--stack", "prod", "--yes", "--promote", "--bake", "10m"], {
+            stack: driver,
+            clock: fakeClock(Date.UTC(2025, 11, 31, 23, 31)),
+            metrics: fakeMetrics(healthy),
+        });
+        expect(run.code).toBe(4);
+        expect(run.err).toContain("promote after the freeze");
+        expect(log.filter((entry) => entry.includes("stable.image"))).toEqual([]);
+    });
+
+    it("never freezes a rollback, and its dry run has no freeze note", async () => {
+        const dry = await canary(["rollback", "--stack", "prod", "--dry-run"], {
+            stackFile: () => fakeStack({ overrides: FROZEN }).driver,
+            clock: fakeClock(Date.UTC(2026, 0, 1, 12, 0)),
+        });
+        expect(dry.code).toBe(0);
+        expect(dry.out).not.toContain("freeze");
+    });
+
     it("never freezes a rollback", async () => {
         const { driver } = fakeStack({ overrides: FROZEN });
         const run = await canary(["rollback", "--stack", "prod", "--yes"], { stack: driver, clock: fakeClock(Date.UTC(2026, 0, 1, 12, 0)) });
@@ -40,7 +76,7 @@ describe("canary command in a freeze", () => {
     });
 
     it("holds a walk where it is when a freeze begins during it (exit 4)", async () => {
-        // Wed 23:30 UTC: the first bake (10 min) ends after the window opened at Thu 00:00.
+        // Wed 23:50 UTC: the first bake (30 min) ends after the window opened at Thu 00:00.
         const { driver, log } = fakeStack({ overrides: ["canary.freeze[0].start=Thu 00:00", "canary.freeze[0].end=Thu 06:00", "canary.freeze[0].timeZone=UTC"] });
         const run = await canary(["run", "--stack", "prod", "--yes", "--bake", "30m"], {
             stack: driver,
