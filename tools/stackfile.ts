@@ -237,9 +237,11 @@ export function withConfigEdits(config: Readonly<Record<string, string>>, edits:
             applyOverride(values, `${edit.key}=${edit.value}`);
             continue;
         }
-        const split = edit.key.indexOf(":");
-        const [first, ...rest] = parsePath(edit.key.slice(split + 1));
-        const topKey = `${edit.key.slice(0, split)}:${String(first)}`;
+        // Keys without a namespace belong to the project, as for a set.
+        const key = /^[^.[]+:/.test(edit.key) ? edit.key : `${PROJECT}:${edit.key}`;
+        const split = key.indexOf(":");
+        const [first, ...rest] = parsePath(key.slice(split + 1));
+        const topKey = `${key.slice(0, split)}:${String(first)}`;
         if (rest.length === 0) {
             delete values[topKey];
             continue;
@@ -248,8 +250,12 @@ export function withConfigEdits(config: Readonly<Record<string, string>>, edits:
         for (const segment of rest.slice(0, -1)) {
             node = typeof node === "object" && node !== null ? (node as Record<string | number, Value>)[segment] : undefined;
         }
-        if (typeof node === "object" && node !== null) {
-            delete (node as Record<string | number, Value>)[rest[rest.length - 1]];
+        const last = rest[rest.length - 1];
+        if (Array.isArray(node) && typeof last === "number") {
+            // As `pulumi config rm --path`: the list closes up, it keeps no hole.
+            node.splice(last, 1);
+        } else if (typeof node === "object" && node !== null) {
+            delete (node as Record<string | number, Value>)[last];
         }
     }
     return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, toWire(value)]));

@@ -112,5 +112,22 @@ describe("withConfigEdits", () => {
         expect(after["eks-canary:router"]).toBe("lattice");
         expect(JSON.parse(withConfigEdits(raw, [{ op: "remove", key: "eks-canary:services.n.canary" }])["eks-canary:services"])).toEqual({ n: {} });
         expect(JSON.parse(raw["eks-canary:services"])).toEqual({ n: { canary: { weight: 25, image: "x:1" } } });
+        // A key without its namespace is the project's; a list closes up where an item goes.
+        const steps = { "eks-canary:canary": JSON.stringify({ steps: [0, 25, 50] }) };
+        expect(JSON.parse(withConfigEdits(steps, [{ op: "remove", key: "canary.steps[1]" }])["eks-canary:canary"])).toEqual({ steps: [0, 50] });
+    });
+});
+
+describe("promote's dry run", () => {
+    it("announces more stages only while some follow: the canary's removal is the last", async () => {
+        const { canary, fakeStack } = await import("./canary/fakes");
+        const last = fakeStack({
+            overrides: ["services.notification.canary.image=stacksimplify/kube-notifications-microservice:3.0.0-AWS-XRay", "services.notification.canary.weight=0"],
+        });
+        const done = await canary(["promote", "--stack", "prod", "--dry-run"], { stackFile: () => last.driver });
+        expect(done.code).toBe(0);
+        expect(done.out).not.toContain("then the next stages");
+        const first = await canary(["promote", "--stack", "prod", "--dry-run"], { stackFile: () => fakeStack().driver });
+        expect(first.out).toContain("then the next stages");
     });
 });

@@ -85,7 +85,8 @@ export async function dryRunSingle(
         io.out("what it changes (offline plans of the stack file's config before and after):");
         (await changeDiff(stack, config, withConfigEdits(config, change.changes))).forEach((line) => io.out(`  ${line}`));
     }
-    if (command === "promote") {
+    // The last stage removes the canary: nothing follows it.
+    if (command === "promote" && promoteStage(pickService(state, change.service)) !== "remove-canary") {
         io.out("then the next stages, one up each, until the canary is gone: run promote again (or without --dry-run, it runs them all)");
     }
     return EXIT.done;
