@@ -68,6 +68,7 @@ describe("layers", () => {
         "infra/routers/linkerd/names.ts",
         "infra/routers/httproute.ts",
         "infra/targets.ts",
+        "infra/canary/freeze.ts",
         "infra/addons/tracing/backends.ts",
         "infra/names.ts",
         "infra/resource-types.ts",
