@@ -4,9 +4,10 @@
  */
 import { HEALTH_THRESHOLDS } from "../../infra/canary/health";
 import { Checker, childKey, Json } from "../checks";
-import { CHANNEL, DURATION, HTTPS_URL, TARGET_GROUP_ID } from "./patterns";
+import { CHANNEL, DURATION, TARGET_GROUP_ID } from "./patterns";
+import { parseSecretHttpsUrl } from "./secret-url";
 import { latticeTargetGroupProblem, RouterKind } from "./routing";
-import { AlertProviderType, ALERT_PROVIDERS, AnalysisConfig, FlaggerConfig, OFFLINE_SECRET } from "./types";
+import { AlertProviderType, ALERT_PROVIDERS, AnalysisConfig, FlaggerConfig } from "./types";
 
 /** The analysis of an automated service that sets no `analysis` keys (the README's config reference lists the same). */
 export const ANALYSIS_DEFAULTS = {
@@ -87,21 +88,7 @@ export function parseFlagger(check: Checker, key: string, value: Json | undefine
     const raw = check.object(key, value, ["alerts"]) ?? {};
     const alertsKey = childKey(key, "alerts");
     const alerts = check.object(alertsKey, raw.alerts, ["provider", "channel"]);
-    let url: string | undefined;
-    if (urlValue !== undefined) {
-        url =
-            urlValue === OFFLINE_SECRET
-                ? urlValue
-                : check.string(urlKey, urlValue, {
-                      secret: true,
-                      pattern: HTTPS_URL,
-                      expected: "an https:// webhook URL (set it with `pulumi config set --secret flaggerAlertUrl <url>`)",
-                  });
-        if (url !== undefined && url !== OFFLINE_SECRET && url.length > 2048) {
-            check.report(urlKey, "is longer than 2048 characters; allowed: an https:// webhook URL");
-            url = undefined;
-        }
-    }
+    const url = parseSecretHttpsUrl(check, urlKey, urlValue, "an https:// webhook URL", "an https:// webhook URL (set it with `pulumi config set --secret flaggerAlertUrl <url>`)");
     if (alerts === undefined) {
         return {};
     }
