@@ -20,6 +20,9 @@ export const PASSWORD_SECRET_KEY = "db-password";
  */
 export const PASSWORD_SPECIALS = "!#$%^&*()-_=+[]{}<>:?";
 
+/** How every database password of the stack is generated: 32 characters of each class, from PASSWORD_SPECIALS. */
+export const PASSWORD_ARGS: random.RandomPasswordArgs = { length: 32, special: true, overrideSpecial: PASSWORD_SPECIALS, minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1 };
+
 export interface DatabaseArgs {
     /** RDS instance identifier; fixed, so that a rename is never a silent replacement. */
     identifier: string;
@@ -62,11 +65,7 @@ export class Database extends pulumi.ComponentResource {
     constructor(name: string, args: DatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("eks-canary:database:Database", name, {}, opts);
 
-        const password = new random.RandomPassword(
-            `${name}-password`,
-            { length: 32, special: true, overrideSpecial: PASSWORD_SPECIALS, minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1 },
-            { parent: this },
-        );
+        const password = new random.RandomPassword(`${name}-password`, PASSWORD_ARGS, { parent: this });
 
         const storageKey = serviceKey(
             `${name}-storage`,

@@ -13,7 +13,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY, PASSWORD_SECRET_NAME, PASSWORD_SPECIALS } from "./database";
+import { DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_ARGS, PASSWORD_SECRET_KEY, PASSWORD_SECRET_NAME } from "./database";
 import { PART_OF } from "./k8s";
 import { DATABASE_SERVICE_NAME } from "./names";
 import { IMAGES } from "./versions";
@@ -43,7 +43,7 @@ export class InClusterDatabase extends pulumi.ComponentResource {
         const generate = (suffix: string): random.RandomPassword =>
             new random.RandomPassword(
                 `${name}-${suffix}`,
-                { length: 32, special: true, overrideSpecial: PASSWORD_SPECIALS, minLower: 1, minUpper: 1, minNumeric: 1, minSpecial: 1 },
+                PASSWORD_ARGS,
                 // A new password would lock the app out of the data on the volume.
                 { parent: this, protect: true },
             );

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { TracingSettings } from "../infra/addons/tracing";
 import { Flagger } from "../infra/addons/flagger";
-import { CanaryService } from "../infra/canary/service";
+import { CanaryService, CanarySplit } from "../infra/canary/service";
 import { DATABASE_NAME, DATABASE_USER, MYSQL_PORT, PASSWORD_SECRET_KEY } from "../infra/database";
 import type { PodDraining } from "../infra/draining";
 import { PART_OF } from "../infra/k8s";
@@ -63,6 +63,8 @@ export interface AppPlatform {
 export interface Apps {
     readonly router: TrafficRouter;
     readonly services: ReadonlyMap<string, CanaryService>;
+    /** The `canary` output: each service's split, by name. */
+    readonly splits: Record<string, CanarySplit>;
     readonly usermgmt: Workload;
 }
 
@@ -173,5 +175,5 @@ export function declareApps(config: StackConfig, platform: AppPlatform): Apps {
         ],
         k8sProvider,
     });
-    return { router, services, usermgmt };
+    return { router, services, splits: Object.fromEntries([...services].map(([name, service]) => [name, service.split])), usermgmt };
 }

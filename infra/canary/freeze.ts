@@ -20,7 +20,8 @@ export interface FreezeWindow {
     readonly reason?: string;
 }
 
-const WEEK_TIME = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):([0-5]\d)$/;
+/** A weekday and a 24-hour time, `Fri 16:00`: the form of a window's start and end. */
+export const WEEK_TIME = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** `Fri 16:00` as a minute of the week, or undefined when it is not one. */
 export function parseWeekTime(text: string): WeekMinute | undefined {

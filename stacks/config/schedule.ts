@@ -3,7 +3,7 @@
  * parser checks each canary's weight against it), and the freeze windows, in which the canary
  * command takes no step forward.
  */
-import { FreezeWindow, isTimeZone, parseWeekTime } from "../../infra/canary/freeze";
+import { FreezeWindow, isTimeZone, parseWeekTime, WEEK_TIME } from "../../infra/canary/freeze";
 import { Checker, childKey, isDefined, Json } from "../checks";
 import { CanaryScheduleConfig } from "./types";
 
@@ -23,7 +23,7 @@ function parseFreeze(check: Checker, key: string, value: Json | undefined): Free
             if (window === undefined) {
                 return undefined;
             }
-            const weekTime = { pattern: /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):[0-5]\d$/, expected: "a weekday and a 24-hour time, such as Fri 16:00" };
+            const weekTime = { pattern: WEEK_TIME, expected: "a weekday and a 24-hour time, such as Fri 16:00" };
             const start = check.requiredString(childKey(itemKey, "start"), window.start, weekTime);
             const end = check.requiredString(childKey(itemKey, "end"), window.end, weekTime);
             if (start !== undefined && end !== undefined && parseWeekTime(start) === parseWeekTime(end)) {

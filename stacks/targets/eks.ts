@@ -111,7 +111,7 @@ export function declareEksStack(config: EksStackConfig): StackOutputs {
             ? new Mail("mail", { region: config.region, fromAddress: config.mail.fromAddress, namespace: namespaceName, k8sProvider, tags })
             : undefined;
 
-    const { services, usermgmt } = declareApps(config, {
+    const { services, splits, usermgmt } = declareApps(config, {
         k8sProvider,
         namespace,
         aws: {
@@ -199,7 +199,7 @@ export function declareEksStack(config: EksStackConfig): StackOutputs {
         databaseEndpoint: database.endpoint,
         namespace: namespaceName,
         router: config.router,
-        canary: Object.fromEntries([...services].map(([name, service]) => [name, service.split])),
+        canary: splits,
         dashboards,
     };
 }

@@ -26,7 +26,7 @@ export function declareExistingStack(config: ExistingStackConfig): StackOutputs 
     });
     const namespace = declareAppNamespace(config, k8sProvider, {});
     const database = new InClusterDatabase("database", { namespace: namespace.metadata.name, storageGiB: config.database.storageGiB, k8sProvider });
-    const { services } = declareApps(config, {
+    const { splits } = declareApps(config, {
         k8sProvider,
         namespace,
         aws: undefined,
@@ -47,7 +47,7 @@ export function declareExistingStack(config: ExistingStackConfig): StackOutputs 
         databaseEndpoint: database.endpoint,
         namespace: namespace.metadata.name,
         router: config.router,
-        canary: Object.fromEntries([...services].map(([name, service]) => [name, service.split])),
+        canary: splits,
         dashboards: {},
     };
 }
