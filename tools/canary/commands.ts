@@ -21,7 +21,8 @@ import {
     promoteStage,
     ReleaseChange,
     requireCanary,
-    freezeCheck,
+    enforceFreeze,
+    freezeDryRunNote,
 } from "./schedule";
 import type { StackDriver } from "./stack";
 import type { ChangeDiff } from "./expected";
@@ -75,10 +76,9 @@ export async function dryRunSingle(
     }
     io.out(DRY_RUN_NOTE);
     io.out(`stack ${stack}, ${change.service}: ${command} ${change.from}% -> ${change.to}%`);
-    const frozen = command === "rollback" ? {} : freezeCheck(state, now(), options.force, command);
-    const frozenNote = frozen.refusal === undefined ? frozen.note : `note: ${frozen.refusal}`;
-    if (frozenNote !== undefined) {
-        io.out(frozenNote);
+    const frozen = command === "rollback" ? undefined : freezeDryRunNote(state, now(), options.force, command);
+    if (frozen !== undefined) {
+        io.out(frozen);
     }
     printPlan(change, io);
     if (changeDiff !== undefined) {
@@ -98,12 +98,9 @@ export async function runSingle(command: SingleCommand, deps: ChangeDeps, option
     const { state } = await readState(deps);
     const picked = pickManualService(state, options.service, command);
     requireCanary(picked, command === "rollback" ? "roll back" : command);
-    const frozen = command === "rollback" ? {} : freezeCheck(state, deps.clock.now(), options.force, command);
-    if (frozen.refusal !== undefined) {
-        throw new CanaryError(frozen.refusal);
-    }
-    if (frozen.note !== undefined) {
-        io.err(frozen.note);
+    // A rollback is never frozen.
+    if (command !== "rollback") {
+        enforceFreeze(state, deps.clock.now(), options.force, command, io);
     }
     return withLease(deps, async () => {
         const service = await resumeFromDeployed(deps, picked, await deps.driver.outputs());
@@ -139,10 +136,9 @@ export async function dryRunWalk(driver: StackDriver, stack: string, options: Wa
     const { lines } = describeWalk(stack, state, service, canary.weight, options);
     io.out(DRY_RUN_NOTE);
     lines.forEach((line) => io.out(line));
-    const frozen = freezeCheck(state, now(), options.force, "run");
-    const frozenNote = frozen.refusal === undefined ? frozen.note : `note: ${frozen.refusal}`;
-    if (frozenNote !== undefined) {
-        io.out(frozenNote);
+    const frozen = freezeDryRunNote(state, now(), options.force, "run");
+    if (frozen !== undefined) {
+        io.out(frozen);
     }
     const unavailable = metricsUnavailable(state.router);
     if (unavailable !== undefined) {

@@ -13,7 +13,7 @@ import { errorText, EXIT } from "./io";
 import { withLease } from "./lease";
 import { LoadGenerator, LoadTarget, loadTarget } from "./load";
 import { describeTarget, findCanaryTarget, locationFromOutputs, MetricSource, MetricTarget, metricsUnavailable, ResourceLookup } from "./metrics";
-import { applyToService, CanaryError, effectiveSteps, formatDuration, freezeCheck, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
+import { applyToService, CanaryError, effectiveSteps, enforceFreeze, formatDuration, freezeCheck, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
 
 export interface WalkDeps extends ChangeDeps {
     readonly abort: AbortSignal;
@@ -99,13 +99,7 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
     }
     const picked = pickManualService(state, options.service, "run");
     requireCanary(picked, "walk");
-    const frozen = freezeCheck(state, deps.clock.now(), options.force, "run");
-    if (frozen.refusal !== undefined) {
-        throw new CanaryError(frozen.refusal);
-    }
-    if (frozen.note !== undefined) {
-        io.err(frozen.note);
-    }
+    enforceFreeze(state, deps.clock.now(), options.force, "run", io);
     return withLease(deps, async () => {
         const outputs = await deps.driver.outputs();
         let service = await resumeFromDeployed(deps, picked, outputs);
