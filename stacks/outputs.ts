@@ -4,9 +4,6 @@ import type { CanarySplit } from "../infra/canary/service";
 import type { ClusterKind } from "../infra/targets";
 import type { RouterKind } from "./config";
 
-/** The app's public Ingress on EKS, by Pulumi and Kubernetes name. */
-export const APP_INGRESS = "app-ingress";
-
 export interface StackOutputs {
     url: pulumi.Output<string>;
     /** Where the stack runs (`cluster.kind`): the canary command reaches an existing cluster through the local kubeconfig. */

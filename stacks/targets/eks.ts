@@ -25,7 +25,10 @@ import { Network } from "../../infra/network";
 import { EKS_ADDONS } from "../../infra/versions";
 import { declareAppNamespace, declareApps, stackTags } from "../apps";
 import type { EksStackConfig } from "../config";
-import { APP_INGRESS, StackOutputs } from "../outputs";
+import type { StackOutputs } from "../outputs";
+
+/** The app's public Ingress, by Pulumi and Kubernetes name. */
+const APP_INGRESS = "app-ingress";
 
 /** A stack on EKS: the VPC, the cluster, RDS, the controllers, tracing and mail, the apps, the public ALB and the monitoring. */
 export function declareEksStack(config: EksStackConfig): StackOutputs {
