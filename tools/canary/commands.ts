@@ -21,9 +21,8 @@ import {
     promoteStage,
     ReleaseChange,
     requireCanary,
-    enforceFreeze,
-    freezeDryRunNote,
 } from "./schedule";
+import { enforceFreeze, freezeDryRunNote } from "./freeze";
 import type { StackDriver } from "./stack";
 import type { ChangeDiff } from "./expected";
 import { withConfigEdits } from "../stackfile";

@@ -3,8 +3,7 @@
  * weight, and the config changes each command makes (the README's `pulumi config set --path`
  * commands). No Pulumi, no AWS, no I/O: the orchestrator applies what these return.
  */
-import type { Io } from "./io";
-import { activeFreeze, describeFreeze, FreezeWindow } from "../../infra/canary/freeze";
+import type { FreezeWindow } from "../../infra/canary/freeze";
 import { replicaSplitProblem } from "../../infra/canary/weights";
 import { RouterKind, routerPlugin } from "../../infra/routers/registry";
 import { parseStackConfig, PROJECT, StackConfig } from "../../stacks/config";
@@ -33,37 +32,6 @@ export interface CanaryState {
     readonly services: readonly ServiceState[];
     /** The stack's `canary.freeze` windows. */
     readonly freeze: readonly FreezeWindow[];
-}
-
-/**
- * Whether a step forward may go at `now`: outside every freeze window; inside one only with
- * `force`, and then with a note to print. A rollback is never frozen (callers do not ask).
- */
-export function freezeCheck(state: CanaryState, now: number, force: boolean, command: string): { readonly refusal?: string; readonly note?: string } {
-    const active = activeFreeze(state.freeze, new Date(now));
-    if (active === undefined) {
-        return {};
-    }
-    return force
-        ? { note: `note: --force: ${command} goes ahead inside a freeze: ${describeFreeze(active)}` }
-        : { refusal: `${command} refused: ${describeFreeze(active)}; pass --force to ${command} anyway (a rollback is never frozen)` };
-}
-
-/** Before a real step forward: refuses it inside a freeze (a CanaryError), or prints that --force passed one. */
-export function enforceFreeze(state: CanaryState, now: number, force: boolean, command: string, io: Io): void {
-    const { refusal, note } = freezeCheck(state, now, force, command);
-    if (refusal !== undefined) {
-        throw new CanaryError(refusal);
-    }
-    if (note !== undefined) {
-        io.err(note);
-    }
-}
-
-/** What a dry run says of a freeze at `now`: that a real step would be refused, or would pass with --force; undefined outside one. */
-export function freezeDryRunNote(state: CanaryState, now: number, force: boolean, command: string): string | undefined {
-    const { refusal, note } = freezeCheck(state, now, force, command);
-    return refusal === undefined ? note : `note: ${refusal}`;
 }
 
 /** One `pulumi config set --path` or `pulumi config rm --path`. */

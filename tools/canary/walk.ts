@@ -13,7 +13,8 @@ import { errorText, EXIT } from "./io";
 import { withLease } from "./lease";
 import { LoadGenerator, LoadTarget, loadTarget } from "./load";
 import { describeTarget, findCanaryTarget, locationFromOutputs, MetricSource, MetricTarget, metricsUnavailable, ResourceLookup } from "./metrics";
-import { applyToService, CanaryError, effectiveSteps, enforceFreeze, formatDuration, freezeCheck, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
+import { enforceFreeze, freezeCheck } from "./freeze";
+import { applyToService, CanaryError, effectiveSteps, formatDuration, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
 
 export interface WalkDeps extends ChangeDeps {
     readonly abort: AbortSignal;
