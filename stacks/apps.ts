@@ -17,7 +17,7 @@ import type { AwsEnvironment, FlaggerContext, TrafficRouter } from "../infra/rou
 import { createRouter, routerPlugin } from "../infra/routers/registry";
 import { IMAGES } from "../infra/versions";
 import { Workload, workloadLabels } from "../infra/workload";
-import type { StackConfig } from "./config";
+import type { ReleaseGroup, StackConfig } from "./config";
 import { SMTP_PORT } from "../infra/mail";
 
 /** The AWS tags (and resource tags) of everything a stack declares. */
@@ -112,6 +112,7 @@ export function declareApps(config: StackConfig, platform: AppPlatform): Apps {
                 tracing: platform.tracing,
                 stable: service.stable,
                 ...(service.canary === undefined ? {} : { canary: service.canary }),
+                ...groupOf(config.canary.groups, service.name),
                 ...(service.smtp && platform.mailEnv !== undefined ? { env: platform.mailEnv } : {}),
                 router,
                 podDependencies: platform.podDependencies,
@@ -176,4 +177,10 @@ export function declareApps(config: StackConfig, platform: AppPlatform): Apps {
         k8sProvider,
     });
     return { router, services, splits: Object.fromEntries([...services].map(([name, service]) => [name, service.split])), usermgmt };
+}
+
+/** The lockstep group of `service`, as the split it reports carries it. */
+function groupOf(groups: readonly ReleaseGroup[], service: string): { group?: string } {
+    const group = groups.find((candidate) => candidate.services.includes(service));
+    return group === undefined ? {} : { group: group.name };
 }

@@ -73,9 +73,10 @@ export async function main(argv: readonly string[], deps: CanaryDeps): Promise<n
         clock: deps.clock,
         holder: deps.holder,
     });
-    const single = { service: args.service, ...(args.to === undefined ? {} : { to: args.to }), force: args.force };
+    const single = { service: args.service, group: args.group, ...(args.to === undefined ? {} : { to: args.to }), force: args.force };
     const walkOptions = {
         service: args.service,
+        group: args.group,
         bakeMs: args.bakeMs,
         gates: { max5xxRate: args.max5xxRate, maxP99Ms: args.maxP99Ms, minRequests: args.minRequests },
         promote: args.promote,

@@ -47,7 +47,7 @@ export function renderCanary(canary: unknown, lines: string[]): void {
             );
             continue;
         }
-        lines.push(`  ${name}  (router: ${split.router}, weight ${split.weight})`);
+        lines.push(`  ${name}  (router: ${split.router}, weight ${split.weight}${split.group === undefined ? "" : `, group ${split.group}`})`);
         lines.push(`    mode manual: the weight is the stack config's; each step is a config change and \`pulumi up\``);
         const row = (label: string, percent: number, count: number, image: string): string =>
             `    ${label}  ${bar(percent)}  ${`${percent}%`.padStart(4)}  ${pods(count)}  ${image}`;

@@ -19,6 +19,8 @@ export interface CanarySplit {
     readonly mode: "manual" | "automated";
     /** The analysis Flagger runs, for automated services. */
     readonly analysis?: CanaryAnalysis;
+    /** The lockstep group the service steps with (`canary.groups`), if any. */
+    readonly group?: string;
 }
 
 export interface CanaryServiceArgs {
@@ -34,6 +36,8 @@ export interface CanaryServiceArgs {
     tracing: TracingSettings;
     stable: { image: string };
     canary?: { image: string; weight: number };
+    /** The lockstep group the service steps with, for the split it reports. */
+    group?: string;
     /** Environment beyond the standard variables (e.g. mail settings). */
     env?: pulumi.Input<k8s.types.input.core.v1.EnvVar>[];
     router: TrafficRouter;
@@ -139,6 +143,7 @@ export class CanaryService extends pulumi.ComponentResource {
             replicas,
             images: { stable: args.stable.image, ...(args.canary === undefined ? {} : { canary: args.canary.image }) },
             mode: "manual",
+            ...(args.group === undefined ? {} : { group: args.group }),
         };
         this.registerOutputs({ host: this.host, split: this.split });
     }

@@ -22,6 +22,7 @@ import { parseIngress } from "./ingress";
 import { parseNetwork } from "./network";
 import { CERTIFICATE_ARN, DNS_LABEL, DOMAIN, EMAIL, HOSTED_ZONE_ID, STACK_NAME } from "./patterns";
 import { clusterKindProblem, DEFAULT_ROUTER, ROUTERS } from "./routing";
+import { checkGroups } from "./groups";
 import { parseSchedule } from "./schedule";
 import { parseServices } from "./services";
 import {
@@ -164,6 +165,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     // An invalid router is reported once: the router-specific checks of services are then skipped.
     const routerToCheck = values.router === undefined && targetProblem === undefined ? DEFAULT_ROUTER : router;
     const services = parseServices(check, key("services"), values.services, routerToCheck, schedule, clusterKind);
+    const canary = { ...schedule, groups: checkGroups(check, childKey(key("canary"), "groups"), schedule.groups, services, key("services")) };
     if (existing) {
         for (const service of services.filter((candidate) => candidate.smtp)) {
             check.report(childKey(childKey(key("services"), service.name), "smtp"), eksOnlyKeyProblem("mail through Amazon SES"));
@@ -194,7 +196,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
         namespace: namespace ?? "eks-canary",
         usermgmt: usermgmt as UserManagementConfig,
         services,
-        canary: schedule,
+        canary,
         flagger,
     };
     if (existing) {

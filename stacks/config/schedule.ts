@@ -1,18 +1,20 @@
 /**
  * `eks-canary:canary`: the step schedule, the weights a manual canary may take (the services'
  * parser checks each canary's weight against it), and the freeze windows, in which the canary
- * command takes no step forward.
+ * command takes no step forward, and the groups of services released in lockstep (./groups.ts).
  */
 import { FreezeWindow, isTimeZone, parseWeekTime, WEEK_TIME } from "../../infra/canary/freeze";
 import { Checker, childKey, isDefined, Json } from "../checks";
+import { parseGroups } from "./groups";
 import { CanaryScheduleConfig } from "./types";
 
 const REASON = /^[A-Za-z0-9 .,:;()'&/_-]{1,200}$/;
 
 export function parseSchedule(check: Checker, key: string, value: Json | undefined): CanaryScheduleConfig {
-    const raw = check.object(key, value, ["steps", "freeze"]) ?? {};
+    const raw = check.object(key, value, ["steps", "freeze", "groups"]) ?? {};
     const freeze = parseFreeze(check, childKey(key, "freeze"), raw.freeze);
-    return { ...parseSteps(check, key, raw.steps), freeze };
+    const groups = parseGroups(check, childKey(key, "groups"), raw.groups);
+    return { ...parseSteps(check, key, raw.steps), freeze, groups };
 }
 
 function parseFreeze(check: Checker, key: string, value: Json | undefined): FreezeWindow[] {

@@ -119,7 +119,7 @@ function parseService(
     if (modeProblem !== undefined) {
         check.report(modeKey, modeProblem);
     }
-    const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router, mode === "automated" ? { steps: [], freeze: [] } : schedule);
+    const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router, mode === "automated" ? { steps: [], freeze: [], groups: [] } : schedule);
     // In automated mode a configured weight is ignored (the program warns): the weight is
     // Flagger's, and switching a service between the modes stays a one-key change.
     const analysisKey = childKey(key, "analysis");

@@ -150,6 +150,14 @@ export interface CanaryScheduleConfig {
     readonly steps: readonly number[];
     /** Weekly windows in which the canary command takes no step forward (a rollback is never frozen). */
     readonly freeze: readonly FreezeWindow[];
+    /** Services released in lockstep: the same weight in every `pulumi up`, stepped and rolled back as one. */
+    readonly groups: readonly ReleaseGroup[];
+}
+
+/** A group of services that step in lockstep (`canary.groups.<name>`). */
+export interface ReleaseGroup {
+    readonly name: string;
+    readonly services: readonly string[];
 }
 
 /** What every stack sets, wherever it runs. */

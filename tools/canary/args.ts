@@ -12,7 +12,7 @@ export type Command = (typeof COMMANDS)[number];
 export const DEFAULT_BAKE_MS = 10 * 60_000;
 
 export const USAGE = [
-    "usage: npm run canary -- <command> --stack <name> [--service <name>] [options]",
+    "usage: npm run canary -- <command> --stack <name> [--service <name> | --group <name>] [options]",
     "",
     "  status     the current split per service, from the stack outputs (--offline: from the offline plan)",
     "  step       move to the next weight of the schedule (or --to N): preview, pulumi up, commit",
@@ -26,6 +26,8 @@ export const USAGE = [
     "",
     "  --stack <name>          the stack (required)",
     "  --service <name>        the service (default: the only one)",
+    "  --group <name>          step, promote, rollback, run: a lockstep group (eks-canary:canary.groups): its services",
+    "                          move in one pulumi up each, and a walk gates on every one of them",
     "  --to <N>                step: the weight to set; more than one step up needs --force",
     "  --force                 step: skip steps of the schedule (and their gates); step, promote, run: act inside a",
     "                          freeze window (eks-canary:canary.freeze; a rollback is never frozen)",
@@ -51,6 +53,7 @@ export interface CanaryArgs {
     readonly command: Command | undefined;
     readonly stack: string | undefined;
     readonly service: string | undefined;
+    readonly group: string | undefined;
     readonly to: number | undefined;
     readonly force: boolean;
     readonly dryRun: boolean;
@@ -74,6 +77,7 @@ export const CHANGING: readonly Command[] = ["step", "promote", "rollback", "run
 
 /** Flags beyond --stack/--service/--help, and the commands they apply to. */
 const FLAG_COMMANDS: Readonly<Record<string, readonly Command[]>> = {
+    "--group": CHANGING,
     "--to": ["step"],
     "--force": ["step", "promote", "run"],
     "--dry-run": CHANGING,
@@ -142,6 +146,9 @@ export function parseArgs(argv: readonly string[]): CanaryArgs {
         const credentials = shown !== prometheusUrl ? " without credentials (the command sends none)" : "";
         throw new UsageError(`--prometheus ${shown}: expected an http:// or https:// URL of Prometheus${credentials}, such as ${DEFAULT_PROMETHEUS_URL}`);
     }
+    if (text("--service") !== undefined && text("--group") !== undefined) {
+        throw new UsageError("--service and --group: pass one (a group's services move together)");
+    }
     const since = text("--since");
     if (since !== undefined && !/^[0-9a-f]{7,40}$/i.test(since) && !/^[A-Za-z0-9._/-]{1,200}$/.test(since)) {
         throw new UsageError(`--since ${since}: expected a commit SHA or a ref`);
@@ -150,6 +157,7 @@ export function parseArgs(argv: readonly string[]): CanaryArgs {
         command,
         stack: text("--stack"),
         service: text("--service"),
+        group: text("--group"),
         to:
             text("--to") === undefined
                 ? undefined

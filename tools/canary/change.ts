@@ -8,7 +8,8 @@ import { printPlan } from "./describe";
 import { ExpectedChanges, unexpectedChanges } from "./expected";
 import type { GitDriver } from "./git";
 import { Clock, errorText, Io } from "./io";
-import { applyToService, CanaryError, CanaryState, configKey, promoteChange, ReleaseChange, restoreChange, ServiceState, stateFromConfig } from "./schedule";
+import { applyToRelease, Release, releasePromoteChange, restoreRelease } from "./release";
+import { CanaryError, CanaryState, configKey, ReleaseChange, ServiceState, stateFromConfig } from "./schedule";
 import type { StackDriver } from "./stack";
 
 export interface ChangeDeps {
@@ -49,21 +50,22 @@ export class UpFailed extends Error {}
  * Applies one change: config, preview, targeted up, commit. A preview that would change more
  * than the change explains puts the config back and throws a CanaryError: nothing is deployed.
  */
-export async function applyChange(deps: ChangeDeps, before: ServiceState, change: ReleaseChange, options: { fromPossiblyDeployed?: boolean } = {}): Promise<void> {
+export async function applyChange(deps: ChangeDeps, before: Release, change: ReleaseChange, options: { fromPossiblyDeployed?: boolean } = {}): Promise<void> {
     const { driver, io } = deps;
     printPlan(change, io);
     if (options.fromPossiblyDeployed === true) {
         // After a failed update the stack may run `before` although the config was put back:
         // what the step may change is judged from `before`.
-        const current = stateFromConfig(await driver.readConfig(), deps.stack).services.find((service) => service.name === before.name);
-        if (JSON.stringify(current) !== JSON.stringify(before)) {
-            await writeConfig(driver, restoreChange(before, change.message));
+        const services = stateFromConfig(await driver.readConfig(), deps.stack).services;
+        const current = before.members.map((member) => services.find((service) => service.name === member.name));
+        if (JSON.stringify(current) !== JSON.stringify(before.members)) {
+            await writeConfig(driver, restoreRelease(before, change.message));
         }
     }
     const configBefore = await driver.readConfig();
     await writeConfig(driver, change);
     const configAfter = await driver.readConfig();
-    const restore = (): Promise<void> => writeConfig(driver, restoreChange(before, change.message));
+    const restore = (): Promise<void> => writeConfig(driver, restoreRelease(before, change.message));
     const expected = await deps.expected(deps.stack, configBefore, configAfter);
     const previewed = await driver.preview((text) => io.out(text.replace(/\n$/, "")));
     const extra = unexpectedChanges(previewed, expected);
@@ -113,7 +115,15 @@ export function deployedWeight(outputs: Readonly<Record<string, unknown>>, servi
  * Puts the config's weight back to the deployed one when they differ (a walk interrupted between
  * its config change and its `up`), so the walk resumes from what really runs.
  */
-export async function resumeFromDeployed(deps: ChangeDeps, service: ServiceState, outputs: Readonly<Record<string, unknown>>): Promise<ServiceState> {
+export async function resumeFromDeployed(deps: ChangeDeps, release: Release, outputs: Readonly<Record<string, unknown>>): Promise<Release> {
+    const members: ServiceState[] = [];
+    for (const member of release.members) {
+        members.push(await resumeService(deps, member, outputs));
+    }
+    return { ...release, members };
+}
+
+async function resumeService(deps: ChangeDeps, service: ServiceState, outputs: Readonly<Record<string, unknown>>): Promise<ServiceState> {
     const deployed = deployedWeight(outputs, service.name);
     if (service.canary === undefined || deployed === undefined || deployed === service.canary.weight) {
         return service;
@@ -123,16 +133,16 @@ export async function resumeFromDeployed(deps: ChangeDeps, service: ServiceState
     return { ...service, canary: { ...service.canary, weight: deployed } };
 }
 
-/** Promotes a service stage by stage from wherever its promotion stands; returns the final state. */
-export async function promote(deps: ChangeDeps, service: ServiceState, abort?: AbortSignal): Promise<ServiceState> {
-    let current = service;
-    for (let change = promoteChange(current); change !== undefined; change = promoteChange(current)) {
+/** Promotes a release stage by stage from wherever its promotion stands; returns the final state. */
+export async function promote(deps: ChangeDeps, release: Release, abort?: AbortSignal): Promise<Release> {
+    let current = release;
+    for (let change = releasePromoteChange(current); change !== undefined; change = releasePromoteChange(current)) {
         if (abort?.aborted === true) {
-            throw new CanaryError(`promotion of ${service.name} interrupted; run \`npm run canary -- promote\` again to resume from where it stopped`);
+            throw new CanaryError(`promotion of ${release.label} interrupted; run \`npm run canary -- promote\` again to resume from where it stopped`);
         }
         deps.io.out(change.message);
         await applyChange(deps, current, change);
-        current = applyToService(current, change);
+        current = applyToRelease(current, change);
     }
     return current;
 }

@@ -9,19 +9,18 @@ import { describeWalk, printPlan, WalkOptions } from "./describe";
 import { EXIT, Io } from "./io";
 import { withLease } from "./lease";
 import { metricsUnavailable } from "./metrics";
+import { CanaryError, CanaryState, effectiveSteps, promoteStage, ReleaseChange } from "./schedule";
 import {
-    CanaryError,
-    CanaryState,
-    pickManualService,
-    pickService,
-    planPromote,
-    planRollback,
-    planStep,
-    promoteChange,
-    promoteStage,
-    ReleaseChange,
-    requireCanary,
-} from "./schedule";
+    describeRelease,
+    pickRelease,
+    planReleasePromote,
+    planReleaseRollback,
+    planReleaseStep,
+    Release,
+    releasePromoteChange,
+    releaseWeight,
+    requireReleaseCanary,
+} from "./release";
 import { enforceFreeze, freezeDryRunNote } from "./freeze";
 import type { StackDriver } from "./stack";
 import type { ChangeDiff } from "./expected";
@@ -33,27 +32,27 @@ export type SingleCommand = "step" | "promote" | "rollback";
 
 export interface SingleOptions {
     readonly service: string | undefined;
+    /** A lockstep group (canary.groups) instead of one service. */
+    readonly group?: string | undefined;
     readonly to?: number;
     readonly force: boolean;
 }
 
-function planSingle(command: SingleCommand, state: CanaryState, options: SingleOptions): ReleaseChange | undefined {
+function planSingle(command: SingleCommand, state: CanaryState, release: Release, options: SingleOptions): ReleaseChange | undefined {
     switch (command) {
         case "step":
-            return planStep(state, options.service, options.to, options.force);
+            return planReleaseStep(state, release, options.to, options.force, effectiveSteps(state));
         case "promote":
-            return planPromote(state, options.service);
+            return planReleasePromote(state, release);
         case "rollback":
-            return planRollback(state, options.service);
+            return planReleaseRollback(state, release);
     }
 }
 
-function nothingToDo(command: SingleCommand, state: CanaryState, options: SingleOptions, io: Io): number {
-    const service = pickService(state, options.service);
+function nothingToDo(command: SingleCommand, release: Release, io: Io): number {
+    const removal = release.members.map((member) => `pulumi config rm --path 'services.${member.name}.canary'`).join(" && ");
     io.out(
-        command === "rollback"
-            ? `${service.name} is already at 0%: nothing to roll back (remove v2 with pulumi config rm --path 'services.${service.name}.canary' && pulumi up)`
-            : `${service.name} has no promotion to finish`,
+        command === "rollback" ? `${release.label} is already at 0%: nothing to roll back (remove v2 with ${removal} && pulumi up)` : `${release.label} has no promotion to finish`,
     );
     return EXIT.done;
 }
@@ -69,12 +68,13 @@ export async function dryRunSingle(
     changeDiff?: ChangeDiff,
 ): Promise<number> {
     const { state, config } = await readState({ driver, stack });
-    const change = planSingle(command, state, options);
+    const release = pickRelease(state, options, command);
+    const change = planSingle(command, state, release, options);
     if (change === undefined) {
-        return nothingToDo(command, state, options, io);
+        return nothingToDo(command, release, io);
     }
     io.out(DRY_RUN_NOTE);
-    io.out(`stack ${stack}, ${change.service}: ${command} ${change.from}% -> ${change.to}%`);
+    io.out(`stack ${stack}, ${describeRelease(release)}: ${command} ${change.from}% -> ${change.to}%`);
     const frozen = command === "rollback" ? undefined : freezeDryRunNote(state, now(), options.force, command);
     if (frozen !== undefined) {
         io.out(frozen);
@@ -85,7 +85,7 @@ export async function dryRunSingle(
         (await changeDiff(stack, config, withConfigEdits(config, change.changes))).forEach((line) => io.out(`  ${line}`));
     }
     // The last stage removes the canary: nothing follows it.
-    if (command === "promote" && promoteStage(pickService(state, change.service)) !== "remove-canary") {
+    if (command === "promote" && promoteStage(release.members[0]) !== "remove-canary") {
         io.out("then the next stages, one up each, until the canary is gone: run promote again (or without --dry-run, it runs them all)");
     }
     return EXIT.done;
@@ -95,33 +95,35 @@ export async function dryRunSingle(
 export async function runSingle(command: SingleCommand, deps: ChangeDeps, options: SingleOptions): Promise<number> {
     const { io } = deps;
     const { state } = await readState(deps);
-    const picked = pickManualService(state, options.service, command);
-    requireCanary(picked, command === "rollback" ? "roll back" : command);
+    const picked = pickRelease(state, options, command);
+    requireReleaseCanary(picked, command === "rollback" ? "roll back" : command);
     // A rollback is never frozen.
     if (command !== "rollback") {
         enforceFreeze(state, deps.clock.now(), options.force, command, io);
     }
     return withLease(deps, async () => {
-        const service = await resumeFromDeployed(deps, picked, await deps.driver.outputs());
-        const current: CanaryState = { ...state, services: state.services.map((item) => (item.name === service.name ? service : item)) };
+        const release = await resumeFromDeployed(deps, picked, await deps.driver.outputs());
+        const resumed = new Map(release.members.map((member) => [member.name, member]));
+        const current: CanaryState = { ...state, services: state.services.map((item) => resumed.get(item.name) ?? item) };
         if (command === "promote") {
-            if (promoteStage(service) === undefined || promoteChange(service) === undefined) {
-                return nothingToDo(command, current, options, io);
+            if (promoteStage(release.members[0]) === undefined || releasePromoteChange(release) === undefined) {
+                return nothingToDo(command, release, io);
             }
-            planPromote(current, service.name);
-            if ((service.canary?.weight ?? 0) < 100 && promoteStage(service) === "shift-to-canary") {
-                io.out(`note: ${service.name}'s canary takes ${service.canary?.weight ?? 0}% of requests; promoting first sends it all of them.`);
+            planReleasePromote(current, release);
+            const weight = releaseWeight(release);
+            if (weight < 100 && promoteStage(release.members[0]) === "shift-to-canary") {
+                io.out(`note: ${release.label}'s canary takes ${weight}% of requests; promoting first sends it all of them.`);
             }
-            await promote(deps, service);
-            io.out(`done: ${service.name} runs ${service.canary?.image ?? ""} as its stable version`);
+            const promoted = await promote(deps, release);
+            io.out(`done: ${promoted.members.map((member) => `${member.name} runs ${member.stableImage} as its stable version`).join("; ")}`);
             return EXIT.done;
         }
-        const change = planSingle(command, current, options);
+        const change = planSingle(command, current, release, options);
         if (change === undefined) {
-            return nothingToDo(command, current, options, io);
+            return nothingToDo(command, release, io);
         }
-        io.out(`stack ${deps.stack}, ${change.service}: ${command} ${change.from}% -> ${change.to}%`);
-        await applyChange(deps, service, change);
+        io.out(`stack ${deps.stack}, ${describeRelease(release)}: ${command} ${change.from}% -> ${change.to}%`);
+        await applyChange(deps, release, change);
         io.out(`done: ${change.message}`);
         return EXIT.done;
     });
@@ -130,9 +132,9 @@ export async function runSingle(command: SingleCommand, deps: ChangeDeps, option
 /** `run --dry-run`: the walk, from the stack file, with no CLI and no cloud. */
 export async function dryRunWalk(driver: StackDriver, stack: string, options: WalkOptions, io: Io, now: () => number): Promise<number> {
     const { state } = await readState({ driver, stack });
-    const service = pickManualService(state, options.service, "run");
-    const canary = requireCanary(service, "walk");
-    const { lines } = describeWalk(stack, state, service, canary.weight, options);
+    const release = pickRelease(state, options, "run");
+    const canary = requireReleaseCanary(release, "walk");
+    const { lines } = describeWalk(stack, state, release, canary.weight, options);
     io.out(DRY_RUN_NOTE);
     lines.forEach((line) => io.out(line));
     const frozen = freezeDryRunNote(state, now(), options.force, "run");

@@ -6,7 +6,7 @@
 import type { FreezeWindow } from "../../infra/canary/freeze";
 import { replicaSplitProblem } from "../../infra/canary/weights";
 import { RouterKind, routerPlugin } from "../../infra/routers/registry";
-import { parseStackConfig, PROJECT, StackConfig } from "../../stacks/config";
+import { parseStackConfig, PROJECT, ReleaseGroup, StackConfig } from "../../stacks/config";
 
 /** The schedule walked when the stack sets no `canary.steps`. */
 export const DEFAULT_STEPS: readonly number[] = [0, 25, 50, 75, 100];
@@ -32,6 +32,8 @@ export interface CanaryState {
     readonly services: readonly ServiceState[];
     /** The stack's `canary.freeze` windows. */
     readonly freeze: readonly FreezeWindow[];
+    /** The stack's lockstep groups (`canary.groups`): each steps as one release (release.ts). */
+    readonly groups: readonly ReleaseGroup[];
 }
 
 /** One `pulumi config set --path` or `pulumi config rm --path`. */
@@ -76,6 +78,7 @@ export function stateOf(config: StackConfig): CanaryState {
         router: config.router,
         stackSteps: config.canary.steps,
         freeze: config.canary.freeze,
+        groups: config.canary.groups,
         services: config.services.map((service) => ({
             name: service.name,
             port: service.port,

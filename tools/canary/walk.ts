@@ -1,6 +1,6 @@
 /**
- * `run`: the walk of the schedule behind the gates. It holds the stack's lease from its first
- * step to its end, resumes from the deployed weight, bakes and judges each weight, and on a failed
+ * `run`: the walk of the schedule behind the gates, of one service or a lockstep group (every
+ * member's gate must pass). It holds the stack's lease from its first step to its end, resumes from the deployed weight, bakes and judges each weight, and on a failed
  * gate, a failed `up` or Ctrl-C rolls back to the last weight that passed.
  */
 import { versionObjectName } from "../../infra/names";
@@ -8,13 +8,14 @@ import { RouterKind, routerPlugin } from "../../infra/routers/registry";
 import { PrometheusSourceFactory } from "./prometheus";
 import { applyChange, ChangeDeps, promote, readState, resumeFromDeployed } from "./change";
 import { describeWalk, WalkOptions } from "./describe";
-import { describeHealth, judge, judgeEarly, Verdict } from "./gates";
+import { describeHealth, Health, judge, judgeEarly, Verdict } from "./gates";
 import { errorText, EXIT } from "./io";
 import { withLease } from "./lease";
 import { LoadGenerator, LoadTarget, loadTarget } from "./load";
 import { describeTarget, findCanaryTarget, locationFromOutputs, MetricSource, MetricTarget, metricsUnavailable, ResourceLookup } from "./metrics";
 import { enforceFreeze, freezeCheck } from "./freeze";
-import { applyToService, CanaryError, effectiveSteps, formatDuration, pickManualService, requireCanary, ServiceState, weightChange } from "./schedule";
+import { applyToRelease, pickRelease, Release, releaseWeight, releaseWeightChange, requireReleaseCanary } from "./release";
+import { CanaryError, effectiveSteps, formatDuration } from "./schedule";
 
 export interface WalkDeps extends ChangeDeps {
     readonly abort: AbortSignal;
@@ -24,21 +25,46 @@ export interface WalkDeps extends ChangeDeps {
     readonly load: LoadGenerator;
 }
 
-/** Bakes at `weight` and judges it; aborting stops the bake early (the caller rolls back). */
+/**
+ * The verdict of a release at one moment: every member judged; the first failure fails it, else
+ * the first inconclusive member holds it. A group's reasons name the member.
+ */
+function releaseVerdict(release: Release, verdicts: readonly Verdict[]): Verdict {
+    const named = (index: number, reason: string): string => (release.group === undefined ? reason : `${release.members[index].name}: ${reason}`);
+    for (const kind of ["fail", "inconclusive"] as const) {
+        const index = verdicts.findIndex((verdict) => verdict.kind === kind);
+        const found = verdicts[index];
+        if (found !== undefined && found.kind !== "pass") {
+            return { kind, reason: named(index, found.reason) };
+        }
+    }
+    return { kind: "pass" };
+}
+
+/** Bakes at `weight` and judges every member; aborting stops the bake early (the caller rolls back). */
 async function bake(
     deps: WalkDeps,
     source: MetricSource,
-    service: ServiceState,
+    release: Release,
     weight: number,
     options: WalkOptions,
-    target: LoadTarget | undefined,
+    targets: readonly LoadTarget[],
     outputs: Readonly<Record<string, unknown>>,
 ): Promise<Verdict | "aborted"> {
     const { clock, io } = deps;
     const start = clock.now();
     const end = start + options.bakeMs;
     const stopLoad = new AbortController();
-    const loading = target === undefined ? undefined : deps.load(target, options.bakeMs, stopLoad.signal, outputs).catch((error: unknown) => io.err(`  load: ${errorText(error)}`));
+    const loading = targets.map((target) => deps.load(target, options.bakeMs, stopLoad.signal, outputs).catch((error: unknown) => io.err(`  load: ${errorText(error)}`)));
+    const measure = async (until: number, label: (name: string) => string): Promise<Health[]> => {
+        const healths: Health[] = [];
+        for (const member of release.members) {
+            const health = await source.canaryHealth(member.name, { start: new Date(start), end: new Date(until) });
+            io.out(`  ${member.name} at ${weight}%: ${label(member.name)}${describeHealth(health)}`);
+            healths.push(health);
+        }
+        return healths;
+    };
     try {
         while (clock.now() < end) {
             await clock.sleep(Math.min(options.progressEveryMs, end - clock.now()), deps.abort);
@@ -49,30 +75,34 @@ async function bake(
             if (now >= end) {
                 break;
             }
-            const health = await source.canaryHealth(service.name, { start: new Date(start), end: new Date(now) });
-            io.out(`  ${service.name} at ${weight}%: ${formatDuration(end - now)} left in the bake; so far ${describeHealth(health)}`);
-            const early = judgeEarly(health, options.gates);
-            if (early !== undefined) {
-                return early;
+            const healths = await measure(now, () => `${formatDuration(end - now)} left in the bake; so far `);
+            const early = healths.map((health) => judgeEarly(health, options.gates));
+            if (early.some((verdict) => verdict !== undefined)) {
+                return releaseVerdict(
+                    release,
+                    early.map((verdict) => verdict ?? { kind: "pass" }),
+                );
             }
         }
     } finally {
         stopLoad.abort();
-        await loading;
+        await Promise.all(loading);
     }
-    const health = await source.canaryHealth(service.name, { start: new Date(start), end: new Date(end) });
-    io.out(`  ${service.name} at ${weight}%: bake done; ${describeHealth(health)}`);
-    return judge(health, options.gates);
+    const healths = await measure(end, () => "bake done; ");
+    return releaseVerdict(
+        release,
+        healths.map((health) => judge(health, options.gates)),
+    );
 }
 
 /**
- * Where the walk reads the canary's health: Prometheus for a router whose proxies report there,
- * else CloudWatch, at the target its controller's tags locate.
+ * Where the walk reads each member's health: Prometheus for a router whose proxies report there,
+ * else CloudWatch, at the targets its controller's tags locate.
  */
 async function canaryMetricSource(
     deps: WalkDeps,
     router: RouterKind,
-    service: ServiceState,
+    release: Release,
     outputs: Readonly<Record<string, unknown>>,
     region: string | undefined,
     prometheusUrl: string,
@@ -80,11 +110,16 @@ async function canaryMetricSource(
     const prometheus = routerPlugin(router).prometheusHealth;
     const location = locationFromOutputs(outputs);
     if (prometheus !== undefined) {
-        return deps.prometheusSource(prometheusUrl, prometheus, { [service.name]: { namespace: location.namespace, deployment: versionObjectName(service.name, "v2") } });
+        const selectors = Object.fromEntries(release.members.map((member) => [member.name, { namespace: location.namespace, deployment: versionObjectName(member.name, "v2") }]));
+        return deps.prometheusSource(prometheusUrl, prometheus, selectors);
     }
-    const target = await findCanaryTarget(router, service, location, await deps.lookup(region));
-    const source = await deps.metricSource({ [service.name]: target }, region);
-    return { description: describeTarget(target), canaryHealth: (name, window) => source.canaryHealth(name, window) };
+    const lookup = await deps.lookup(region);
+    const targets: Record<string, MetricTarget> = {};
+    for (const member of release.members) {
+        targets[member.name] = await findCanaryTarget(router, member, location, lookup);
+    }
+    const source = await deps.metricSource(targets, region);
+    return { description: Object.values(targets).map(describeTarget).join("; "), canaryHealth: (name, window) => source.canaryHealth(name, window) };
 }
 
 /**
@@ -98,46 +133,48 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
     if (unavailable !== undefined) {
         throw new CanaryError(`run refuses to walk without metrics: ${unavailable}`);
     }
-    const picked = pickManualService(state, options.service, "run");
-    requireCanary(picked, "walk");
+    const picked = pickRelease(state, options, "run");
+    requireReleaseCanary(picked, "walk");
     enforceFreeze(state, deps.clock.now(), options.force, "run", io);
     return withLease(deps, async () => {
         const outputs = await deps.driver.outputs();
-        let service = await resumeFromDeployed(deps, picked, outputs);
-        const start = service.canary?.weight ?? 0;
+        let release = await resumeFromDeployed(deps, picked, outputs);
+        const start = releaseWeight(release);
         const steps = effectiveSteps(state);
         if (options.promote && !steps.includes(100)) {
             throw new CanaryError(
                 `--promote first sends all requests to the canary, and 100 is not a step of the schedule (${steps.join(", ")}); add it to eks-canary:canary.steps`,
             );
         }
-        const { lines, walk: ahead } = describeWalk(deps.stack, state, service, start, options);
+        const { lines, walk: ahead } = describeWalk(deps.stack, state, release, start, options);
         // A weight above 0 that this walk did not see pass (a resumed or held walk) is baked and
         // judged again first; until it passes, the weight below it is the last safe one.
         const walk = start > 0 ? [start, ...ahead] : ahead;
-        const source = await canaryMetricSource(deps, state.router, service, outputs, config["aws:region"], options.prometheusUrl);
+        const source = await canaryMetricSource(deps, state.router, release, outputs, config["aws:region"], options.prometheusUrl);
         lines.forEach((line) => io.out(line));
         io.out(`metrics: ${source.description}`);
-        const load = options.load ? loadTarget(state.router, service, outputs) : undefined;
+        const load = options.load ? release.members.map((member) => loadTarget(state.router, member, outputs)) : [];
         let safe = start > 0 ? ([...steps].reverse().find((step) => step < start) ?? 0) : start;
+        const name = release.label;
+        const setByHand = (weight: number): string =>
+            release.members.map((member) => `pulumi config set --path 'services.${member.name}.canary.weight' ${weight}`).join(" && ") + " && pulumi up";
 
         const rollBack = async (reason: string, code: number): Promise<number> => {
             io.err(reason);
-            const from = service.canary?.weight ?? 0;
+            const from = releaseWeight(release);
             if (from === safe) {
-                io.err(`${service.name} stays at ${safe}%, the last weight that passed`);
+                io.err(`${name} stays at ${safe}%, the last weight that passed`);
                 return code;
             }
-            io.err(`rolling back ${service.name} to ${safe}%, the last weight that passed`);
+            io.err(`rolling back ${name} to ${safe}%, the last weight that passed`);
             try {
-                const change = { ...weightChange(service.name, from, safe, steps), message: `canary: rollback ${service.name} ${from}% -> ${safe}%: ${reason}` };
-                await applyChange(deps, service, change, { fromPossiblyDeployed: true });
+                await applyChange(deps, release, releaseWeightChange(release, from, safe, steps, reason), { fromPossiblyDeployed: true });
             } catch (error) {
                 io.err(`ROLLBACK FAILED: ${errorText(error)}`);
-                io.err(`set the weight by hand: pulumi config set --path 'services.${service.name}.canary.weight' ${safe} && pulumi up`);
+                io.err(`set the weight by hand: ${setByHand(safe)}`);
                 return EXIT.refused;
             }
-            io.err(`rolled back: ${service.name} at ${safe}%`);
+            io.err(`rolled back: ${name} at ${safe}%`);
             return code;
         };
 
@@ -145,32 +182,32 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
             if (deps.abort.aborted) {
                 return rollBack("interrupted", EXIT.interrupted);
             }
-            const from = service.canary?.weight ?? 0;
+            const from = releaseWeight(release);
             // A freeze that began during the walk stops it where it is: the weight baked so far passed.
             const freezing = to > from ? freezeCheck(state, deps.clock.now(), options.force, "run").refusal : undefined;
             if (freezing !== undefined) {
-                io.err(`${freezing}. ${service.name} stays at ${from}%; run again after the freeze`);
+                io.err(`${freezing}. ${name} stays at ${from}%; run again after the freeze`);
                 return EXIT.inconclusive;
             }
             if (to === from) {
-                io.out(`step ${index + 1}/${walk.length}: ${service.name} at ${to}%: baking again (not yet seen to pass)`);
+                io.out(`step ${index + 1}/${walk.length}: ${name} at ${to}%: baking again (not yet seen to pass)`);
             } else {
-                const change = weightChange(service.name, from, to, steps);
-                io.out(`step ${index + 1}/${walk.length}: ${service.name} ${from}% -> ${to}%`);
+                const change = releaseWeightChange(release, from, to, steps);
+                io.out(`step ${index + 1}/${walk.length}: ${name} ${from}% -> ${to}%`);
                 try {
-                    await applyChange(deps, service, change);
+                    await applyChange(deps, release, change);
                 } catch (error) {
                     if (error instanceof CanaryError) {
                         throw error;
                     }
                     // An update that failed (or was cancelled by Ctrl-C) may have moved some of the
                     // weight already: roll back to the last safe weight with a real update.
-                    service = applyToService(service, change);
+                    release = applyToRelease(release, change);
                     return rollBack(`step ${from}% -> ${to}% failed: ${errorText(error)}`, EXIT.refused);
                 }
-                service = applyToService(service, change);
+                release = applyToRelease(release, change);
             }
-            const verdict = await bake(deps, source, service, to, options, load, outputs);
+            const verdict = await bake(deps, source, release, to, options, load, outputs);
             if (verdict === "aborted") {
                 return rollBack(`interrupted during the bake at ${to}%`, EXIT.interrupted);
             }
@@ -183,20 +220,22 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
                 );
                 return EXIT.inconclusive;
             }
-            io.out(`  ${service.name} at ${to}%: gates passed`);
+            io.out(`  ${name} at ${to}%: gates passed`);
             safe = to;
         }
+        const flag = release.group === undefined ? `--service ${name}` : `--group ${release.group}`;
         if (options.promote) {
             // A freeze that began during the last bake holds the promotion too: the weight stays where it passed.
             const freezing = freezeCheck(state, deps.clock.now(), options.force, "run --promote").refusal;
             if (freezing !== undefined) {
-                io.err(`${freezing}. ${service.name} stays at ${service.canary?.weight ?? 0}%; promote after the freeze`);
+                io.err(`${freezing}. ${name} stays at ${releaseWeight(release)}%; promote after the freeze`);
                 return EXIT.inconclusive;
             }
-            await promote(deps, service, deps.abort);
-            io.out(`done: ${service.name} promoted to ${service.canary?.image ?? ""}`);
+            const images = release.members.map((member) => member.canary?.image ?? "").join(", ");
+            await promote(deps, release, deps.abort);
+            io.out(`done: ${name} promoted to ${images}`);
         } else {
-            io.out(`done: ${service.name} at ${service.canary?.weight ?? 0}%; promote with \`npm run canary -- promote --stack ${deps.stack} --service ${service.name}\``);
+            io.out(`done: ${name} at ${releaseWeight(release)}%; promote with \`npm run canary -- promote --stack ${deps.stack} ${flag}\``);
         }
         return EXIT.done;
     });
