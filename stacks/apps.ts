@@ -17,7 +17,7 @@ import type { AwsEnvironment, FlaggerContext, TrafficRouter } from "../infra/rou
 import { createRouter, routerPlugin } from "../infra/routers/registry";
 import { IMAGES } from "../infra/versions";
 import { Workload, workloadLabels } from "../infra/workload";
-import type { ReleaseGroup, StackConfig } from "./config";
+import { groupOfService, ReleaseGroup, StackConfig } from "./config";
 import { SMTP_PORT } from "../infra/mail";
 
 /** The AWS tags (and resource tags) of everything a stack declares. */
@@ -181,6 +181,6 @@ export function declareApps(config: StackConfig, platform: AppPlatform): Apps {
 
 /** The lockstep group of `service`, as the split it reports carries it. */
 function groupOf(groups: readonly ReleaseGroup[], service: string): { group?: string } {
-    const group = groups.find((candidate) => candidate.services.includes(service));
+    const group = groupOfService(groups, service);
     return group === undefined ? {} : { group: group.name };
 }

@@ -7,6 +7,11 @@ import { Checker, childKey, isDefined, Json, suggestion } from "../checks";
 import { DNS_LABEL } from "./patterns";
 import { ReleaseGroup, ServiceConfig } from "./types";
 
+/** The group `service` is a member of, if any (a service is in one group at most). */
+export function groupOfService(groups: readonly ReleaseGroup[], service: string): ReleaseGroup | undefined {
+    return groups.find((group) => group.services.includes(service));
+}
+
 /** Members per group: two at least (one is a service), and a bound a command line can still read. */
 const MEMBERS = { minItems: 2, maxItems: 10 } as const;
 

@@ -47,6 +47,7 @@ export type { RouterKind } from "./routing";
 export { ANALYSIS_DEFAULTS } from "./flagger";
 export { RESERVED_SERVICE_NAMES } from "./services";
 export * from "./types";
+export { groupOfService } from "./groups";
 
 /**
  * Parses raw Pulumi config (`namespace:key` → string, objects as JSON) into a StackConfig.

@@ -5,7 +5,7 @@
 import type { Gates } from "./gates";
 import type { Io } from "./io";
 import { CanaryError, CanaryState, checkWeight, describeChange, effectiveSteps, formatDuration, ReleaseChange, remainingSteps } from "./schedule";
-import { describeRelease, Release, releaseWeightChange } from "./release";
+import { describeRelease, Release, releaseFlag, releaseWeightChange } from "./release";
 import { isUnsupported } from "../../infra/routers/plugin";
 import { RouterKind, routerPlugin } from "../../infra/routers/registry";
 
@@ -41,7 +41,7 @@ export function printPlan(change: ReleaseChange, io: Io): void {
 export function describeWalk(stack: string, state: CanaryState, release: Release, from: number, options: WalkOptions): { lines: string[]; walk: number[] } {
     const steps = effectiveSteps(state);
     const walk = remainingSteps(from, steps);
-    const promoteCommand = `npm run canary -- promote --stack ${stack} ${release.group === undefined ? `--service ${release.label}` : `--group ${release.group}`}`;
+    const promoteCommand = `npm run canary -- promote --stack ${stack} ${releaseFlag(release)}`;
     if (walk.length === 0 && !options.promote) {
         throw new CanaryError(`${release.label} is already at ${from}%, the last step of the schedule (${steps.join(", ")}): promote it with \`${promoteCommand}\``);
     }

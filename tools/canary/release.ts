@@ -24,6 +24,8 @@ import {
     weightChange,
 } from "./schedule";
 
+import { groupOfService } from "../../stacks/config";
+
 export interface Release {
     /** How messages name it: the service's name, or `group <name>`. */
     readonly label: string;
@@ -62,7 +64,7 @@ export function pickRelease(state: CanaryState, choice: ReleaseChoice, command: 
         );
     }
     const service = pickManualService(state, choice.service, command);
-    const group = state.groups.find((candidate) => candidate.services.includes(service.name));
+    const group = groupOfService(state.groups, service.name);
     if (group !== undefined) {
         throw new CanaryError(
             `${service.name} is released in lockstep with ${group.services.filter((name) => name !== service.name).join(", ")} (group ${group.name}, eks-canary:canary.groups): ` +
@@ -151,6 +153,11 @@ export function applyToRelease(release: Release, change: ReleaseChange): Release
 export function restoreRelease(release: Release, reason: string): ReleaseChange {
     const changes = release.members.map((member) => restoreChange(member, reason));
     return combine(release, changes, () => `canary: restore ${release.label}'s config: ${reason}`);
+}
+
+/** The flag that names the release on the command line: `--service <name>` or `--group <name>`. */
+export function releaseFlag(release: Release): string {
+    return release.group === undefined ? `--service ${release.label}` : `--group ${release.group}`;
 }
 
 /** The members' names, for a header: `notification` or `group mail (notification, email)`. */

@@ -14,7 +14,7 @@ import { withLease } from "./lease";
 import { LoadGenerator, LoadTarget, loadTarget } from "./load";
 import { describeTarget, findCanaryTarget, locationFromOutputs, MetricSource, MetricTarget, metricsUnavailable, ResourceLookup } from "./metrics";
 import { enforceFreeze, freezeCheck } from "./freeze";
-import { applyToRelease, pickRelease, Release, releaseWeight, releaseWeightChange, requireReleaseCanary } from "./release";
+import { applyToRelease, pickRelease, Release, releaseFlag, releaseWeight, releaseWeightChange, requireReleaseCanary } from "./release";
 import { CanaryError, effectiveSteps, formatDuration } from "./schedule";
 
 export interface WalkDeps extends ChangeDeps {
@@ -223,7 +223,6 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
             io.out(`  ${name} at ${to}%: gates passed`);
             safe = to;
         }
-        const flag = release.group === undefined ? `--service ${name}` : `--group ${release.group}`;
         if (options.promote) {
             // A freeze that began during the last bake holds the promotion too: the weight stays where it passed.
             const freezing = freezeCheck(state, deps.clock.now(), options.force, "run --promote").refusal;
@@ -235,7 +234,7 @@ export async function runWalk(deps: WalkDeps, options: WalkOptions): Promise<num
             await promote(deps, release, deps.abort);
             io.out(`done: ${name} promoted to ${images}`);
         } else {
-            io.out(`done: ${name} at ${releaseWeight(release)}%; promote with \`npm run canary -- promote --stack ${deps.stack} ${flag}\``);
+            io.out(`done: ${name} at ${releaseWeight(release)}%; promote with \`npm run canary -- promote --stack ${deps.stack} ${releaseFlag(release)}\``);
         }
         return EXIT.done;
     });
