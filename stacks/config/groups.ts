@@ -80,10 +80,19 @@ export function checkGroups(check: Checker, key: string, groups: readonly Releas
         const splits = group.services.map((member) => ({ member, weight: byName.get(member)?.canary?.weight }));
         if (new Set(splits.map((split) => split.weight)).size > 1) {
             const described = splits.map(({ member, weight }) => `${member} ${weight === undefined ? "has no canary" : `at ${weight}%`}`).join(", ");
+            const defined = splits.flatMap(({ weight }) => (weight === undefined ? [] : [weight]));
+            const lowest = Math.min(...defined);
+            const align = splits
+                .filter(({ weight }) => weight !== lowest)
+                .map(({ member, weight }) =>
+                    (weight === undefined ? [`pulumi config set --path 'services.${member}.canary.image' <image>`] : [])
+                        .concat(`pulumi config set --path 'services.${member}.canary.weight' ${lowest}`)
+                        .join(" && "),
+                );
             check.report(
                 groupKey,
                 `its services would split differently (${described}): a group moves as one; allowed: a canary block with the same canary.weight in every member ` +
-                    `(step them together with \`npm run canary -- step --group ${group.name}\`), or remove the group`,
+                    `(${align.join(" && ")}), or none in any, or remove the group`,
             );
             return false;
         }

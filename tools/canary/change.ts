@@ -113,24 +113,39 @@ export function deployedWeight(outputs: Readonly<Record<string, unknown>>, servi
 
 /**
  * Puts the config's weight back to the deployed one when they differ (a walk interrupted between
- * its config change and its `up`), so the walk resumes from what really runs.
+ * its config change and its `up`), so the walk resumes from what really runs. A group whose members
+ * would resume at different weights (someone moved one by hand) is refused before anything is
+ * written: the config cannot hold a split group, and guessing which weight is right is not ours.
  */
 export async function resumeFromDeployed(deps: ChangeDeps, release: Release, outputs: Readonly<Record<string, unknown>>): Promise<Release> {
+    const resumed = release.members.map((member) => ({ member, deployed: resumedWeight(member, outputs) }));
+    const weights = resumed.map(({ member, deployed }) => deployed ?? member.canary?.weight ?? 0);
+    if (release.members.length > 1 && new Set(weights).size > 1) {
+        const lowest = Math.min(...weights);
+        throw new CanaryError(
+            `the services of ${release.label} run at different weights (${resumed.map(({ member }, index) => `${member.name} at ${weights[index]}%`).join(", ")}); ` +
+                `nothing was changed; bring them to one weight, the lowest is the safe one: ` +
+                release.members.map((member) => `pulumi config set --path 'services.${member.name}.canary.weight' ${lowest}`).join(" && ") +
+                " && pulumi up",
+        );
+    }
     const members: ServiceState[] = [];
-    for (const member of release.members) {
-        members.push(await resumeService(deps, member, outputs));
+    for (const { member, deployed } of resumed) {
+        if (deployed === undefined || member.canary === undefined) {
+            members.push(member);
+            continue;
+        }
+        deps.io.out(`${member.name}: the config says ${member.canary.weight}% but the stack runs ${deployed}%; resuming from ${deployed}% (config set back)`);
+        await deps.driver.setConfig(configKey(`services.${member.name}.canary.weight`), String(deployed));
+        members.push({ ...member, canary: { ...member.canary, weight: deployed } });
     }
     return { ...release, members };
 }
 
-async function resumeService(deps: ChangeDeps, service: ServiceState, outputs: Readonly<Record<string, unknown>>): Promise<ServiceState> {
+/** The deployed weight a service resumes from, when it differs from its config's; undefined when there is nothing to resume. */
+function resumedWeight(service: ServiceState, outputs: Readonly<Record<string, unknown>>): number | undefined {
     const deployed = deployedWeight(outputs, service.name);
-    if (service.canary === undefined || deployed === undefined || deployed === service.canary.weight) {
-        return service;
-    }
-    deps.io.out(`${service.name}: the config says ${service.canary.weight}% but the stack runs ${deployed}%; resuming from ${deployed}% (config set back)`);
-    await deps.driver.setConfig(configKey(`services.${service.name}.canary.weight`), String(deployed));
-    return { ...service, canary: { ...service.canary, weight: deployed } };
+    return service.canary === undefined || deployed === undefined || deployed === service.canary.weight ? undefined : deployed;
 }
 
 /** Promotes a release stage by stage from wherever its promotion stands; returns the final state. */

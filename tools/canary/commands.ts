@@ -9,7 +9,8 @@ import { describeWalk, printPlan, WalkOptions } from "./describe";
 import { EXIT, Io } from "./io";
 import { withLease } from "./lease";
 import { metricsUnavailable } from "./metrics";
-import { CanaryError, CanaryState, effectiveSteps, promoteStage, ReleaseChange } from "./schedule";
+import { promoteStage } from "./promote";
+import { CanaryError, CanaryState, effectiveSteps, ReleaseChange } from "./schedule";
 import {
     describeRelease,
     pickRelease,

@@ -10,11 +10,8 @@ import {
     CanaryState,
     pickManualService,
     pickService,
-    planPromote,
     planRollback,
     planStep,
-    promoteChange,
-    promoteStage,
     ReleaseChange,
     requireCanary,
     requireManual,
@@ -25,6 +22,7 @@ import {
 } from "./schedule";
 
 import { groupOfService } from "../../stacks/config";
+import { planPromote, promoteMessage, promoteStage, promoteStep } from "./promote";
 
 export interface Release {
     /** How messages name it: the service's name, or `group <name>`. */
@@ -76,13 +74,23 @@ export function pickRelease(state: CanaryState, choice: ReleaseChoice, command: 
 
 /** Every member's canary block, or a refusal naming the member without one. */
 export function requireReleaseCanary(release: Release, command: string): { weight: number } {
-    const canaries = release.members.map((member) => requireCanary(member, command));
-    return { weight: canaries[0].weight };
+    release.members.forEach((member) => requireCanary(member, command));
+    return { weight: releaseWeight(release) };
 }
 
-/** The release's weight: its members' (equal, as the config requires), 0 without a canary. */
+/**
+ * The release's weight: its members' (0 without a canary). Members at different weights are
+ * refused, naming each: a step from a split would move each member from a different weight.
+ */
 export function releaseWeight(release: Release): number {
-    return release.members[0].canary?.weight ?? 0;
+    const weights = release.members.map((member) => member.canary?.weight ?? 0);
+    if (new Set(weights).size > 1) {
+        throw new CanaryError(
+            `the services of ${release.label} stand at different weights (${release.members.map((member, index) => `${member.name} at ${weights[index]}%`).join(", ")}); ` +
+                `bring them to one weight with ${release.members.map((member) => `pulumi config set --path 'services.${member.name}.canary.weight' ${Math.min(...weights)}`).join(" && ")}`,
+        );
+    }
+    return weights[0];
 }
 
 /** Each member's changes as one: the config changes of all, under `message` (a single service's change is left as it is). */
@@ -95,6 +103,7 @@ function combine(release: Release, changes: readonly ReleaseChange[], message: (
 
 /** `step [--to N]` of a release. */
 export function planReleaseStep(state: CanaryState, release: Release, to: number | undefined, force: boolean, steps: readonly number[]): ReleaseChange {
+    releaseWeight(release);
     const changes = release.members.map((member) => planStep(state, member.name, to, force));
     return combine(release, changes, () => weightChange(release.label, changes[0].from, changes[0].to, steps).message);
 }
@@ -131,17 +140,19 @@ export function releasePromoteChange(release: Release): ReleaseChange | undefine
                 "bring them to one stage with pulumi config set --path before promoting the group",
         );
     }
-    const changes = release.members.map((member) => promoteChange(member));
-    if (changes.some((change) => change === undefined)) {
+    const steps = release.members.map((member) => promoteStep(member));
+    if (steps.some((step) => step === undefined)) {
         return undefined;
     }
-    const defined = changes as ReleaseChange[];
-    return combine(release, defined, () => {
-        // Each member's message reads `canary: promote <name> k/4: <what>`.
-        const stage = /^canary: promote \S+ (\d\/4): /.exec(defined[0].message)?.[1] ?? "";
-        const what = defined.map((change) => `${change.service}: ${change.message.replace(/^canary: promote \S+ \d\/4: /, "")}`);
-        return `canary: promote ${release.label} ${stage}: ${what.join("; ")}`;
-    });
+    const defined = steps as NonNullable<(typeof steps)[number]>[];
+    const what = release.members.length === 1 ? defined[0].what : defined.map((step, index) => `${release.members[index].name}: ${step.what}`).join("; ");
+    return {
+        service: release.label,
+        from: defined[0].from,
+        to: defined[0].to,
+        changes: defined.flatMap((step) => step.changes),
+        message: promoteMessage(release.label, defined[0].stage, what),
+    };
 }
 
 /** The release as it is once `change` is applied. */

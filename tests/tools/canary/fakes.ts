@@ -26,6 +26,8 @@ export interface StackOptions {
     overrides?: string[];
     /** The weight the stack runs (its canary output); default: the config's. */
     deployed?: number;
+    /** The weights other services run (their canary outputs), by service; notification's is `deployed`. */
+    deployedOf?: Record<string, number>;
     upFails?: (message: string) => boolean;
     /** Extra changes every preview shows (drift, someone else's pending change). */
     extraPreview?: PlannedChange[];
@@ -88,7 +90,10 @@ export function fakeStack(options: StackOptions = {}) {
             clusterName: "eks-canary-prod",
             namespace: "eks-canary",
             kubeconfig: "{}",
-            canary: { notification: { router: "alb", weight: deployed, mode: "manual" } },
+            canary: {
+                ...Object.fromEntries(Object.entries(options.deployedOf ?? {}).map(([name, weight]) => [name, { router: "alb", weight, mode: "manual" }])),
+                notification: { router: "alb", weight: deployed, mode: "manual" },
+            },
         })),
         getTag: vi.fn(async (key: string) => tags[key]),
         setTag: vi.fn(async (key: string, value: string) => {

@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Health } from "../../../tools/canary/gates";
 import type { MetricSource, ResourceLookup } from "../../../tools/canary/metrics";
+import { releaseWeight } from "../../../tools/canary/release";
 import { canary, fakeStack, healthy } from "./fakes";
 
 /** Pulumi.prod.yaml (alb, notification at 25 %) with a second service, email, at 25 %, and the group mail of both. */
@@ -118,5 +119,62 @@ describe("canary command: a lockstep group", () => {
         expect(run.code).toBe(0);
         expect(run.out).toContain("done: group mail at 100%; promote with `npm run canary -- promote --stack prod --group mail`");
         expect((services().email.canary as { weight: number }).weight).toBe(100);
+    });
+
+    it("refuses members that run at different weights before writing anything, for every command, and says how to align them", async () => {
+        for (const argv of [
+            ["step", "--stack", "prod", "--group", "mail", "--yes"],
+            ["rollback", "--stack", "prod", "--group", "mail", "--yes"],
+            ["run", "--stack", "prod", "--group", "mail", "--yes", "--bake", "1m"],
+        ]) {
+            // The config holds both at 25 %, but email was deployed at 50 % by hand.
+            const { driver, log } = fakeStack({ overrides: GROUPED, deployedOf: { email: 50 } });
+            const run = await canary(argv, { stack: driver, metrics: perService(healthy), lookup: vi.fn(async () => groupLookup) });
+            expect(run.code, argv[0]).toBe(1);
+            expect(run.err).toContain("the services of group mail run at different weights (notification at 25%, email at 50%); nothing was changed");
+            expect(run.err).toContain(
+                "pulumi config set --path 'services.notification.canary.weight' 25 && pulumi config set --path 'services.email.canary.weight' 25 && pulumi up",
+            );
+            expect(log.filter((entry) => !entry.startsWith("tag") && !entry.startsWith("untag"))).toEqual([]);
+        }
+    });
+
+    it("resumes every member from the weight the stack runs when they agree", async () => {
+        // An interrupted step: the config says 50 % for both, the stack still runs 25 % for both.
+        const { driver, log } = fakeStack({
+            overrides: [
+                ...GROUPED.filter((entry) => !entry.startsWith("services.email.canary.weight")),
+                "services.email.canary.weight=50",
+                "services.notification.canary.weight=50",
+            ],
+            deployed: 25,
+            deployedOf: { email: 25 },
+        });
+        const run = await canary(["step", "--stack", "prod", "--group", "mail", "--yes"], { stack: driver });
+        expect(run.code).toBe(0);
+        expect(log.filter((entry) => entry.startsWith("set"))).toEqual([
+            "set eks-canary:services.notification.canary.weight=25",
+            "set eks-canary:services.email.canary.weight=25",
+            "set eks-canary:services.notification.canary.weight=50",
+            "set eks-canary:services.email.canary.weight=50",
+        ]);
+    });
+});
+
+describe("a release's weight", () => {
+    it("is its members' one weight, and a split is refused naming each member", () => {
+        const member = (name: string, weight: number) => ({
+            name,
+            port: 80,
+            healthPath: "/",
+            stableImage: "a:1",
+            replicas: 2,
+            mode: "manual" as const,
+            canary: { image: "a:2", weight },
+        });
+        expect(releaseWeight({ label: "group mail", group: "mail", members: [member("notification", 25), member("email", 25)] })).toBe(25);
+        expect(() => releaseWeight({ label: "group mail", group: "mail", members: [member("notification", 25), member("email", 50)] })).toThrow(
+            "the services of group mail stand at different weights (notification at 25%, email at 50%)",
+        );
     });
 });
