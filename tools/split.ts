@@ -2,6 +2,7 @@
  * How a stack's canary split reads for a person: shared by the offline plan and the canary
  * command's status. Light on purpose: no Pulumi, no program.
  */
+import { stickinessApplies } from "../infra/canary/release-controls";
 import type { CanarySplit } from "../infra/canary/service";
 
 const BAR_CELLS = 20;
@@ -56,6 +57,14 @@ export function renderCanary(canary: unknown, lines: string[]): void {
             lines.push(row("v2 canary", split.traffic.canary, split.replicas.canary, split.images.canary));
         } else {
             lines.push(`    v2 canary  (none configured)`);
+        }
+        if (split.match !== undefined) {
+            lines.push(`    v2 also takes every request with ${split.match}, whatever the weight`);
+        }
+        if (split.sticky !== undefined) {
+            lines.push(
+                `    sticky ${split.sticky}: a client stays on the version it reached${stickinessApplies(split.weight) ? "" : " (not applied at this weight: only while both versions take requests)"}`,
+            );
         }
     }
 }

@@ -5,6 +5,7 @@ import { PART_OF } from "../k8s";
 import { appDeployment, standardEnv, versionObjectName, Workload } from "../workload";
 import { CanaryAnalysis, Flagger } from "../addons/flagger";
 import { trafficSplit } from "./weights";
+import { describeMatch, HeaderMatch, Stickiness } from "./release-controls";
 import { CanaryServiceSpec, TrafficRouter } from "../routers/contract";
 
 /** What a stack reports of one service's release: the split asked for and how it is carried. */
@@ -21,6 +22,10 @@ export interface CanarySplit {
     readonly analysis?: CanaryAnalysis;
     /** The lockstep group the service steps with (`canary.groups`), if any. */
     readonly group?: string;
+    /** The header that sends a request to v2 whatever the weight (`canary.match`), as `x-canary = always`. */
+    readonly match?: string;
+    /** How long a client stays on the version it reached (`canary.sticky`). */
+    readonly sticky?: string;
 }
 
 export interface CanaryServiceArgs {
@@ -35,7 +40,7 @@ export interface CanaryServiceArgs {
     /** The stack's tracing, whose variables every version gets. */
     tracing: TracingSettings;
     stable: { image: string };
-    canary?: { image: string; weight: number };
+    canary?: { image: string; weight: number; match?: HeaderMatch; sticky?: Stickiness };
     /** The lockstep group the service steps with, for the split it reports. */
     group?: string;
     /** Environment beyond the standard variables (e.g. mail settings). */
@@ -85,6 +90,8 @@ export class CanaryService extends pulumi.ComponentResource {
             replicas: args.replicas,
             weight: args.canary?.weight ?? 0,
             hasCanary: args.canary !== undefined,
+            ...(args.canary?.match === undefined ? {} : { match: args.canary.match }),
+            ...(args.canary?.sticky === undefined ? {} : { sticky: args.canary.sticky }),
         };
         const replicas = args.router.replicas(spec);
         const versions = { stable: versionObjectName(args.name, "v1"), ...(args.canary === undefined ? {} : { canary: versionObjectName(args.name, "v2") }) };
@@ -144,6 +151,8 @@ export class CanaryService extends pulumi.ComponentResource {
             images: { stable: args.stable.image, ...(args.canary === undefined ? {} : { canary: args.canary.image }) },
             mode: "manual",
             ...(args.group === undefined ? {} : { group: args.group }),
+            ...(spec.match === undefined ? {} : { match: describeMatch(spec.match) }),
+            ...(spec.sticky === undefined ? {} : { sticky: spec.sticky.duration }),
         };
         this.registerOutputs({ host: this.host, split: this.split });
     }

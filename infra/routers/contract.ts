@@ -8,6 +8,7 @@ import type { PodDraining } from "../draining";
 import type * as pulumi from "@pulumi/pulumi";
 import type { OidcProvider } from "../iam";
 import type { ReplicaSplit } from "../canary/weights";
+import type { HeaderMatch, Stickiness } from "../canary/release-controls";
 import type { CanarySpecService } from "../crds/flagger";
 
 /** What a router builds on in AWS: the EKS cluster and its network (a stack on an existing cluster has none). */
@@ -75,6 +76,10 @@ export interface CanaryServiceSpec {
     /** Percent of requests for the canary; 0 when the service has no canary. */
     readonly weight: number;
     readonly hasCanary: boolean;
+    /** Requests carrying this header go to v2 whatever the weight (a canary's `match`; the config admits it only where the router's traits do). */
+    readonly match?: HeaderMatch;
+    /** How long a client stays on the version it reached (a canary's `sticky`, likewise). */
+    readonly sticky?: Stickiness;
 }
 
 /** The versions a router routes between: each version's own Service name. */

@@ -11,6 +11,7 @@ import { versionWeights } from "../canary/weights";
 import { PART_OF } from "../k8s";
 import { sharedServiceName } from "../names";
 import type { CanaryServiceSpec, VersionServices } from "./contract";
+import { httpRouteRules } from "./httproute";
 
 /** The parentRef of a GAMMA route: a Service (the core group) and its port. */
 export function serviceParentRef(serviceName: string, port: number): gatewayapi.HTTPRouteSpecParentRef {
@@ -42,7 +43,7 @@ export function gammaParentService(spec: CanaryServiceSpec, opts: pulumi.CustomR
     );
 }
 
-/** The service's GAMMA HTTPRoute, named after it: its weights are the only input a canary step changes. */
+/** The service's GAMMA HTTPRoute, named after it: its weights are the only input a canary step changes (a header match, when set, is a rule before them). */
 export function gammaRoute(spec: CanaryServiceSpec, versions: VersionServices, parentServiceName: string, opts: pulumi.CustomResourceOptions): gatewayapi.HTTPRoute {
     return new gatewayapi.HTTPRoute(
         spec.name,
@@ -50,7 +51,7 @@ export function gammaRoute(spec: CanaryServiceSpec, versions: VersionServices, p
             metadata: { name: spec.name, namespace: spec.namespace, labels: { app: spec.name, ...PART_OF } },
             spec: {
                 parentRefs: [serviceParentRef(parentServiceName, spec.port)],
-                rules: [{ backendRefs: versionBackendRefs(versions, spec.port, spec.weight) }],
+                rules: httpRouteRules(spec, versions, (weight) => versionBackendRefs(versions, spec.port, weight)),
             },
         },
         opts,

@@ -8,6 +8,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { clusterHostname } from "../names";
 import type { ClusterKind } from "../targets";
 import type { HealthMetrics, Located, ResourceLookup } from "../canary/health";
+import type { HeaderMatch, HeaderMatchType } from "../canary/release-controls";
 import type { PrometheusHealthMetrics } from "../canary/prometheus-health";
 import type { FlaggerProvider, RouterEnvironment, TrafficRouter } from "./contract";
 
@@ -23,6 +24,11 @@ export interface WeightedTarget {
 /** The targets of one route or action of a routing resource, as the policy pack checks them. */
 export interface DeclaredSplit {
     readonly label: string;
+    /**
+     * A rule that sends matching requests (`canary.match`) to one version whatever the weight: its
+     * weights are checked, but it is not a step of the schedule.
+     */
+    readonly pinned?: boolean;
     readonly targets: WeightedTarget[];
 }
 
@@ -47,6 +53,24 @@ export interface CommandService {
 /** Something a router cannot do, and why (the message names what to do instead). */
 export interface Unsupported {
     readonly unsupported: string;
+}
+
+/**
+ * What a router's routing resource can do besides the weight (`canary.match`, `canary.sticky`),
+ * or why it cannot; the config refuses what it cannot, naming the router.
+ */
+export interface ReleaseControls {
+    readonly match:
+        | {
+              /** The match types its routing resource expresses. */
+              readonly types: readonly HeaderMatchType[];
+              /** Whether an exact value is compared case by case (the README's table says so per router). */
+              readonly exactCaseSensitive: boolean;
+              /** Why it cannot express this match, when it cannot (e.g. a character its exact match reads as a wildcard). */
+              problem?(match: HeaderMatch): string | undefined;
+          }
+        | Unsupported;
+    readonly sticky: { readonly maxSeconds: number } | Unsupported;
 }
 
 /** A version of a canaried service. */
@@ -79,6 +103,8 @@ export interface RouterPlugin<Kind extends string = string> {
      * is refused, while previews and the offline plan still run so a stack can move off it.
      */
     readonly discontinued?: string;
+    /** Header matches and stickiness, where its routing resource can express them. */
+    readonly releaseControls: ReleaseControls;
     /** Whether Flagger can drive it (automated mode), with which provider, or why not. */
     readonly flagger: { readonly provider: FlaggerProvider; readonly metricsByTargetGroup: boolean } | Unsupported;
     /** Labels the app namespace needs (sidecar injection, readiness gates), given the cluster name (App Mesh names its mesh after it). */

@@ -3,7 +3,7 @@
  * readers, through their pure list infra/routers/split-readers.ts) and the pod split of routers that carry the weight in pod counts; the rule itself only
  * judges the splits.
  */
-import type { WeightedTarget } from "../../infra/routers/plugin";
+import type { DeclaredSplit, WeightedTarget } from "../../infra/routers/plugin";
 import { SPLIT_READERS as READERS } from "../../infra/routers/split-readers";
 import { TYPES } from "./types";
 import { asNumber, at, labelsOf, ofType, show, StackResource, StackViolation } from "./values";
@@ -16,10 +16,8 @@ export interface CanaryWeightsConfig {
 export type { WeightedTarget };
 
 /** A weighted split a router declares: the targets of one route or action. */
-export interface WeightedSplit {
+export interface WeightedSplit extends DeclaredSplit {
     readonly router: StackResource;
-    readonly label: string;
-    readonly targets: WeightedTarget[];
 }
 
 /** The routers' readers of their routing resources' splits, by resource type, in registry order. */
@@ -99,7 +97,7 @@ export function canaryWeightViolations(resources: readonly StackResource[], conf
                 found.push({ message: `${split.label}: the weights ${JSON.stringify(weights)} sum to ${sum}; they must sum to 100`, urn: split.router.urn });
             }
             const canary = canaryTarget(split);
-            if (steps !== undefined && steps.length > 0 && canary !== undefined && !steps.includes(canary.weight as number)) {
+            if (steps !== undefined && steps.length > 0 && split.pinned !== true && canary !== undefined && !steps.includes(canary.weight as number)) {
                 found.push({
                     message: `${split.label}: the canary ${canary.name} takes ${String(canary.weight)}%, not a step of the schedule ${JSON.stringify(steps)}`,
                     urn: split.router.urn,

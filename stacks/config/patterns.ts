@@ -27,3 +27,13 @@ export const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s]*)?$/;
 export const CHANNEL = /^[A-Za-z0-9#@._-]{1,80}$/;
 /** An X-Ray segment name: at most 200 of the characters X-Ray allows in one (`\` excepted). */
 export const TRACING_NAME = /^[A-Za-z0-9 _.:/%&#=+@-]{1,200}$/;
+/**
+ * A header name to match (`canary.match.header`): letters, digits and hyphens, at most 40
+ * characters (the tightest of the routers' limits, an ALB condition's). No colon: HTTP/2
+ * pseudo-headers are not headers.
+ */
+export const HEADER_NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/;
+/** A header value to match: printable ASCII, no space at either end, at most 128 characters (an ALB condition value's limit). */
+export const HEADER_VALUE = /^[\x21-\x7e]([\x20-\x7e]{0,126}[\x21-\x7e])?$/;
+/** A stickiness duration (`canary.sticky`) in whole seconds, minutes or hours, such as 30m. */
+export const STICKY_DURATION = /^([1-9]\d{0,5})(s|m|h)$/;

@@ -4,6 +4,7 @@
  * group. The section parsers ask these functions and name no router themselves.
  */
 import { replicaSplitProblem, smallestExactTotal } from "../../infra/canary/weights";
+import type { HeaderMatch } from "../../infra/canary/release-controls";
 import { isUnsupported } from "../../infra/routers/plugin";
 import { CLUSTER_KIND_SUMMARY, ClusterKind } from "../../infra/targets";
 import { ROUTER_KINDS, ROUTER_PLUGINS, RouterKind, routerPlugin } from "../../infra/routers/registry";
@@ -68,6 +69,32 @@ export function latticeTargetGroupProblem(router: RouterKind): string | undefine
     }
     const readers = ROUTER_PLUGINS.filter((plugin) => !isUnsupported(plugin.flagger) && plugin.flagger.metricsByTargetGroup).map((plugin) => plugin.kind);
     return `only the ${readers.join(" and ")} router reads CloudWatch metrics by target group; router ${router} does not; allowed: remove it`;
+}
+
+/** Why `router` cannot send requests matching `match` to the canary; undefined when it can. */
+export function headerMatchProblem(router: RouterKind, match: HeaderMatch): string | undefined {
+    const controls = routerPlugin(router).releaseControls.match;
+    const able = ROUTER_PLUGINS.filter((plugin) => {
+        const other = plugin.releaseControls.match;
+        return !isUnsupported(other) && other.types.includes(match.type) && other.problem?.(match) === undefined;
+    }).map((plugin) => plugin.kind);
+    if (isUnsupported(controls)) {
+        return `router ${router} cannot route by header: ${controls.unsupported}; allowed: remove match, or set router to ${able.join(", ")}`;
+    }
+    if (!controls.types.includes(match.type)) {
+        return `router ${router} matches headers by ${controls.types.join(", ")} only, not ${match.type}; allowed: type ${controls.types.join(" or ")}, or set router to ${able.join(", ")}`;
+    }
+    return controls.problem?.(match);
+}
+
+/** Why `router` cannot keep clients on a version for `seconds`; undefined when it can. */
+export function stickyProblem(router: RouterKind, seconds: number): string | undefined {
+    const controls = routerPlugin(router).releaseControls.sticky;
+    if (isUnsupported(controls)) {
+        const able = ROUTER_PLUGINS.filter((plugin) => !isUnsupported(plugin.releaseControls.sticky)).map((plugin) => plugin.kind);
+        return `router ${router} cannot keep a client on a version: ${controls.unsupported}; allowed: remove sticky, or set router to ${able.join(", ")}`;
+    }
+    return seconds > controls.maxSeconds ? `router ${router} keeps a client on a version for at most ${controls.maxSeconds} seconds; allowed: a shorter duration` : undefined;
 }
 
 /** Whether the router carries the weight in pod counts (so the pod total must express it). */

@@ -7,8 +7,9 @@ import type { ClusterKind } from "../../infra/targets";
 import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../../infra/names";
 import { Checker, childKey, isDefined, isObject, Json, suggestion } from "../checks";
 import { parseAnalysis } from "./flagger";
-import { CPU, DNS_LABEL, HTTP_PATH, IMAGE, MEMORY, TRACING_NAME } from "./patterns";
-import { automatedModeProblem, canaryWeightProblem, RouterKind, scheduleStepProblem } from "./routing";
+import { CPU, DNS_LABEL, HEADER_NAME, HEADER_VALUE, HTTP_PATH, IMAGE, MEMORY, STICKY_DURATION, TRACING_NAME } from "./patterns";
+import { HEADER_MATCH_TYPES, HeaderMatch, HeaderMatchType, Stickiness } from "../../infra/canary/release-controls";
+import { automatedModeProblem, canaryWeightProblem, headerMatchProblem, RouterKind, scheduleStepProblem, stickyProblem } from "./routing";
 import { CanaryScheduleConfig, CanaryVersionConfig, ContainerResources, ServiceConfig, ServiceMode, SERVICE_MODES } from "./types";
 
 /** The name of the user-management app: no canaried service may take it. */
@@ -120,6 +121,14 @@ function parseService(
         check.report(modeKey, modeProblem);
     }
     const canary = parseCanary(check, childKey(key, "canary"), raw.canary, replicas, router, mode === "automated" ? { steps: [], freeze: [], groups: [] } : schedule);
+    for (const control of ["match", "sticky"] as const) {
+        if (mode === "automated" && canary?.[control] !== undefined) {
+            check.report(
+                childKey(childKey(key, "canary"), control),
+                `${control} applies to a manual canary: Flagger writes an automated service's routes; allowed: remove it, or set ${modeKey} to manual`,
+            );
+        }
+    }
     // In automated mode a configured weight is ignored (the program warns): the weight is
     // Flagger's, and switching a service between the modes stays a one-key change.
     const analysisKey = childKey(key, "analysis");
@@ -154,7 +163,7 @@ function parseCanary(
     router: RouterKind | undefined,
     schedule: CanaryScheduleConfig,
 ): CanaryVersionConfig | undefined {
-    const raw = check.object(key, value, ["image", "weight"]);
+    const raw = check.object(key, value, ["image", "weight", "match", "sticky"]);
     if (raw === undefined) {
         return undefined;
     }
@@ -173,10 +182,67 @@ function parseCanary(
     if (stepProblem !== undefined) {
         check.report(childKey(key.slice(0, key.lastIndexOf(".")), "replicas"), stepProblem);
     }
+    const match = parseMatch(check, childKey(key, "match"), raw.match, router);
+    const sticky = parseSticky(check, childKey(key, "sticky"), raw.sticky, router);
     if (image === undefined || weight === undefined) {
         return undefined;
     }
-    return { image, weight };
+    return { image, weight, ...(match === undefined ? {} : { match }), ...(sticky === undefined ? {} : { sticky }) };
+}
+
+/** `canary.match`: a header, its value and how to compare them; refused where the router cannot route by it. */
+function parseMatch(check: Checker, key: string, value: Json | undefined, router: RouterKind | undefined): HeaderMatch | undefined {
+    const raw = check.object(key, value, ["header", "value", "type"]);
+    if (raw === undefined) {
+        return undefined;
+    }
+    const header = check.requiredString(childKey(key, "header"), raw.header, {
+        pattern: HEADER_NAME,
+        expected: "a header name of letters, digits and hyphens, at most 40, such as x-canary",
+    });
+    const typeKey = childKey(key, "type");
+    const type = (check.string(typeKey, raw.type, { oneOf: HEADER_MATCH_TYPES }) ?? (raw.type === undefined ? "exact" : undefined)) as HeaderMatchType | undefined;
+    const valueKey = childKey(key, "value");
+    let text = check.requiredString(valueKey, raw.value, { pattern: HEADER_VALUE, expected: "printable ASCII, at most 128 characters, no space at either end" });
+    if (text !== undefined && type === "regex" && !compiles(text)) {
+        check.report(valueKey, `${JSON.stringify(text)} is not a regular expression; allowed: a regular expression such as ^beta-`);
+        text = undefined;
+    }
+    if (header === undefined || type === undefined || text === undefined) {
+        return undefined;
+    }
+    const match = { header, value: text, type };
+    const problem = router === undefined ? undefined : headerMatchProblem(router, match);
+    if (problem !== undefined) {
+        check.report(key, problem);
+        return undefined;
+    }
+    return match;
+}
+
+function compiles(pattern: string): boolean {
+    try {
+        new RegExp(pattern);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** `canary.sticky`: a duration such as 30m; refused where the router cannot keep a client on a version. */
+function parseSticky(check: Checker, key: string, value: Json | undefined, router: RouterKind | undefined): Stickiness | undefined {
+    const duration = check.string(key, value, { pattern: STICKY_DURATION, expected: "a duration in whole seconds, minutes or hours, such as 30m" });
+    const parts = duration === undefined ? null : STICKY_DURATION.exec(duration);
+    if (duration === undefined || parts === null) {
+        return undefined;
+    }
+    const seconds = Number(parts[1]) * { s: 1, m: 60, h: 3600 }[parts[2] as "s" | "m" | "h"];
+    const problem = router === undefined ? undefined : stickyProblem(router, seconds);
+    if (problem !== undefined) {
+        check.report(key, problem);
+        return undefined;
+    }
+    return { duration, seconds };
 }
 
 /** A container's requests; the services and the user-management app each have their own defaults. */

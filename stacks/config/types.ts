@@ -4,6 +4,7 @@
  */
 import type { CanaryAnalysis } from "../../infra/addons/flagger";
 import type { FreezeWindow } from "../../infra/canary/freeze";
+import type { HeaderMatch, Stickiness } from "../../infra/canary/release-controls";
 import type { TracingChoice } from "../../infra/addons/tracing/backends";
 import type { RouterKind } from "../../infra/routers/registry";
 import { EKS_ADDONS, KubernetesVersion } from "../../infra/versions";
@@ -117,6 +118,10 @@ export interface CanaryVersionConfig {
     readonly image: string;
     /** Percent of requests sent to the canary (v2): an integer 0..100. */
     readonly weight: number;
+    /** Requests carrying this header go to v2 whatever the weight (`canary.match`). */
+    readonly match?: HeaderMatch;
+    /** How long a client stays on the version it reached (`canary.sticky`). */
+    readonly sticky?: Stickiness;
 }
 
 /** A service released as a stable (v1) and an optional canary (v2) version. */

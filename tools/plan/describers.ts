@@ -45,14 +45,27 @@ function containers(inputs: Props): string {
 
 /** The weighted forward actions of an ALB Ingress (`alb.ingress.kubernetes.io/actions.<name>`). */
 function forwardActions(inputs: Props): string[] {
-    return Object.entries(annotations(inputs))
+    const all = annotations(inputs);
+    return Object.entries(all)
         .filter(([key]) => key.startsWith("alb.ingress.kubernetes.io/actions."))
         .map(([key, value]) => {
-            const action = parseJson<{ forwardConfig?: { targetGroups?: unknown[] } }>(value);
+            const name = key.slice("alb.ingress.kubernetes.io/actions.".length);
+            const action = parseJson<{ forwardConfig?: { targetGroups?: unknown[]; targetGroupStickinessConfig?: { durationSeconds?: unknown } } }>(value);
             const groups = list(action?.forwardConfig?.targetGroups).map(
                 (group) => `${text(at(group, "serviceName"))}:${text(at(group, "servicePort"))} ${text(at(group, "weight"))}%`,
             );
-            return `action ${key.slice("alb.ingress.kubernetes.io/actions.".length)}: forward ${groups.join(" / ")}`;
+            const sticky = action?.forwardConfig?.targetGroupStickinessConfig;
+            const conditions = list(parseJson(all[`alb.ingress.kubernetes.io/conditions.${name}`] ?? "[]")).map((condition) => {
+                const header = at(condition, "httpHeaderConfig");
+                const regex = at(header, "regexValues");
+                return `${text(at(header, "httpHeaderName"))} ${regex === undefined ? "=" : "~"} ${list(regex ?? at(header, "values"))
+                    .map(text)
+                    .join("|")}`;
+            });
+            return (
+                `action ${name}: ${conditions.length === 0 ? "" : `when ${conditions.join(" and ")} `}forward ${groups.join(" / ")}` +
+                (sticky === undefined ? "" : `  sticky ${text(sticky.durationSeconds)}s`)
+            );
         });
 }
 

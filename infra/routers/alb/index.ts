@@ -14,6 +14,18 @@ export const alb: RouterPlugin<"alb"> = {
     kind: "alb",
     clusterKinds: ["eks"],
     splits: "requests",
+    // A listener rule's http-header condition (values, with * and ? as wildcards, or regexValues), and target group stickiness of the forward action.
+    releaseControls: {
+        match: {
+            types: ["exact", "regex"],
+            exactCaseSensitive: false,
+            problem: (match) =>
+                match.type === "exact" && /[*?]/.test(match.value)
+                    ? "an ALB header condition reads * and ? in a value as wildcards; allowed: a value without them, or type regex"
+                    : undefined,
+        },
+        sticky: { maxSeconds: 604_800 },
+    },
     flagger: {
         unsupported:
             "Flagger has no provider that shifts weights between the target groups of an ALB Ingress (its nginx, contour, gloo, ... providers drive other ingress controllers)",

@@ -5,6 +5,7 @@ import { INGRESS_CLASS } from "../../addons/load-balancer-controller";
 import { loadBalancerName } from "../../ingress";
 import { PART_OF } from "../../k8s";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
+import { stickinessApplies } from "../../canary/release-controls";
 import { sharedServiceName } from "../../names";
 import {
     CanaryServiceSpec,
@@ -24,6 +25,13 @@ import {
  * Ingress per service, so one constant name suffices and is always a valid backend name.
  */
 export const WEIGHTED_ACTION = "weighted-forward";
+/**
+ * Name of the forward action of a canary's header match (`canary.match`): v2 only, under the
+ * listener rule whose condition (`alb.ingress.kubernetes.io/conditions.<name>`, bound to the
+ * rule by this backend name) is the header. Its path comes first in the Ingress, so its rule
+ * takes the lower priority number and ALB evaluates it before the weighted one.
+ */
+export const MATCH_ACTION = "canary-match";
 /** The backend port name that makes the controller read the action annotation. */
 export const USE_ANNOTATION = "use-annotation";
 const PREFIX = "alb.ingress.kubernetes.io";
@@ -39,10 +47,20 @@ export interface WeightedTargetGroup {
     readonly weight: number;
 }
 
-/** The ALB forward action (the controller's "advanced schema": Service targets with weights). */
+/** The ALB forward action (the controller's "advanced schema": Service targets with weights, and their stickiness). */
 export interface WeightedForwardAction {
     readonly type: "forward";
-    readonly forwardConfig: { readonly targetGroups: readonly WeightedTargetGroup[] };
+    readonly forwardConfig: {
+        readonly targetGroups: readonly WeightedTargetGroup[];
+        /** Target group stickiness: the ALB's AWSALBTG cookie brings a client back to the target group it reached. */
+        readonly targetGroupStickinessConfig?: { readonly enabled: boolean; readonly durationSeconds: number };
+    };
+}
+
+/** A listener rule condition on a header (the controller's `conditions.<name>` annotation): `values` take * and ? as wildcards, `regexValues` regular expressions. */
+export interface HeaderCondition {
+    readonly field: "http-header";
+    readonly httpHeaderConfig: { readonly httpHeaderName: string; readonly values?: readonly string[]; readonly regexValues?: readonly string[] };
 }
 
 /** Name of the internal Ingress, and so of the ALB's Kubernetes side, of one service. */
@@ -55,13 +73,44 @@ export function canaryIngressName(service: string): string {
  * a target group at weight 0 (its pods are registered and health-checked, ready for the next
  * step); without a canary only v1 is listed, at 100.
  */
-export function weightedForwardAction(spec: Pick<CanaryServiceSpec, "port" | "weight">, versions: VersionServices): WeightedForwardAction {
+export function weightedForwardAction(spec: Pick<CanaryServiceSpec, "port" | "weight" | "sticky">, versions: VersionServices): WeightedForwardAction {
     const targetGroups: WeightedTargetGroup[] = versionWeights(spec.weight, versions.stable, versions.canary).map(({ service, weight }) => ({
         serviceName: service,
         servicePort: spec.port,
         weight,
     }));
-    return { type: "forward", forwardConfig: { targetGroups } };
+    // Only while both versions take requests: at 0 a rollback must reach sticky clients too.
+    const sticky = spec.sticky !== undefined && versions.canary !== undefined && stickinessApplies(spec.weight);
+    return {
+        type: "forward",
+        forwardConfig: { targetGroups, ...(sticky ? { targetGroupStickinessConfig: { enabled: true, durationSeconds: spec.sticky.seconds } } : {}) },
+    };
+}
+
+/** The header match of a canary, as the action (v2 only) and the condition of its listener rule; undefined without a match or a canary. */
+export function matchRule(
+    spec: Pick<CanaryServiceSpec, "port" | "match">,
+    versions: VersionServices,
+): { action: WeightedForwardAction; conditions: HeaderCondition[] } | undefined {
+    if (spec.match === undefined || versions.canary === undefined) {
+        return undefined;
+    }
+    const values = spec.match.type === "exact" ? { values: [spec.match.value] } : { regexValues: [spec.match.value] };
+    return {
+        action: { type: "forward", forwardConfig: { targetGroups: [{ serviceName: versions.canary, servicePort: spec.port, weight: 100 }] } },
+        conditions: [{ field: "http-header", httpHeaderConfig: { httpHeaderName: spec.match.header, ...values } }],
+    };
+}
+
+/** The Ingress paths of a service: the header match's rule first (when there is one), then the weighted catch-all. */
+export function albRouterPaths(spec: Pick<CanaryServiceSpec, "port" | "match">, versions: VersionServices): k8s.types.input.networking.v1.HTTPIngressPath[] {
+    const path = (action: string): k8s.types.input.networking.v1.HTTPIngressPath => ({
+        path: "/",
+        pathType: "Prefix",
+        backend: { service: { name: action, port: { name: USE_ANNOTATION } } },
+    });
+    // The controller keeps the order of Prefix paths of one length, and numbers the rules in it.
+    return [...(matchRule(spec, versions) === undefined ? [] : [path(MATCH_ACTION)]), path(WEIGHTED_ACTION)];
 }
 
 /**
@@ -70,9 +119,10 @@ export function weightedForwardAction(spec: Pick<CanaryServiceSpec, "port" | "we
  */
 export function albRouterAnnotations(
     args: { loadBalancerName: string; vpcCidr: string; tags?: Record<string, string> },
-    spec: Pick<CanaryServiceSpec, "port" | "weight" | "healthPath">,
+    spec: Pick<CanaryServiceSpec, "port" | "weight" | "healthPath" | "match" | "sticky">,
     versions: VersionServices,
 ): Record<string, string> {
+    const match = matchRule(spec, versions);
     return {
         [`${PREFIX}/load-balancer-name`]: args.loadBalancerName,
         [`${PREFIX}/scheme`]: "internal",
@@ -100,14 +150,17 @@ export function albRouterAnnotations(
                       .join(","),
               }),
         [`${PREFIX}/actions.${WEIGHTED_ACTION}`]: JSON.stringify(weightedForwardAction(spec, versions)),
+        ...(match === undefined
+            ? {}
+            : { [`${PREFIX}/actions.${MATCH_ACTION}`]: JSON.stringify(match.action), [`${PREFIX}/conditions.${MATCH_ACTION}`]: JSON.stringify(match.conditions) }),
     };
 }
 
 /**
  * The `alb` router: each canaried service gets its own internal Application Load Balancer, an
  * Ingress of class `alb` reconciled by the AWS Load Balancer Controller the stack already runs.
- * Its one listener rule forwards to two target groups, the v1 and v2 Services' pods, weighted
- * `100 - weight` / `weight`. Callers reach it by the shared name `<service>-clusterip-service`, an
+ * Its listener rule forwards to two target groups, the v1 and v2 Services' pods, weighted
+ * `100 - weight` / `weight` (a header match, when set, is a rule before it forwarding to v2). Callers reach it by the shared name `<service>-clusterip-service`, an
  * ExternalName Service (a DNS CNAME) to the ALB's DNS name.
  *
  * Trade-offs:
@@ -175,18 +228,16 @@ export class AlbRouter implements TrafficRouter {
                 },
                 spec: {
                     ingressClassName: INGRESS_CLASS,
+                    // The weighted action is the listener's default too (the controller builds it
+                    // from defaultBackend, annotation actions included), so a request that meets no
+                    // rule is split, not answered 404: while the controller renumbers rules (adding
+                    // a header match rewrites rule 1 in place and creates rule 2 after it when the
+                    // weighted rule changes in the same up), requests without the header reach it.
+                    defaultBackend: { service: { name: WEIGHTED_ACTION, port: { name: USE_ANNOTATION } } },
                     rules: [
                         {
                             // No host: callers send the shared Service's name as Host.
-                            http: {
-                                paths: [
-                                    {
-                                        path: "/",
-                                        pathType: "Prefix",
-                                        backend: { service: { name: WEIGHTED_ACTION, port: { name: USE_ANNOTATION } } },
-                                    },
-                                ],
-                            },
+                            http: { paths: albRouterPaths(spec, versions) },
                         },
                     ],
                 },

@@ -14,6 +14,11 @@ export const appmesh: RouterPlugin<"appmesh"> = {
     kind: "appmesh",
     clusterKinds: ["eks"],
     splits: "requests",
+    // A VirtualRouter route matches headers (exact, regex, and more) at a priority of its own.
+    releaseControls: {
+        match: { types: ["exact", "regex"], exactCaseSensitive: true },
+        sticky: { unsupported: "App Mesh routes have no session stickiness: Envoy weighs each request on its own" },
+    },
     discontinued: APPMESH_DISCONTINUED_WARNING,
     flagger: { provider: "appmesh:v1beta2", metricsByTargetGroup: false },
     namespaceLabels: appMeshNamespaceLabels,
@@ -29,10 +34,15 @@ export const appmesh: RouterPlugin<"appmesh"> = {
             ];
         },
         [RESOURCE_TYPES.virtualRouter]: (inputs) => {
-            const targets = list(at(inputs, "spec.routes")).flatMap((route) =>
-                list(at(route, "httpRoute.action.weightedTargets")).map((target) => `${text(at(target, "virtualNodeRef.name"))} ${text(at(target, "weight"))}%`),
-            );
-            return [`${objectName(inputs)}  weighted ${targets.join(" / ")}`];
+            const routes = list(at(inputs, "spec.routes")).map((route) => {
+                const targets = list(at(route, "httpRoute.action.weightedTargets")).map((target) => `${text(at(target, "virtualNodeRef.name"))} ${text(at(target, "weight"))}%`);
+                const headers = list(at(route, "httpRoute.match.headers")).map(
+                    (header) =>
+                        `${text(at(header, "name"))} ${at(header, "match.exact") === undefined ? `~ ${text(at(header, "match.regex"))}` : `= ${text(at(header, "match.exact"))}`}`,
+                );
+                return headers.length === 0 ? `weighted ${targets.join(" / ")}` : `when ${headers.join(" and ")} ${targets.join(" / ")}`;
+            });
+            return [`${objectName(inputs)}  ${routes.join("  ")}`];
         },
         [RESOURCE_TYPES.virtualService]: (inputs) => [
             `${objectName(inputs)}  ${text(at(inputs, "spec.awsName"))} → router ${text(at(inputs, "spec.provider.virtualRouter.virtualRouterRef.name"))}`,

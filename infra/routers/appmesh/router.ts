@@ -76,6 +76,23 @@ export function weightedTargets(weight: number, versions: VersionServices): appm
 }
 
 /**
+ * The routes of a service's VirtualRouter: the weighted one, and with a header match
+ * (`canary.match`) a route before it, at a higher priority (App Mesh takes 0 as the highest),
+ * that sends matching requests to v2 alone.
+ */
+export function virtualRouterRoutes(spec: Pick<CanaryServiceSpec, "weight" | "match">, versions: VersionServices): appmesh.VirtualRouterSpecRoute[] {
+    const weighted = { name: "weighted", httpRoute: { match: { prefix: "/" }, action: { weightedTargets: weightedTargets(spec.weight, versions) } } };
+    if (spec.match === undefined || versions.canary === undefined) {
+        return [weighted];
+    }
+    const header = { name: spec.match.header, match: spec.match.type === "exact" ? { exact: spec.match.value } : { regex: spec.match.value } };
+    return [
+        { name: "canary-match", priority: 0, httpRoute: { match: { prefix: "/", headers: [header] }, action: { weightedTargets: weightedTargets(100, versions) } } },
+        { ...weighted, priority: 1 },
+    ];
+}
+
+/**
  * The App Mesh router: the controller (Helm, with its IRSA role), the Mesh over the app
  * namespace, and the Envoy identity; per service, a virtual node per version, a virtual router
  * carrying the weights and a virtual service under the shared name; per client, its virtual node
@@ -210,12 +227,7 @@ export class AppMeshRouter extends pulumi.ComponentResource implements TrafficRo
                 metadata: { name: routerName, namespace: spec.namespace, labels },
                 spec: {
                     listeners: [{ portMapping: { port: spec.port, protocol: "http" } }],
-                    routes: [
-                        {
-                            name: "weighted",
-                            httpRoute: { match: { prefix: "/" }, action: { weightedTargets: weightedTargets(spec.weight, versions) } },
-                        },
-                    ],
+                    routes: virtualRouterRoutes(spec, versions),
                 },
             },
             // The weights move only once both versions' pods are Ready.

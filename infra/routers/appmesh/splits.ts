@@ -16,6 +16,7 @@ function virtualRouterSplits(props: Record<string, unknown>): DeclaredSplit[] {
                 ? [
                       {
                           label: `VirtualRouter ${show(at(props, "metadata.name"))} route ${show(asRecord(route).name ?? index)}`,
+                          ...(list(at(route, `${kind}.match.headers`)).length > 0 ? { pinned: true } : {}),
                           targets: targets.map((target) => ({
                               name: String(at(target, "virtualNodeRef.name") ?? at(target, "virtualNodeARN") ?? ""),
                               weight: asRecord(target).weight,

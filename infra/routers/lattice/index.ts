@@ -16,6 +16,11 @@ export const lattice: RouterPlugin<"lattice"> = {
     kind: "lattice",
     clusterKinds: ["eks"],
     splits: "requests",
+    // The gateway API controller turns an HTTPRoute header match into a Lattice rule match: Exact only, case-insensitive.
+    releaseControls: {
+        match: { types: ["exact"], exactCaseSensitive: false },
+        sticky: { unsupported: "VPC Lattice has no session stickiness between a rule's target groups, and its gateway API controller offers none" },
+    },
     flagger: { provider: "gatewayapi:v1", metricsByTargetGroup: true },
     namespaceLabels: () => ({ ...LATTICE_READINESS_GATE_LABEL }),
     objectNames: () => [],

@@ -10,6 +10,7 @@ import { GATEWAY_API_CRDS } from "../../versions";
 import { podsPerVersion, ReplicaSplit, versionWeights } from "../../canary/weights";
 import { latticeFlaggerRouting } from "./flagger";
 import { LATTICE_LISTENER, LATTICE_READINESS_GATE_LABEL, latticeHostname, latticeZoneName } from "./names";
+import { httpRouteRules } from "../httproute";
 import {
     CanaryServiceSpec,
     FlaggerRouting,
@@ -228,7 +229,7 @@ export class LatticeRouter extends pulumi.ComponentResource implements TrafficRo
                     parentRefs: [{ name: this.gatewayName, namespace: this.env.namespaceName, sectionName: LATTICE_LISTENER.name }],
                     // The VPC Lattice service's custom domain name (only the first hostname counts).
                     hostnames: [hostname],
-                    rules: [{ backendRefs: latticeBackendRefs(versions, spec.port, spec.weight) }],
+                    rules: httpRouteRules(spec, versions, (weight) => latticeBackendRefs(versions, spec.port, weight)),
                 },
             },
             // The weights move only once both versions' pods are Ready.

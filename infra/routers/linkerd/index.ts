@@ -15,6 +15,11 @@ export const linkerd: RouterPlugin<"linkerd"> = {
     kind: "linkerd",
     clusterKinds: ["eks", "existing"],
     splits: "requests",
+    // Linkerd's proxies match HTTPRoute headers Exact (case-sensitive) and RegularExpression.
+    releaseControls: {
+        match: { types: ["exact", "regex"], exactCaseSensitive: true },
+        sticky: { unsupported: "Linkerd's HTTPRoute support has no session persistence: each request is balanced on its own" },
+    },
     flagger: { provider: "gatewayapi:v1", metricsByTargetGroup: false },
     namespaceLabels: () => ({}),
     namespaceAnnotations: { [LINKERD_INJECT_ANNOTATION]: "enabled" },

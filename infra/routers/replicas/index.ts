@@ -10,6 +10,13 @@ export const replicas: RouterPlugin<"replicas"> = {
     kind: "replicas",
     clusterKinds: ["eks", "existing"],
     splits: "pods",
+    releaseControls: {
+        match: { unsupported: "the replicas router has no routing resource, only pod counts: kube-proxy picks a pod for each connection and reads no header" },
+        sticky: {
+            unsupported:
+                "the replicas router has no routing resource, only pod counts: kube-proxy picks a pod for each connection, and a Service's sessionAffinity would pin clients by IP to pods of both versions alike",
+        },
+    },
     flagger: {
         unsupported: "the replicas router has no weights to shift, only pod counts, and Flagger's kubernetes provider does blue/green only, not progressive weights",
     },
