@@ -56,6 +56,14 @@ describe("canary.match and canary.sticky on the alb router", () => {
         ]);
     });
 
+    it("carries a hostile value as one literal string: no second condition, no annotation of its own", async () => {
+        const value = '"}]},{"field":"source-ip","sourceIpConfig":{"values":["0.0.0.0/0"';
+        const plan = await planRouter("alb", 0, ["services.notification.canary.match.header=x-canary", `services.notification.canary.match.value=${value}`]);
+        expect(JSON.parse(albAnnotations(plan)[`${A}/conditions.canary-match`]) as HeaderCondition[]).toEqual([
+            { field: "http-header", httpHeaderConfig: { httpHeaderName: "x-canary", values: [value] } },
+        ]);
+    });
+
     it("declares no match rule without one", async () => {
         const plain = albAnnotations(await planRouter("alb", 25));
         expect(Object.keys(plain).filter((key) => key.includes("canary-match"))).toEqual([]);
