@@ -3,11 +3,14 @@
  *
  * Runs the program under mocks (no cloud, no Pulumi CLI, no credentials) with a stack's config
  * plus `--set` overrides, and prints what it would declare: the resources as a tree of
- * components, the canary split of every service and the stack outputs. `--json` prints the same
- * as one JSON document, for scripts.
+ * components, the canary split of every service, the stack outputs and the monthly cost (its
+ * billable items, priced where the repo has a price table). `--json` prints the same as one JSON
+ * document, for scripts.
  */
 import { ConfigError } from "../stacks/checks";
-import { SECRET_KEYS } from "../stacks/config";
+import { parseStackConfig, SECRET_KEYS } from "../stacks/config";
+import { CostReport, estimate, loadPriceTable, renderCost } from "./cost/estimate";
+import { billableItems } from "./cost/inventory";
 import { splitArgs, UsageError, valueOf } from "./args";
 import { OfflinePlan, planOffline } from "./offline";
 import { diffPlans, renderDiff, ResourceDiff, resourceDiffs } from "./diff";
@@ -69,6 +72,13 @@ function shownSet(set: string): string {
     return (SECRET_KEYS as readonly string[]).includes(name) ? `${key}=[secret]` : set;
 }
 
+/** The stack's monthly cost: its billable items, priced by the region's table when the repo has one. */
+function costOf(stack: string, plan: OfflinePlan, config: Readonly<Record<string, string>>): CostReport {
+    const parsed = parseStackConfig(config, stack);
+    const region = parsed.target === "eks" ? parsed.region : "none";
+    return estimate(region, billableItems(parsed, plan.resources), parsed.target === "eks" ? loadPriceTable(region) : undefined);
+}
+
 /** Runs the plan command; returns the exit code (0 ok, 1 bad config, 2 bad usage, 3 unreadable stack file). */
 export async function main(argv: string[], io: PlanIo, dir?: string): Promise<number> {
     let args: PlanArgs;
@@ -94,8 +104,9 @@ export async function main(argv: string[], io: PlanIo, dir?: string): Promise<nu
     let plan: OfflinePlan;
     let region: string | undefined;
     let diffs: ResourceDiff[] | undefined;
+    let config: Readonly<Record<string, string>>;
     try {
-        const { config } = readStackFile(args.stack, args.sets, dir);
+        config = readStackFile(args.stack, args.sets, dir).config;
         region = config["aws:region"];
         if (args.diff) {
             // The stack file's config as it is, then with the --set values: the same program, twice.
@@ -131,7 +142,8 @@ export async function main(argv: string[], io: PlanIo, dir?: string): Promise<nu
         );
         return 0;
     }
-    io.out(args.json ? renderJson(plan) : renderText(plan, region));
+    const cost = costOf(args.stack, plan, config);
+    io.out(args.json ? renderJson(plan, { cost }) : [renderText(plan, region), "", ...renderCost(cost)].join("\n"));
     return 0;
 }
 
