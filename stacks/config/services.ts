@@ -196,16 +196,26 @@ function parseMatch(check: Checker, key: string, value: Json | undefined, router
     if (raw === undefined) {
         return undefined;
     }
-    const header = check.requiredString(childKey(key, "header"), raw.header, {
-        pattern: HEADER_NAME,
-        expected: "a header name of letters, digits and hyphens, at most 40, such as x-canary",
-    });
+    const headerKey = childKey(key, "header");
+    let header = check.requiredString(headerKey, raw.header, { pattern: HEADER_NAME, expected: "a header name of letters, digits and hyphens, at most 40, such as x-canary" });
+    if (header !== undefined && header.toLowerCase() === "host") {
+        // ALB refuses an http-header condition on Host; a route by host is a different thing.
+        check.report(headerKey, "host is not a header a canary can match on; allowed: another header, such as x-canary");
+        header = undefined;
+    }
     const typeKey = childKey(key, "type");
     const type = (check.string(typeKey, raw.type, { oneOf: HEADER_MATCH_TYPES }) ?? (raw.type === undefined ? "exact" : undefined)) as HeaderMatchType | undefined;
     const valueKey = childKey(key, "value");
     let text = check.requiredString(valueKey, raw.value, { pattern: HEADER_VALUE, expected: "printable ASCII, at most 128 characters, no space at either end" });
     if (text !== undefined && type === "regex" && !compiles(text)) {
         check.report(valueKey, `${JSON.stringify(text)} is not a regular expression; allowed: a regular expression such as ^beta-`);
+        text = undefined;
+    } else if (text !== undefined && type === "regex" && BEYOND_RE2.test(text)) {
+        // Linkerd's Rust regex and Envoy's RE2 have neither; Linkerd skips a route it cannot read and keeps the old one.
+        check.report(
+            valueKey,
+            `${JSON.stringify(text)} uses a lookaround or a backreference, which the routers' regular expressions lack; allowed: a regular expression without (?= (?! (?<= (?<! \\1 \\k<`,
+        );
         text = undefined;
     }
     if (header === undefined || type === undefined || text === undefined) {
@@ -219,6 +229,9 @@ function parseMatch(check: Checker, key: string, value: Json | undefined, router
     }
     return match;
 }
+
+/** Lookarounds and backreferences: JavaScript has them, RE2 (Envoy) and Rust's regex (Linkerd) do not. */
+const BEYOND_RE2 = /\(\?<?[=!]|\\[1-9]|\\k</;
 
 function compiles(pattern: string): boolean {
     try {

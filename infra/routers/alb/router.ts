@@ -53,7 +53,7 @@ export interface WeightedForwardAction {
     readonly forwardConfig: {
         readonly targetGroups: readonly WeightedTargetGroup[];
         /** Target group stickiness: the ALB's AWSALBTG cookie brings a client back to the target group it reached. */
-        readonly targetGroupStickinessConfig?: { readonly enabled: boolean; readonly durationSeconds: number };
+        readonly targetGroupStickinessConfig?: { readonly enabled: boolean; readonly durationSeconds?: number };
     };
 }
 
@@ -79,12 +79,12 @@ export function weightedForwardAction(spec: Pick<CanaryServiceSpec, "port" | "we
         servicePort: spec.port,
         weight,
     }));
-    // Only while both versions take requests: at 0 a rollback must reach sticky clients too.
+    // Only while both versions take requests: at 0 a rollback must reach sticky clients too. With
+    // two target groups it is stated either way: the controller (v2.17.1) ignores a stickiness the
+    // desired action leaves out when it compares actions, so an omitted one would never switch off.
     const sticky = spec.sticky !== undefined && versions.canary !== undefined && stickinessApplies(spec.weight);
-    return {
-        type: "forward",
-        forwardConfig: { targetGroups, ...(sticky ? { targetGroupStickinessConfig: { enabled: true, durationSeconds: spec.sticky.seconds } } : {}) },
-    };
+    const stickiness = sticky ? { enabled: true, durationSeconds: spec.sticky.seconds } : versions.canary === undefined ? undefined : { enabled: false };
+    return { type: "forward", forwardConfig: { targetGroups, ...(stickiness === undefined ? {} : { targetGroupStickinessConfig: stickiness }) } };
 }
 
 /** The header match of a canary, as the action (v2 only) and the condition of its listener rule; undefined without a match or a canary. */

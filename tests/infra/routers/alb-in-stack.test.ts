@@ -104,6 +104,8 @@ describe("AlbRouter: the internal Ingress of notification", () => {
                     { serviceName: "notification-v1", servicePort: PORT, weight: 75 },
                     { serviceName: "notification-v2", servicePort: PORT, weight: 25 },
                 ],
+                // Stated off, so that a stickiness once set is switched off (canary.sticky, release-controls.test.ts).
+                targetGroupStickinessConfig: { enabled: false },
             },
         });
         // The target group Services are the versions' own, and expose that port.

@@ -71,9 +71,10 @@ describe("canary.match and canary.sticky on the alb router", () => {
 
     it("keeps a client on its target group while both versions take requests, and never at 0 or 100", () => {
         expect(albAction(stickyAt[25], "weighted-forward")?.forwardConfig.targetGroupStickinessConfig).toEqual({ enabled: true, durationSeconds: 1800 });
-        // At 0 a rollback must reach clients that reached v2; at 100 there is nothing to stay on.
-        expect(albAction(stickyAt[0], "weighted-forward")?.forwardConfig.targetGroupStickinessConfig).toBeUndefined();
-        expect(albAction(stickyAt[100], "weighted-forward")?.forwardConfig.targetGroupStickinessConfig).toBeUndefined();
+        // At 0 a rollback must reach clients that reached v2; at 100 there is nothing to stay on. Off
+        // is stated, not left out: the controller ignores a stickiness the desired action omits.
+        expect(albAction(stickyAt[0], "weighted-forward")?.forwardConfig.targetGroupStickinessConfig).toEqual({ enabled: false });
+        expect(albAction(stickyAt[100], "weighted-forward")?.forwardConfig.targetGroupStickinessConfig).toEqual({ enabled: false });
     });
 
     it("reports the match and stickiness in the split output, and the plan shows both", () => {
@@ -193,6 +194,17 @@ describe("canary.match and canary.sticky: the config refuses what the router can
         expect(errorAt(["router=alb", "services.notification.canary.sticky=2d"], STICKY_KEY)).toBe(
             '"2d" is malformed; allowed: a duration in whole seconds, minutes or hours, such as 30m',
         );
+    });
+
+    it("refuses what no router can read: a Host match, lookarounds and backreferences", () => {
+        expect(errorAt(["router=alb", "services.notification.canary.match.header=Host", "services.notification.canary.match.value=a"], `${MATCH}.header`)).toBe(
+            "host is not a header a canary can match on; allowed: another header, such as x-canary",
+        );
+        for (const value of ["^(?!internal)", "(?<=a)b", "(a)\\1"]) {
+            expect(errorAt(["router=linkerd", REGEX[0], `services.notification.canary.match.value=${value}`, REGEX[2]], `${MATCH}.value`), value).toContain(
+                "uses a lookaround or a backreference",
+            );
+        }
     });
 
     it("refuses a match or stickiness in automated mode, where Flagger writes the routes", () => {
