@@ -2,7 +2,7 @@
  * How a stack's canary split reads for a person: shared by the offline plan and the canary
  * command's status. Light on purpose: no Pulumi, no program.
  */
-import { stickinessApplies } from "../infra/canary/release-controls";
+import { describeMatch, stickinessApplies } from "../infra/canary/release-controls";
 import type { CanarySplit } from "../infra/canary/service";
 
 const BAR_CELLS = 20;
@@ -59,7 +59,7 @@ export function renderCanary(canary: unknown, lines: string[]): void {
             lines.push(`    v2 canary  (none configured)`);
         }
         if (split.match !== undefined) {
-            lines.push(`    v2 also takes every request with ${split.match}, whatever the weight`);
+            lines.push(`    v2 also takes every request with ${describeMatch(split.match)}, whatever the weight`);
         }
         if (split.sticky !== undefined) {
             lines.push(

@@ -5,7 +5,7 @@ import { PART_OF } from "../k8s";
 import { appDeployment, standardEnv, versionObjectName, Workload } from "../workload";
 import { CanaryAnalysis, Flagger } from "../addons/flagger";
 import { trafficSplit } from "./weights";
-import { describeMatch, HeaderMatch, Stickiness } from "./release-controls";
+import type { HeaderMatch, Stickiness } from "./release-controls";
 import { CanaryServiceSpec, TrafficRouter } from "../routers/contract";
 
 /** What a stack reports of one service's release: the split asked for and how it is carried. */
@@ -22,8 +22,8 @@ export interface CanarySplit {
     readonly analysis?: CanaryAnalysis;
     /** The lockstep group the service steps with (`canary.groups`), if any. */
     readonly group?: string;
-    /** The header that sends a request to v2 whatever the weight (`canary.match`), as `x-canary = always`. */
-    readonly match?: string;
+    /** The header that sends a request to v2 whatever the weight (`canary.match`). */
+    readonly match?: HeaderMatch;
     /** How long a client stays on the version it reached (`canary.sticky`). */
     readonly sticky?: string;
 }
@@ -151,7 +151,7 @@ export class CanaryService extends pulumi.ComponentResource {
             images: { stable: args.stable.image, ...(args.canary === undefined ? {} : { canary: args.canary.image }) },
             mode: "manual",
             ...(args.group === undefined ? {} : { group: args.group }),
-            ...(spec.match === undefined ? {} : { match: describeMatch(spec.match) }),
+            ...(spec.match === undefined ? {} : { match: spec.match }),
             ...(spec.sticky === undefined ? {} : { sticky: spec.sticky.duration }),
         };
         this.registerOutputs({ host: this.host, split: this.split });

@@ -44,7 +44,15 @@ export function parseGroups(check: Checker, key: string, value: Json | undefined
  * group only, and all members split alike (each has a canary at the same weight, or none has one).
  * Returns the groups whose members all exist.
  */
-export function checkGroups(check: Checker, key: string, groups: readonly ReleaseGroup[], services: readonly ServiceConfig[], servicesKey: string): ReleaseGroup[] {
+export function checkGroups(
+    check: Checker,
+    key: string,
+    groups: readonly ReleaseGroup[],
+    services: readonly ServiceConfig[],
+    servicesKey: string,
+    /** The stack, named in the commands the messages print. */
+    stack: string,
+): ReleaseGroup[] {
     const byName = new Map(services.map((service) => [service.name, service]));
     const memberOf = new Map<string, string>();
     return groups.filter((group) => {
@@ -85,8 +93,8 @@ export function checkGroups(check: Checker, key: string, groups: readonly Releas
             const align = splits
                 .filter(({ weight }) => weight !== lowest)
                 .map(({ member, weight }) =>
-                    (weight === undefined ? [`pulumi config set --path 'services.${member}.canary.image' <image>`] : [])
-                        .concat(`pulumi config set --path 'services.${member}.canary.weight' ${lowest}`)
+                    (weight === undefined ? [`pulumi config set --stack ${stack} --path 'services.${member}.canary.image' <image>`] : [])
+                        .concat(`pulumi config set --stack ${stack} --path 'services.${member}.canary.weight' ${lowest}`)
                         .join(" && "),
                 );
             check.report(

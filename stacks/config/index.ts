@@ -166,7 +166,7 @@ export function parseStackConfig(raw: Readonly<Record<string, string>>, stack: s
     // An invalid router is reported once: the router-specific checks of services are then skipped.
     const routerToCheck = values.router === undefined && targetProblem === undefined ? DEFAULT_ROUTER : router;
     const services = parseServices(check, key("services"), values.services, routerToCheck, schedule, clusterKind);
-    const canary = { ...schedule, groups: checkGroups(check, childKey(key("canary"), "groups"), schedule.groups, services, key("services")) };
+    const canary = { ...schedule, groups: checkGroups(check, childKey(key("canary"), "groups"), schedule.groups, services, key("services"), stack) };
     if (existing) {
         for (const service of services.filter((candidate) => candidate.smtp)) {
             check.report(childKey(childKey(key("services"), service.name), "smtp"), eksOnlyKeyProblem("mail through Amazon SES"));

@@ -74,9 +74,10 @@ export function latticeTargetGroupProblem(router: RouterKind): string | undefine
 /** Why `router` cannot send requests matching `match` to the canary; undefined when it can. */
 export function headerMatchProblem(router: RouterKind, match: HeaderMatch): string | undefined {
     const controls = routerPlugin(router).releaseControls.match;
+    // A discontinued router (App Mesh) is no way forward, so it is not suggested.
     const able = ROUTER_PLUGINS.filter((plugin) => {
         const other = plugin.releaseControls.match;
-        return !isUnsupported(other) && other.types.includes(match.type) && other.problem?.(match) === undefined;
+        return plugin.discontinued === undefined && !isUnsupported(other) && other.types.includes(match.type) && other.problem?.(match) === undefined;
     }).map((plugin) => plugin.kind);
     if (isUnsupported(controls)) {
         return `router ${router} cannot route by header: ${controls.unsupported}; allowed: remove match, or set router to ${able.join(", ")}`;
@@ -91,7 +92,7 @@ export function headerMatchProblem(router: RouterKind, match: HeaderMatch): stri
 export function stickyProblem(router: RouterKind, seconds: number): string | undefined {
     const controls = routerPlugin(router).releaseControls.sticky;
     if (isUnsupported(controls)) {
-        const able = ROUTER_PLUGINS.filter((plugin) => !isUnsupported(plugin.releaseControls.sticky)).map((plugin) => plugin.kind);
+        const able = ROUTER_PLUGINS.filter((plugin) => plugin.discontinued === undefined && !isUnsupported(plugin.releaseControls.sticky)).map((plugin) => plugin.kind);
         return `router ${router} cannot keep a client on a version: ${controls.unsupported}; allowed: remove sticky, or set router to ${able.join(", ")}`;
     }
     return seconds > controls.maxSeconds ? `router ${router} keeps a client on a version for at most ${controls.maxSeconds} seconds; allowed: a shorter duration` : undefined;

@@ -5,7 +5,7 @@
  */
 import type { ClusterKind } from "../../infra/targets";
 import { fixedObjectNames, MAX_SERVICE_NAME, serviceObjectNames, USERMGMT } from "../../infra/names";
-import { Checker, childKey, isDefined, isObject, Json, suggestion } from "../checks";
+import { Checker, childKey, describe, isDefined, isObject, Json, mayBeSecret, NOT_SHOWN, suggestion } from "../checks";
 import { parseAnalysis } from "./flagger";
 import { CPU, DNS_LABEL, HEADER_NAME, HEADER_VALUE, HTTP_PATH, IMAGE, MEMORY, STICKY_DURATION, TRACING_NAME } from "./patterns";
 import { HEADER_MATCH_TYPES, HeaderMatch, HeaderMatchType, Stickiness } from "../../infra/canary/release-controls";
@@ -207,14 +207,21 @@ function parseMatch(check: Checker, key: string, value: Json | undefined, router
     const type = (check.string(typeKey, raw.type, { oneOf: HEADER_MATCH_TYPES }) ?? (raw.type === undefined ? "exact" : undefined)) as HeaderMatchType | undefined;
     const valueKey = childKey(key, "value");
     let text = check.requiredString(valueKey, raw.value, { pattern: HEADER_VALUE, expected: "printable ASCII, at most 128 characters, no space at either end" });
-    if (text !== undefined && type === "regex" && !compiles(text)) {
-        check.report(valueKey, `${JSON.stringify(text)} is not a regular expression; allowed: a regular expression such as ^beta-`);
+    if (text !== undefined && mayBeSecret(text)) {
+        // The value sits in clear text in the routing resource and the stack's outputs.
+        check.report(
+            valueKey,
+            `${NOT_SHOWN}: the value is written in clear text into the routing resource and the stack outputs; allowed: a plain marker such as always or beta-tester`,
+        );
+        text = undefined;
+    } else if (text !== undefined && type === "regex" && !compiles(text)) {
+        check.report(valueKey, `${describe(text)} is not a regular expression; allowed: a regular expression such as ^beta-`);
         text = undefined;
     } else if (text !== undefined && type === "regex" && BEYOND_RE2.test(text)) {
         // Linkerd's Rust regex and Envoy's RE2 have neither; Linkerd skips a route it cannot read and keeps the old one.
         check.report(
             valueKey,
-            `${JSON.stringify(text)} uses a lookaround or a backreference, which the routers' regular expressions lack; allowed: a regular expression without (?= (?! (?<= (?<! \\1 \\k<`,
+            `${describe(text)} uses a lookaround or a backreference, which the routers' regular expressions lack; allowed: a regular expression without (?= (?! (?<= (?<! \\1 \\k<`,
         );
         text = undefined;
     }

@@ -125,8 +125,8 @@ export async function resumeFromDeployed(deps: ChangeDeps, release: Release, out
         throw new CanaryError(
             `the services of ${release.label} run at different weights (${resumed.map(({ member }, index) => `${member.name} at ${weights[index]}%`).join(", ")}); ` +
                 `nothing was changed; bring them to one weight, the lowest is the safe one: ` +
-                release.members.map((member) => `pulumi config set --path 'services.${member.name}.canary.weight' ${lowest}`).join(" && ") +
-                " && pulumi up",
+                release.members.map((member) => `pulumi config set --stack ${deps.stack} --path 'services.${member.name}.canary.weight' ${lowest}`).join(" && ") +
+                ` && pulumi up --stack ${deps.stack} --message "canary: align ${release.label} at ${lowest}%", then commit ${deps.stackFile}`,
         );
     }
     const members: ServiceState[] = [];

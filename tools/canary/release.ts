@@ -58,7 +58,7 @@ export function pickRelease(state: CanaryState, choice: ReleaseChoice, command: 
     if (choice.service === undefined && state.services.length > 1 && state.groups.length > 0) {
         throw new CanaryError(
             `--service or --group is required: the stack has ${state.services.length} services (${state.services.map((service) => service.name).join(", ")}) ` +
-                `and the groups ${state.groups.map((group) => group.name).join(", ")}`,
+                `and groups (eks-canary:canary.groups): ${state.groups.map((group) => group.name).join(", ")}`,
         );
     }
     const service = pickManualService(state, choice.service, command);

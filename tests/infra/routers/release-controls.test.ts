@@ -78,7 +78,7 @@ describe("canary.match and canary.sticky on the alb router", () => {
     });
 
     it("reports the match and stickiness in the split output, and the plan shows both", () => {
-        expect(splitOf(exactAt0)).toMatchObject({ match: "x-canary = always" });
+        expect(splitOf(exactAt0)).toMatchObject({ match: { header: "x-canary", value: "always", type: "exact" } });
         expect(splitOf(stickyAt[25])).toMatchObject({ sticky: "30m" });
         const printed = renderText(exactAt0, "eu-west-1");
         expect(printed).toContain("action canary-match: when x-canary = always forward notification-v2:8096 100%");
@@ -151,14 +151,12 @@ describe("canary.match and canary.sticky: the config refuses what the router can
     it("refuses a match on the replicas router, listing the routers that can", () => {
         expect(errorAt(["router=replicas", ...EXACT], MATCH)).toBe(
             "router replicas cannot route by header: the replicas router has no routing resource, only pod counts: kube-proxy picks a pod for each connection and reads no header; " +
-                "allowed: remove match, or set router to appmesh, alb, lattice, linkerd",
+                "allowed: remove match, or set router to alb, lattice, linkerd",
         );
     });
 
     it("refuses a regex match on lattice, which matches Exact only", () => {
-        expect(errorAt(["router=lattice", ...REGEX], MATCH)).toBe(
-            "router lattice matches headers by exact only, not regex; allowed: type exact, or set router to appmesh, alb, linkerd",
-        );
+        expect(errorAt(["router=lattice", ...REGEX], MATCH)).toBe("router lattice matches headers by exact only, not regex; allowed: type exact, or set router to alb, linkerd");
     });
 
     it("refuses an exact ALB value with a wildcard character", () => {
@@ -205,6 +203,14 @@ describe("canary.match and canary.sticky: the config refuses what the router can
                 "uses a lookaround or a backreference",
             );
         }
+    });
+
+    it("refuses a value that looks like a credential, without echoing it: it would sit in clear text in the routing resource and the outputs", () => {
+        const token = "https://hooks.slack.com/services/T000/B000/XXXX";
+        const message = errorAt(["router=alb", "services.notification.canary.match.header=x-canary", `services.notification.canary.match.value=${token}`], `${MATCH}.value`);
+        expect(message).toBe(
+            "[a value that may be a secret, not shown]: the value is written in clear text into the routing resource and the stack outputs; allowed: a plain marker such as always or beta-tester",
+        );
     });
 
     it("refuses a match or stickiness in automated mode, where Flagger writes the routes", () => {

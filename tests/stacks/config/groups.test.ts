@@ -49,14 +49,14 @@ describe("parseStackConfig: canary.groups", () => {
         expect(issues).toHaveLength(1);
         expect(issueAt(issues, "eks-canary:canary.groups.mail").message).toBe(
             "its services would split differently (notification at 25%, email at 50%): a group moves as one; allowed: a canary block with the same canary.weight in every member " +
-                "(pulumi config set --path 'services.email.canary.weight' 25), or none in any, or remove the group",
+                "(pulumi config set --stack test --path 'services.email.canary.weight' 25), or none in any, or remove the group",
         );
     });
 
     it("refuses a group where one member has a canary and another none", () => {
         expect(issueAt(issuesOf(withGroups({ mail: ["notification", "email"] }, { notification: 0 })), "eks-canary:canary.groups.mail").message).toContain(
             "(notification at 0%, email has no canary): a group moves as one; allowed: a canary block with the same canary.weight in every member " +
-                "(pulumi config set --path 'services.email.canary.image' <image> && pulumi config set --path 'services.email.canary.weight' 0), or none in any",
+                "(pulumi config set --stack test --path 'services.email.canary.image' <image> && pulumi config set --stack test --path 'services.email.canary.weight' 0), or none in any",
         );
     });
 

@@ -133,7 +133,8 @@ describe("canary command: a lockstep group", () => {
             expect(run.code, argv[0]).toBe(1);
             expect(run.err).toContain("the services of group mail run at different weights (notification at 25%, email at 50%); nothing was changed");
             expect(run.err).toContain(
-                "pulumi config set --path 'services.notification.canary.weight' 25 && pulumi config set --path 'services.email.canary.weight' 25 && pulumi up",
+                "pulumi config set --stack prod --path 'services.notification.canary.weight' 25 && pulumi config set --stack prod --path 'services.email.canary.weight' 25 && " +
+                    'pulumi up --stack prod --message "canary: align group mail at 25%", then commit',
             );
             expect(log.filter((entry) => !entry.startsWith("tag") && !entry.startsWith("untag"))).toEqual([]);
         }
