@@ -3,6 +3,7 @@
  * through GAMMA on a Service): its rules, the one reader of its weights and the one description
  * of it. Pure (no Pulumi SDK), so the policy pack loads it without the routers.
  */
+import { describeMatch } from "../canary/release-controls";
 import type { gatewayapi } from "../crds";
 import { asRecord, at, list, objectName, show, text } from "../props";
 import type { CanaryServiceSpec, VersionServices } from "./contract";
@@ -57,7 +58,9 @@ export function describeHttpRoute(inputs: Record<string, unknown>): string[] {
     const rules = list(at(inputs, "spec.rules")).map((rule) => {
         const backends = list(at(rule, "backendRefs")).map((ref) => `${text(at(ref, "name"))}:${text(at(ref, "port"))} ${text(at(ref, "weight"))}%`);
         const headers = list(at(rule, "matches")).flatMap((match) =>
-            list(at(match, "headers")).map((header) => `${text(at(header, "name"))} ${text(at(header, "type") ?? "Exact") === "Exact" ? "=" : "~"} ${text(at(header, "value"))}`),
+            list(at(match, "headers")).map((header) =>
+                describeMatch({ header: text(at(header, "name")), value: text(at(header, "value")), type: (at(header, "type") ?? "Exact") === "Exact" ? "exact" : "regex" }),
+            ),
         );
         return headers.length === 0 ? `weighted ${backends.join(" / ")}` : `when ${headers.join(" and ")} ${backends.join(" / ")}`;
     });

@@ -64,8 +64,6 @@ export interface ReleaseControls {
         | {
               /** The match types its routing resource expresses. */
               readonly types: readonly HeaderMatchType[];
-              /** Whether an exact value is compared case by case (the README's table says so per router). */
-              readonly exactCaseSensitive: boolean;
               /** Why it cannot express this match, when it cannot (e.g. a character its exact match reads as a wildcard). */
               problem?(match: HeaderMatch): string | undefined;
           }

@@ -5,7 +5,7 @@
  */
 import { replicaSplitProblem, smallestExactTotal } from "../../infra/canary/weights";
 import type { HeaderMatch } from "../../infra/canary/release-controls";
-import { isUnsupported } from "../../infra/routers/plugin";
+import { isUnsupported, RouterPlugin } from "../../infra/routers/plugin";
 import { CLUSTER_KIND_SUMMARY, ClusterKind } from "../../infra/targets";
 import { ROUTER_KINDS, ROUTER_PLUGINS, RouterKind, routerPlugin } from "../../infra/routers/registry";
 
@@ -71,14 +71,15 @@ export function latticeTargetGroupProblem(router: RouterKind): string | undefine
     return `only the ${readers.join(" and ")} router reads CloudWatch metrics by target group; router ${router} does not; allowed: remove it`;
 }
 
+/** The routers to suggest switching to for what `can` says: a discontinued router (App Mesh) is no way forward, so never it. */
+function routersThat(can: (plugin: RouterPlugin) => boolean): RouterKind[] {
+    return ROUTER_PLUGINS.filter((plugin) => plugin.discontinued === undefined && can(plugin)).map((plugin) => plugin.kind);
+}
+
 /** Why `router` cannot send requests matching `match` to the canary; undefined when it can. */
 export function headerMatchProblem(router: RouterKind, match: HeaderMatch): string | undefined {
     const controls = routerPlugin(router).releaseControls.match;
-    // A discontinued router (App Mesh) is no way forward, so it is not suggested.
-    const able = ROUTER_PLUGINS.filter((plugin) => {
-        const other = plugin.releaseControls.match;
-        return plugin.discontinued === undefined && !isUnsupported(other) && other.types.includes(match.type) && other.problem?.(match) === undefined;
-    }).map((plugin) => plugin.kind);
+    const able = routersThat(({ releaseControls: { match: other } }) => !isUnsupported(other) && other.types.includes(match.type) && other.problem?.(match) === undefined);
     if (isUnsupported(controls)) {
         return `router ${router} cannot route by header: ${controls.unsupported}; allowed: remove match, or set router to ${able.join(", ")}`;
     }
@@ -92,7 +93,7 @@ export function headerMatchProblem(router: RouterKind, match: HeaderMatch): stri
 export function stickyProblem(router: RouterKind, seconds: number): string | undefined {
     const controls = routerPlugin(router).releaseControls.sticky;
     if (isUnsupported(controls)) {
-        const able = ROUTER_PLUGINS.filter((plugin) => plugin.discontinued === undefined && !isUnsupported(plugin.releaseControls.sticky)).map((plugin) => plugin.kind);
+        const able = routersThat((plugin) => !isUnsupported(plugin.releaseControls.sticky));
         return `router ${router} cannot keep a client on a version: ${controls.unsupported}; allowed: remove sticky, or set router to ${able.join(", ")}`;
     }
     return seconds > controls.maxSeconds ? `router ${router} keeps a client on a version for at most ${controls.maxSeconds} seconds; allowed: a shorter duration` : undefined;

@@ -8,8 +8,8 @@ import { printPlan } from "./describe";
 import { ExpectedChanges, unexpectedChanges } from "./expected";
 import type { GitDriver } from "./git";
 import { Clock, errorText, Io } from "./io";
-import { applyToRelease, Release, releasePromoteChange, restoreRelease } from "./release";
-import { CanaryError, CanaryState, configKey, ReleaseChange, ServiceState, stateFromConfig } from "./schedule";
+import { alignCommands, applyToRelease, Release, releasePromoteChange, restoreRelease } from "./release";
+import { CanaryError, CanaryState, ReleaseChange, ServiceState, stateFromConfig, weightKey } from "./schedule";
 import type { StackDriver } from "./stack";
 
 export interface ChangeDeps {
@@ -125,7 +125,7 @@ export async function resumeFromDeployed(deps: ChangeDeps, release: Release, out
         throw new CanaryError(
             `the services of ${release.label} run at different weights (${resumed.map(({ member }, index) => `${member.name} at ${weights[index]}%`).join(", ")}); ` +
                 `nothing was changed; bring them to one weight, the lowest is the safe one: ` +
-                release.members.map((member) => `pulumi config set --stack ${deps.stack} --path 'services.${member.name}.canary.weight' ${lowest}`).join(" && ") +
+                alignCommands(release, lowest, deps.stack) +
                 ` && pulumi up --stack ${deps.stack} --message "canary: align ${release.label} at ${lowest}%", then commit ${deps.stackFile}`,
         );
     }
@@ -136,7 +136,7 @@ export async function resumeFromDeployed(deps: ChangeDeps, release: Release, out
             continue;
         }
         deps.io.out(`${member.name}: the config says ${member.canary.weight}% but the stack runs ${deployed}%; resuming from ${deployed}% (config set back)`);
-        await deps.driver.setConfig(configKey(`services.${member.name}.canary.weight`), String(deployed));
+        await deps.driver.setConfig(weightKey(member.name), String(deployed));
         members.push({ ...member, canary: { ...member.canary, weight: deployed } });
     }
     return { ...release, members };

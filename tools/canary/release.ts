@@ -87,10 +87,16 @@ export function releaseWeight(release: Release): number {
     if (new Set(weights).size > 1) {
         throw new CanaryError(
             `the services of ${release.label} stand at different weights (${release.members.map((member, index) => `${member.name} at ${weights[index]}%`).join(", ")}); ` +
-                `bring them to one weight with ${release.members.map((member) => `pulumi config set --path 'services.${member.name}.canary.weight' ${Math.min(...weights)}`).join(" && ")}`,
+                `bring them to one weight with ${alignCommands(release, Math.min(...weights))}`,
         );
     }
     return weights[0];
+}
+
+/** The `pulumi config set` commands that put every member of a release at `weight` (of `stack`, when given). */
+export function alignCommands(release: Release, weight: number, stack?: string): string {
+    const on = stack === undefined ? "" : ` --stack ${stack}`;
+    return release.members.map((member) => `pulumi config set${on} --path 'services.${member.name}.canary.weight' ${weight}`).join(" && ");
 }
 
 /** Each member's changes as one: the config changes of all, under `message` (a single service's change is left as it is). */

@@ -4,6 +4,7 @@
  * (their plug-ins' `describers`); the Ingress describer shows the forward actions of any ALB
  * Ingress, the app's and the alb router's alike.
  */
+import { describeMatch } from "../../infra/canary/release-controls";
 import { RESOURCE_TYPES as T } from "../../infra/resource-types";
 import { annotations, at, labels, list, objectName, parseJson, Props, text } from "../../infra/props";
 import { ROUTER_PLUGINS } from "../../infra/routers/registry";
@@ -58,9 +59,13 @@ function forwardActions(inputs: Props): string[] {
             const conditions = list(parseJson(all[`alb.ingress.kubernetes.io/conditions.${name}`] ?? "[]")).map((condition) => {
                 const header = at(condition, "httpHeaderConfig");
                 const regex = at(header, "regexValues");
-                return `${text(at(header, "httpHeaderName"))} ${regex === undefined ? "=" : "~"} ${list(regex ?? at(header, "values"))
-                    .map(text)
-                    .join("|")}`;
+                return describeMatch({
+                    header: text(at(header, "httpHeaderName")),
+                    value: list(regex ?? at(header, "values"))
+                        .map(text)
+                        .join("|"),
+                    type: regex === undefined ? "exact" : "regex",
+                });
             });
             return (
                 `action ${name}: ${conditions.length === 0 ? "" : `when ${conditions.join(" and ")} `}forward ${groups.join(" / ")}` +

@@ -18,7 +18,6 @@ export const alb: RouterPlugin<"alb"> = {
     releaseControls: {
         match: {
             types: ["exact", "regex"],
-            exactCaseSensitive: false,
             problem: (match) =>
                 match.type === "exact" && /[*?]/.test(match.value)
                     ? "an ALB header condition reads * and ? in a value as wildcards; allowed: a value without them, or type regex"

@@ -2,6 +2,7 @@
  * The `appmesh` router plug-in: App Mesh weighs requests in the callers' Envoy sidecars. AWS
  * discontinued App Mesh on 2026-09-30; the router plans and warns, and cannot be deployed.
  */
+import { describeMatch } from "../../canary/release-controls";
 import { sharedServiceName } from "../../names";
 import { at, labels, list, objectName, text } from "../../props";
 import { RESOURCE_TYPES } from "../../resource-types";
@@ -16,7 +17,7 @@ export const appmesh: RouterPlugin<"appmesh"> = {
     splits: "requests",
     // A VirtualRouter route matches headers (exact, regex, and more) at a priority of its own.
     releaseControls: {
-        match: { types: ["exact", "regex"], exactCaseSensitive: true },
+        match: { types: ["exact", "regex"] },
         sticky: { unsupported: "App Mesh routes have no session stickiness: Envoy weighs each request on its own" },
     },
     discontinued: APPMESH_DISCONTINUED_WARNING,
@@ -36,10 +37,10 @@ export const appmesh: RouterPlugin<"appmesh"> = {
         [RESOURCE_TYPES.virtualRouter]: (inputs) => {
             const routes = list(at(inputs, "spec.routes")).map((route) => {
                 const targets = list(at(route, "httpRoute.action.weightedTargets")).map((target) => `${text(at(target, "virtualNodeRef.name"))} ${text(at(target, "weight"))}%`);
-                const headers = list(at(route, "httpRoute.match.headers")).map(
-                    (header) =>
-                        `${text(at(header, "name"))} ${at(header, "match.exact") === undefined ? `~ ${text(at(header, "match.regex"))}` : `= ${text(at(header, "match.exact"))}`}`,
-                );
+                const headers = list(at(route, "httpRoute.match.headers")).map((header) => {
+                    const exact = at(header, "match.exact");
+                    return describeMatch({ header: text(at(header, "name")), value: text(exact ?? at(header, "match.regex")), type: exact === undefined ? "regex" : "exact" });
+                });
                 return headers.length === 0 ? `weighted ${targets.join(" / ")}` : `when ${headers.join(" and ")} ${targets.join(" / ")}`;
             });
             return [`${objectName(inputs)}  ${routes.join("  ")}`];

@@ -18,7 +18,7 @@ export const lattice: RouterPlugin<"lattice"> = {
     splits: "requests",
     // The gateway API controller turns an HTTPRoute header match into a Lattice rule match: Exact only, case-insensitive.
     releaseControls: {
-        match: { types: ["exact"], exactCaseSensitive: false },
+        match: { types: ["exact"] },
         sticky: { unsupported: "VPC Lattice has no session stickiness between a rule's target groups, and its gateway API controller offers none" },
     },
     flagger: { provider: "gatewayapi:v1", metricsByTargetGroup: true },

@@ -17,7 +17,7 @@ export const linkerd: RouterPlugin<"linkerd"> = {
     splits: "requests",
     // Linkerd's proxies match HTTPRoute headers Exact (case-sensitive) and RegularExpression.
     releaseControls: {
-        match: { types: ["exact", "regex"], exactCaseSensitive: true },
+        match: { types: ["exact", "regex"] },
         sticky: { unsupported: "Linkerd's HTTPRoute support has no session persistence: each request is balanced on its own" },
     },
     flagger: { provider: "gatewayapi:v1", metricsByTargetGroup: false },
