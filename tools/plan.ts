@@ -72,7 +72,11 @@ function shownSet(set: string): string {
     return (SECRET_KEYS as readonly string[]).includes(name) ? `${key}=[secret]` : set;
 }
 
-/** The stack's monthly cost: its billable items, priced by the region's table when the repo has one. */
+/**
+ * The stack's monthly cost: its billable items, priced by the region's table when the repo has one.
+ * The config is parsed again here rather than carried on the plan: parsed, it holds secrets in
+ * clear (an alarm URL), and a plan is something that gets printed.
+ */
 function costOf(stack: string, plan: OfflinePlan, config: Readonly<Record<string, string>>): CostReport {
     const parsed = parseStackConfig(config, stack);
     const region = parsed.target === "eks" ? parsed.region : "none";
